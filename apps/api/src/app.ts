@@ -1,0 +1,81 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { newId } from "@keyward/shared/node";
+import type { Deps } from "./deps.js";
+import { requireCsrfHeader } from "./http/csrf.js";
+import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { loadSession, requireUser } from "./http/session.js";
+import { authRouter } from "./routes/auth.js";
+import { meRouter } from "./routes/me.js";
+import { orgsRouter } from "./routes/orgs.js";
+
+export const JSON_BODY_LIMIT = "1mb";
+
+function defaultWebDist(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
+}
+
+export function createApp(deps: Deps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  if (deps.env.TRUST_PROXY) app.set("trust proxy", 1);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (_req, res) => {
+        const id = newId("req");
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'"],
+          "style-src": ["'self'", "'unsafe-inline'"],
+          "img-src": ["'self'", "data:"],
+          "connect-src": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "object-src": ["'none'"],
+          "base-uri": ["'self'"],
+          "form-action": ["'self'"],
+        },
+      },
+    }),
+  );
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
+  api.use(requireCsrfHeader);
+  api.use(loadSession(deps.db));
+  api.use("/auth", authRouter(deps));
+  api.use("/me", requireUser, meRouter(deps));
+  api.use("/orgs", requireUser, orgsRouter(deps));
+  api.use(notFoundHandler);
+  app.use("/api", api);
+
+  const webDist = deps.env.WEB_DIST ?? defaultWebDist();
+  if (existsSync(webDist)) {
+    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
+    app.get(/^\/(?!api\/|v1\/).*/, (_req, res) => {
+      res.sendFile(path.join(webDist, "index.html"));
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

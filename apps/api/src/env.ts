@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Unset: embedded SQLite under data/. `postgresql://…`: PostgreSQL. */
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Public origin used in invite links; defaults to the request's own origin. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Folder of the built SPA to serve; defaults to apps/web/dist. */
+  WEB_DIST: z.string().optional(),
+  /** Set when the app sits behind a TLS-terminating proxy: cookies get `Secure`. */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return envSchema.parse(source);
+}

@@ -1,0 +1,35 @@
+import { ERROR_STATUS, type ErrorCode, type FieldIssue } from "@keyward/shared";
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: FieldIssue[] | Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+
+  static notFound(what = "resource"): ApiError {
+    return new ApiError("not_found", `${what} not found`);
+  }
+
+  static forbidden(message = "you are not allowed to do this"): ApiError {
+    return new ApiError("forbidden", message);
+  }
+
+  static invalid(field: string, message: string): ApiError {
+    return new ApiError("invalid_request", `${field}: ${message}`, [{ field, message }]);
+  }
+
+  static conflict(message: string): ApiError {
+    return new ApiError("conflict", message);
+  }
+
+  static unauthenticated(message = "sign in first"): ApiError {
+    return new ApiError("unauthenticated", message);
+  }
+}

@@ -1,0 +1,68 @@
+import type { ErrorBody, FieldIssue } from "@keyward/shared";
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { ZodError } from "zod";
+import type { Logger } from "../logger.js";
+import { ApiError } from "./api-error.js";
+
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "body";
+    const message =
+      issue.code === "unrecognized_keys"
+        ? `unknown field(s): ${issue.keys.join(", ")}`
+        : issue.code === "invalid_type" && issue.input === undefined
+          ? "is required"
+          : issue.message;
+    return { field: issue.code === "unrecognized_keys" ? issue.keys.join(",") : field, message };
+  });
+}
+
+function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ZodError) {
+    const details = zodIssues(err);
+    const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");
+    return new ApiError("invalid_request", summary, details);
+  }
+  const httpError = err as { type?: string; status?: number } | null;
+  switch (httpError?.type) {
+    case "entity.parse.failed":
+      return ApiError.invalid("body", "is not valid JSON");
+    case "entity.too.large":
+      return new ApiError("payload_too_large", "the request body is larger than allowed");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return ApiError.invalid("body", "has an unsupported encoding");
+    case "request.aborted":
+      return ApiError.invalid("body", "was aborted");
+  }
+  if (typeof httpError?.status === "number" && httpError.status >= 400 && httpError.status < 500) {
+    return ApiError.invalid("request", "is malformed");
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const requestId = String(req.id ?? "");
+    const apiError = toApiError(err);
+    if (!apiError) {
+      logger.error({ err, requestId, method: req.method, path: req.path }, "unhandled error");
+    }
+    const known = apiError ?? new ApiError("internal", "something went wrong on our side");
+    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
+    const body: ErrorBody = {
+      error: {
+        code: known.code,
+        message: known.message,
+        requestId,
+        ...(known.details ? { details: known.details } : {}),
+      },
+    };
+    res.status(known.status).json(body);
+  };
+}
+
+export const notFoundHandler: RequestHandler = () => {
+  throw ApiError.notFound("route");
+};

@@ -1,0 +1,39 @@
+import { loginBodySchema, signupBodySchema } from "@keyward/shared";
+import { Router } from "express";
+import type { Deps } from "../deps.js";
+import { ApiError } from "../http/api-error.js";
+import { clearSessionCookie, setSessionCookie } from "../http/session.js";
+import { sessionAnswer, signup, verifyPassword } from "../services/accounts.js";
+import { createSession, destroySession } from "../services/sessions.js";
+
+export function authRouter({ db }: Deps): Router {
+  const router = Router();
+
+  // POST /api/auth/signup — create an account and its first org
+  router.post("/signup", async (req, res) => {
+    const body = signupBodySchema.parse(req.body);
+    const userId = await signup(db, body);
+    setSessionCookie(req, res, await createSession(db, userId));
+    res.status(201).json(await sessionAnswer(db, userId));
+  });
+
+  // POST /api/auth/login — start a session
+  router.post("/login", async (req, res) => {
+    const body = loginBodySchema.parse(req.body);
+    const user = await db.user.findUnique({ where: { email: body.email } });
+    if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) {
+      throw ApiError.unauthenticated("wrong email or password");
+    }
+    setSessionCookie(req, res, await createSession(db, user.id));
+    res.json(await sessionAnswer(db, user.id));
+  });
+
+  // POST /api/auth/logout — end this session
+  router.post("/logout", async (req, res) => {
+    if (req.sessionToken) await destroySession(db, req.sessionToken);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  return router;
+}

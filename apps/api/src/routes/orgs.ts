@@ -1,0 +1,35 @@
+import { updateOrgBodySchema } from "@keyward/shared";
+import { Router } from "express";
+import type { Deps } from "../deps.js";
+import { ApiError } from "../http/api-error.js";
+import { loadOrgMember, orgContext } from "../http/org-member.js";
+import { canUpdateOrg } from "../policy.js";
+import { updateOrg } from "../services/orgs.js";
+import { invitesRouter } from "./invites.js";
+import { keysRouter } from "./keys.js";
+import { membersRouter } from "./members.js";
+
+export function orgsRouter(deps: Deps): Router {
+  const router = Router();
+  const org = Router({ mergeParams: true });
+  router.use("/:orgId", loadOrgMember(deps.db), org);
+
+  // GET /api/orgs/:orgId — the org and its key policy
+  org.get("/", (req, res) => {
+    const { org } = orgContext(req);
+    res.json({ id: org.id, name: org.name, orgKeyPolicy: org.orgKeyPolicy });
+  });
+
+  // PATCH /api/orgs/:orgId — rename or change the key policy (admins)
+  org.patch("/", async (req, res) => {
+    const ctx = orgContext(req);
+    if (!canUpdateOrg(ctx.actor)) throw ApiError.forbidden("only admins can change org settings");
+    const body = updateOrgBodySchema.parse(req.body);
+    res.json(await updateOrg(deps.db, ctx, body));
+  });
+
+  org.use("/members", membersRouter(deps));
+  org.use("/invites", invitesRouter(deps));
+  org.use("/keys", keysRouter(deps));
+  return router;
+}

@@ -1,0 +1,63 @@
+import type { Db } from "@keyward/db";
+import type { OrgMembershipSummary, Role, SessionAnswer } from "@keyward/shared";
+import { newId } from "@keyward/shared/node";
+import bcrypt from "bcrypt";
+import { ApiError } from "../http/api-error.js";
+import { effectiveGrants } from "../policy.js";
+
+export const BCRYPT_COST = 12;
+
+export async function hashPassword(password: string): Promise<string> {
+  return bcrypt.hash(password, BCRYPT_COST);
+}
+
+/** A valid hash of a random password: compared against when the email is unknown, so both paths cost the same. */
+const DUMMY_HASH = bcrypt.hashSync(newId("usr"), BCRYPT_COST);
+
+export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
+  const matches = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+  return matches && hash !== undefined;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "P2002";
+}
+
+export async function sessionAnswer(db: Db, userId: string): Promise<SessionAnswer> {
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    include: { memberships: { include: { org: true }, orderBy: { createdAt: "asc" } } },
+  });
+  const orgs: OrgMembershipSummary[] = user.memberships.map((m) => ({
+    id: m.org.id,
+    name: m.org.name,
+    role: m.role as Role,
+    ...effectiveGrants({
+      userId,
+      role: m.role as Role,
+      manageOrgKeys: m.manageOrgKeys,
+      managePersonalKeys: m.managePersonalKeys,
+    }),
+  }));
+  return { user: { id: user.id, email: user.email, name: user.name }, orgs };
+}
+
+export async function signup(
+  db: Db,
+  input: { email: string; password: string; name: string; orgName: string },
+): Promise<string> {
+  const passwordHash = await hashPassword(input.password);
+  const userId = newId("usr");
+  const orgId = newId("org");
+  try {
+    await db.$transaction([
+      db.user.create({ data: { id: userId, email: input.email, name: input.name, passwordHash } }),
+      db.org.create({ data: { id: orgId, name: input.orgName } }),
+      db.membership.create({ data: { orgId, userId, role: "admin" } }),
+    ]);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw ApiError.conflict("an account with this email already exists");
+    throw err;
+  }
+  return userId;
+}

@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./key-format.js";
+export * from "./schemas.js";

@@ -1,0 +1,221 @@
+import { z } from "zod";
+
+/** Length in Unicode code points, as the contract counts characters. */
+const codePoints = (s: string) => [...s].length;
+
+const trimmedName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => codePoints(s) >= 1, { message: "must not be empty" })
+    .refine((s) => codePoints(s) <= max, { message: `must be at most ${max} characters` });
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: "must be a valid email address" }))
+  .transform((s) => s.toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .refine((s) => codePoints(s) >= 10, { message: "must be at least 10 characters" })
+  .refine((s) => codePoints(s) <= 200, { message: "must be at most 200 characters" });
+
+export const personNameSchema = trimmedName(100);
+export const orgNameSchema = trimmedName(100);
+export const keyNameSchema = trimmedName(100);
+
+export const roleSchema = z.enum(["admin", "member"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const orgKeyPolicySchema = z.enum(["everyone", "restricted"]);
+export type OrgKeyPolicy = z.infer<typeof orgKeyPolicySchema>;
+
+// ---- Session API: auth ----
+
+export const signupBodySchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: personNameSchema,
+  orgName: orgNameSchema,
+});
+export type SignupBody = z.input<typeof signupBodySchema>;
+
+export const loginBodySchema = z.strictObject({
+  email: z.string().trim().max(254).transform((s) => s.toLowerCase()),
+  password: z.string().max(1000),
+});
+export type LoginBody = z.input<typeof loginBodySchema>;
+
+export const acceptInviteBodySchema = z.strictObject({
+  name: personNameSchema.optional(),
+  password: passwordSchema.optional(),
+});
+export type AcceptInviteBody = z.input<typeof acceptInviteBodySchema>;
+
+// ---- Session API: orgs and members ----
+
+export const updateOrgBodySchema = z.strictObject({
+  name: orgNameSchema.optional(),
+  orgKeyPolicy: orgKeyPolicySchema.optional(),
+});
+export type UpdateOrgBody = z.input<typeof updateOrgBodySchema>;
+
+export const updateMemberBodySchema = z.strictObject({
+  role: roleSchema.optional(),
+  manageOrgKeys: z.boolean().optional(),
+  managePersonalKeys: z.boolean().optional(),
+});
+export type UpdateMemberBody = z.input<typeof updateMemberBodySchema>;
+
+export const createInviteBodySchema = z.strictObject({
+  email: emailSchema,
+  role: roleSchema,
+});
+export type CreateInviteBody = z.input<typeof createInviteBodySchema>;
+
+// ---- Session API: keys ----
+
+export const permissionsSchema = z
+  .strictObject({ read: z.boolean(), write: z.boolean() })
+  .refine((p) => p.read || p.write, { message: "at least one of read or write must be true" });
+export type Permissions = z.infer<typeof permissionsSchema>;
+
+const futureDate = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getTime() > Date.now(), { message: "must be in the future" });
+
+export const createKeyBodySchema = z.strictObject({
+  name: keyNameSchema,
+  orgWide: z.boolean(),
+  permissions: permissionsSchema,
+  enabled: z.boolean().optional(),
+  expiresAt: futureDate.nullable().optional(),
+});
+export type CreateKeyBody = z.input<typeof createKeyBodySchema>;
+
+export const updateKeyBodySchema = z.strictObject({
+  name: keyNameSchema.optional(),
+  orgWide: z.boolean().optional(),
+  permissions: permissionsSchema.optional(),
+  enabled: z.boolean().optional(),
+  expiresAt: futureDate.nullable().optional(),
+});
+export type UpdateKeyBody = z.input<typeof updateKeyBodySchema>;
+
+export const MAX_GRACE_SECONDS = 604_800;
+export const rollKeyBodySchema = z.strictObject({
+  graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS),
+});
+export type RollKeyBody = z.input<typeof rollKeyBodySchema>;
+
+const booleanFlag = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const pageQuerySchema = z.strictObject({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const listKeysQuerySchema = pageQuerySchema.extend({
+  includeDisabled: booleanFlag.optional(),
+  type: z.enum(["personal", "org"]).optional(),
+  q: z.string().max(100).optional(),
+});
+export type ListKeysQuery = z.input<typeof listKeysQuerySchema>;
+
+export const listAuditQuerySchema = pageQuerySchema.extend({
+  keyId: z.string().max(100).optional(),
+});
+
+// ---- Answers ----
+
+export interface UserRef {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface OrgMembershipSummary {
+  id: string;
+  name: string;
+  role: Role;
+  manageOrgKeys: boolean;
+  managePersonalKeys: boolean;
+}
+
+export interface SessionAnswer {
+  user: UserRef;
+  orgs: OrgMembershipSummary[];
+}
+
+export interface OrgAnswer {
+  id: string;
+  name: string;
+  orgKeyPolicy: OrgKeyPolicy;
+}
+
+export interface MemberAnswer {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  manageOrgKeys: boolean;
+  managePersonalKeys: boolean;
+}
+
+export interface InviteAnswer {
+  id: string;
+  token: string;
+  url: string;
+  expiresAt: string;
+}
+
+export interface KeyAnswer {
+  id: string;
+  name: string;
+  orgWide: boolean;
+  permissions: Permissions;
+  enabled: boolean;
+  start: string;
+  owner: UserRef | null;
+  createdBy: { id: string; name: string };
+  createdAt: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  canEdit: boolean;
+}
+
+export interface KeyWithSecretAnswer {
+  key: KeyAnswer;
+  secret: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type AuditAction =
+  | "key.created"
+  | "key.updated"
+  | "key.enabled"
+  | "key.disabled"
+  | "key.rolled"
+  | "key.deleted"
+  | "member.invited"
+  | "member.joined"
+  | "member.updated"
+  | "member.removed"
+  | "org.updated";
+
+export interface AuditEventAnswer {
+  id: string;
+  at: string;
+  actor: { id: string; name: string };
+  action: AuditAction;
+  keyId: string | null;
+  changes: Record<string, [unknown, unknown]>;
+}
