@@ -1,0 +1,49 @@
+import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import type { ClientConfig } from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
+
+export type Provider = "sqlite" | "postgresql";
+
+let cachedRoot: string | undefined;
+
+/** The repository root: the nearest folder above this module holding `prisma/migrations`. */
+export function repoRoot(): string {
+  cachedRoot ??= findRepoRoot(import.meta.dirname);
+  return cachedRoot;
+}
+
+// From src/ in development and tests, from dist/src/ when built.
+function findRepoRoot(start: string): string {
+  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, "prisma", "migrations"))) return dir;
+  }
+  throw new Error(`@keyward/db: no prisma/migrations above ${start}`);
+}
+
+export const defaultDatabaseUrl = (): string => `file:${join(repoRoot(), "data", "keyward.db")}`;
+
+export function providerOf(url: string): Provider {
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
+  if (url.startsWith("file:")) return "sqlite";
+  throw new Error("@keyward/db: DATABASE_URL must start with file:, postgres:// or postgresql://");
+}
+
+/** The file of a `file:` url; relative paths resolve from the repository root, as for the CLI. */
+export function sqliteFile(url: string): string {
+  const path = url.replace(/^file:(\/\/)?/, "").replace(/\?.*$/, "");
+  return isAbsolute(path) ? path : resolve(repoRoot(), path);
+}
+
+export const migrationsDir = (provider: Provider): string =>
+  join(repoRoot(), "prisma", "migrations", provider === "sqlite" ? "sqlite" : "postgres");
+
+/**
+ * pg config for a url, parsed (a bare connection string lets its fields override ours). Without
+ * a user name, libpq's default: the OS user, which pg only takes from $USER.
+ */
+export function pgClientConfig(url: string): ClientConfig {
+  const config = parseIntoClientConfig(url);
+  return { ...config, user: config.user || process.env.USER || userInfo().username };
+}
