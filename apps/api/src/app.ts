@@ -6,10 +6,12 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { newId } from "@keyward/shared/node";
 import type { Deps } from "./deps.js";
+import { redactUrlSecrets } from "./logger.js";
 import { requireCsrfHeader } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { loadSession, requireUser } from "./http/session.js";
 import { authRouter } from "./routes/auth.js";
+import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
 
@@ -33,6 +35,7 @@ export function createApp(deps: Deps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" },
+      serializers: { req: redactUrlSecrets },
     }),
   );
   app.use(
@@ -64,6 +67,7 @@ export function createApp(deps: Deps): Express {
   api.use("/auth", authRouter(deps));
   api.use("/me", requireUser, meRouter(deps));
   api.use("/orgs", requireUser, orgsRouter(deps));
+  api.use("/invites", inviteLinksRouter(deps));
   api.use(notFoundHandler);
   app.use("/api", api);
 

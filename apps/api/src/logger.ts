@@ -16,6 +16,12 @@ export const REDACTED_PATHS = [
   "*.token",
 ];
 
+/** Invite links carry their token in the path (`/invites/<token>`, `/api/invites/<token>/accept`). */
+export function redactUrlSecrets<T extends { url?: string }>(req: T): T {
+  if (typeof req.url !== "string") return req;
+  return { ...req, url: req.url.replace(/(\/invites\/)[^/?#]+/, "$1[redacted]") };
+}
+
 export function createLogger(
   level: string,
   destination?: NodeJS.WritableStream,

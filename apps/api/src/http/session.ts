@@ -41,13 +41,14 @@ export function clearSessionCookie(req: Request, res: Response): void {
 
 /** Loads the signed-in user, if any, onto `req.user`. */
 export function loadSession(db: Db): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const token = readSessionToken(req);
     if (token) {
       const session = await resolveSession(db, token);
       if (session) {
         req.user = session.user;
         req.sessionToken = token;
+        if (session.extended) setSessionCookie(req, res, token);
       }
     }
     next();

@@ -1,9 +1,8 @@
 import { loginBodySchema, signupBodySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
-import { ApiError } from "../http/api-error.js";
 import { clearSessionCookie, setSessionCookie } from "../http/session.js";
-import { sessionAnswer, signup, verifyPassword } from "../services/accounts.js";
+import { login, sessionAnswer, signup } from "../services/accounts.js";
 import { createSession, destroySession } from "../services/sessions.js";
 
 export function authRouter({ db }: Deps): Router {
@@ -17,15 +16,13 @@ export function authRouter({ db }: Deps): Router {
     res.status(201).json(await sessionAnswer(db, userId));
   });
 
-  // POST /api/auth/login — start a session
+  // POST /api/auth/login — start a session (throttled per email)
   router.post("/login", async (req, res) => {
     const body = loginBodySchema.parse(req.body);
-    const user = await db.user.findUnique({ where: { email: body.email } });
-    if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) {
-      throw ApiError.unauthenticated("wrong email or password");
-    }
-    setSessionCookie(req, res, await createSession(db, user.id));
-    res.json(await sessionAnswer(db, user.id));
+    const userId = await login(db, body);
+    if (req.sessionToken) await destroySession(db, req.sessionToken);
+    setSessionCookie(req, res, await createSession(db, userId));
+    res.json(await sessionAnswer(db, userId));
   });
 
   // POST /api/auth/logout — end this session

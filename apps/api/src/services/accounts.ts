@@ -4,6 +4,7 @@ import { newId } from "@keyward/shared/node";
 import bcrypt from "bcrypt";
 import { ApiError } from "../http/api-error.js";
 import { effectiveGrants } from "../policy.js";
+import { beginLoginAttempt } from "./login-throttle.js";
 
 export const BCRYPT_COST = 12;
 
@@ -56,8 +57,24 @@ export async function signup(
       db.membership.create({ data: { orgId, userId, role: "admin" } }),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err)) throw ApiError.conflict("an account with this email already exists");
+    if (isUniqueViolation(err))
+      throw ApiError.conflict("an account with this email already exists");
     throw err;
   }
   return userId;
+}
+
+const WRONG_CREDENTIALS = "wrong email or password";
+
+/**
+ * Checks the password and answers the user's id. An unknown email and a wrong password take
+ * the same path (a bcrypt compare, a failure recorded) and the same 401 message.
+ */
+export async function login(db: Db, input: { email: string; password: string }): Promise<string> {
+  const attempt = await beginLoginAttempt(db, input.email);
+  const user = await db.user.findUnique({ where: { email: input.email } });
+  const matches = await verifyPassword(input.password, user?.passwordHash);
+  if (!matches || !user) throw ApiError.unauthenticated(WRONG_CREDENTIALS);
+  await attempt.succeeded();
+  return user.id;
 }

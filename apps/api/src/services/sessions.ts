@@ -15,6 +15,8 @@ export interface SessionUser {
 export interface ResolvedSession {
   sessionId: string;
   user: SessionUser;
+  /** The idle expiry moved forward: the cookie's lifetime should follow. */
+  extended: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -48,13 +50,14 @@ export async function resolveSession(db: Db, token: string): Promise<ResolvedSes
     await db.session.deleteMany({ where: { id: session.id } });
     return null;
   }
-  if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.session.update({
+  const extended = now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS;
+  if (extended) {
+    await db.session.updateMany({
       where: { id: session.id },
       data: { lastSeenAt: new Date(now), expiresAt: new Date(now + SESSION_IDLE_MS) },
     });
   }
-  return { sessionId: session.id, user: session.user };
+  return { sessionId: session.id, user: session.user, extended };
 }
 
 export async function destroySession(db: Db, token: string): Promise<void> {
