@@ -22,7 +22,10 @@ export function isAdmin(actor: Actor): boolean {
 }
 
 /** Admins hold both grants implicitly, and the API reports them as true. */
-export function effectiveGrants(actor: Actor): { manageOrgKeys: boolean; managePersonalKeys: boolean } {
+export function effectiveGrants(actor: Actor): {
+  manageOrgKeys: boolean;
+  managePersonalKeys: boolean;
+} {
   return {
     manageOrgKeys: isAdmin(actor) || actor.manageOrgKeys,
     managePersonalKeys: isAdmin(actor) || actor.managePersonalKeys,
@@ -31,6 +34,11 @@ export function effectiveGrants(actor: Actor): { manageOrgKeys: boolean; manageP
 
 function canManageOthersPersonalKeys(actor: Actor): boolean {
   return effectiveGrants(actor).managePersonalKeys;
+}
+
+/** True when the caller sees every personal key; otherwise only org-wide keys and their own (list filters use this). */
+export function canSeeAllPersonalKeys(actor: Actor): boolean {
+  return canManageOthersPersonalKeys(actor);
 }
 
 export function canSeeKey(actor: Actor, key: KeyOwnership): boolean {
@@ -56,7 +64,9 @@ export function canCreateKey(actor: Actor, org: OrgRules, orgWide: boolean): boo
 
 /** Turning a personal key org-wide, or back, needs both rights. */
 export function canChangeKeyType(actor: Actor, org: OrgRules, key: KeyOwnership): boolean {
-  return canEditOrgWideKeys(actor, org) && (key.orgWide || canEditPersonalKeyOf(actor, key.ownerId));
+  return (
+    canEditOrgWideKeys(actor, org) && (key.orgWide || canEditPersonalKeyOf(actor, key.ownerId))
+  );
 }
 
 /** Members list is readable by every member; changes are for admins. */

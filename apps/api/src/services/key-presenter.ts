@@ -1,0 +1,50 @@
+import type { KeyAnswer } from "@keyward/shared";
+import type { OrgContext } from "../http/org-member.js";
+import { canEditKey } from "../policy.js";
+
+/** Loads a key's owner and creator with the key itself, in one query. */
+export const keyInclude = {
+  owner: { select: { id: true, name: true, email: true } },
+  createdBy: { select: { id: true, name: true } },
+} as const;
+
+/** An `ApiKey` row loaded with `keyInclude`. */
+export interface KeyRow {
+  id: string;
+  orgId: string;
+  name: string;
+  orgWide: boolean;
+  ownerId: string | null;
+  canRead: boolean;
+  canWrite: boolean;
+  enabled: boolean;
+  hash: string;
+  start: string;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  owner: { id: string; name: string; email: string } | null;
+  createdBy: { id: string; name: string };
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** The contract's `Key`: never the hash, and `canEdit` for the caller. */
+export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
+  return {
+    id: row.id,
+    name: row.name,
+    orgWide: row.orgWide,
+    permissions: { read: row.canRead, write: row.canWrite },
+    enabled: row.enabled,
+    start: row.start,
+    owner: row.orgWide || !row.owner ? null : row.owner,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    lastUsedAt: iso(row.lastUsedAt),
+    expiresAt: iso(row.expiresAt),
+    canEdit: canEditKey(actor, org, row),
+  };
+}

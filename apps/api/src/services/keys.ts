@@ -1,0 +1,371 @@
+import type { Db, Prisma } from "@keyward/db";
+import type {
+  createKeyBodySchema,
+  KeyAnswer,
+  KeyWithSecretAnswer,
+  listKeysQuerySchema,
+  Page,
+  rollKeyBodySchema,
+  updateKeyBodySchema,
+} from "@keyward/shared";
+import { keyStart } from "@keyward/shared";
+import { generateKeySecret, hashKeySecret, newId } from "@keyward/shared/node";
+import type { z } from "zod";
+import type { Deps } from "../deps.js";
+import { ApiError } from "../http/api-error.js";
+import type { OrgContext } from "../http/org-member.js";
+import {
+  canChangeKeyType,
+  canCreateKey,
+  canEditKey,
+  canSeeAllPersonalKeys,
+  canSeeKey,
+} from "../policy.js";
+import { type Changes, diffFields, recordAudit } from "./audit.js";
+import { type KeyRow, keyInclude, presentKey } from "./key-presenter.js";
+import { decodeCursor, toPage } from "./page-cursor.js";
+
+export type ListKeysInput = z.output<typeof listKeysQuerySchema>;
+export type CreateKeyInput = z.output<typeof createKeyBodySchema>;
+export type UpdateKeyInput = z.output<typeof updateKeyBodySchema>;
+export type RollKeyInput = z.output<typeof rollKeyBodySchema>;
+
+type KeyDeps = Pick<Deps, "db" | "provider" | "keyChanges">;
+type KeyReader = Pick<Db, "apiKey">;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CURSOR_TIME = "createdAt";
+
+/** The contract's key fields, as audit `changes` record them (never the secret or its hash). */
+function auditFields(key: KeyRow) {
+  return {
+    name: key.name,
+    orgWide: key.orgWide,
+    ownerId: key.ownerId,
+    permissions: { read: key.canRead, write: key.canWrite },
+    enabled: key.enabled,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** `{field: [null, value]}` on creation, `{field: [value, null]}` on deletion; null fields left out. */
+function snapshot(key: KeyRow, direction: "created" | "deleted"): Changes {
+  const changes: Changes = {};
+  for (const [field, value] of Object.entries(auditFields(key))) {
+    if (value === null) continue;
+    changes[field] = direction === "created" ? [null, value] : [value, null];
+  }
+  return changes;
+}
+
+/** An org limit on key lifetime makes `expiresAt` required and bounded. */
+function checkLifetime(org: OrgContext["org"], expiresAt: Date | null | undefined): void {
+  const days = org.maxKeyLifetimeDays;
+  if (days === null) return;
+  if (!expiresAt) {
+    throw ApiError.invalid("expiresAt", `is required: this org limits keys to ${days} days`);
+  }
+  if (expiresAt.getTime() > Date.now() + days * DAY_MS) {
+    throw ApiError.invalid(
+      "expiresAt",
+      `must be within ${days} days: this org limits key lifetime`,
+    );
+  }
+}
+
+/**
+ * Key events carry the key's owner in `subjectUserId` (null while org-wide), which decides who
+ * may read them (audit-log.ts). Kept current when a key changes type, and fixed at deletion.
+ */
+async function setAuditOwner(
+  tx: Pick<Db, "auditEvent">,
+  orgId: string,
+  keyId: string,
+  ownerId: string | null,
+): Promise<void> {
+  await tx.auditEvent.updateMany({
+    where: { orgId, keyId, action: { startsWith: "key." } },
+    data: { subjectUserId: ownerId },
+  });
+}
+
+/** Prisma's "record not found" (a concurrent delete) as this API's 404. */
+function isRecordNotFound(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "P2025";
+}
+
+/** The key, if the caller may see it; an invisible key does not exist for them (404, never 403). */
+async function loadVisibleKey(db: KeyReader, ctx: OrgContext, keyId: string): Promise<KeyRow> {
+  const key = await db.apiKey.findFirst({
+    where: { id: keyId, orgId: ctx.org.id },
+    include: keyInclude,
+  });
+  if (!key || !canSeeKey(ctx.actor, key)) throw ApiError.notFound("key");
+  return key;
+}
+
+async function loadEditableKey(db: KeyReader, ctx: OrgContext, keyId: string): Promise<KeyRow> {
+  const key = await loadVisibleKey(db, ctx, keyId);
+  if (!canEditKey(ctx.actor, ctx.org, key)) {
+    throw ApiError.forbidden(
+      key.orgWide
+        ? "this org lets only admins and members granted manageOrgKeys change org-wide keys"
+        : "only the owner, admins and members granted managePersonalKeys can change this personal key",
+    );
+  }
+  return key;
+}
+
+function nameFilter(provider: Deps["provider"], q: string): Prisma.StringFilter {
+  // SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE. The client is
+  // typed as the SQLite one, which has no `mode`.
+  return provider === "postgresql"
+    ? ({ contains: q, mode: "insensitive" } as Prisma.StringFilter)
+    : { contains: q };
+}
+
+export async function listKeys(
+  { db, provider }: Pick<Deps, "db" | "provider">,
+  ctx: OrgContext,
+  query: ListKeysInput,
+): Promise<Page<KeyAnswer>> {
+  const { actor, org } = ctx;
+  const cursor = query.cursor ? decodeCursor(CURSOR_TIME, query.cursor) : null;
+  const and: Prisma.ApiKeyWhereInput[] = [];
+  if (!canSeeAllPersonalKeys(actor))
+    and.push({ OR: [{ orgWide: true }, { ownerId: actor.userId }] });
+  if (cursor) {
+    and.push({
+      OR: [{ createdAt: { lt: cursor.time } }, { createdAt: cursor.time, id: { lt: cursor.id } }],
+    });
+  }
+  const rows = await db.apiKey.findMany({
+    where: {
+      orgId: org.id,
+      ...(query.includeDisabled ? {} : { enabled: true }),
+      ...(query.type ? { orgWide: query.type === "org" } : {}),
+      ...(query.q ? { name: nameFilter(provider, query.q) } : {}),
+      AND: and,
+    },
+    include: keyInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+  });
+  return toPage(
+    rows,
+    query.limit,
+    CURSOR_TIME,
+    (row) => row.createdAt,
+    (row) => presentKey(row, ctx),
+  );
+}
+
+export async function getKey(db: Db, ctx: OrgContext, keyId: string): Promise<KeyAnswer> {
+  return presentKey(await loadVisibleKey(db, ctx, keyId), ctx);
+}
+
+export async function createKey(
+  { db }: KeyDeps,
+  ctx: OrgContext,
+  input: CreateKeyInput,
+): Promise<KeyWithSecretAnswer> {
+  const { actor, org } = ctx;
+  if (!canCreateKey(actor, org, input.orgWide)) {
+    throw ApiError.forbidden(
+      "this org lets only admins and members granted manageOrgKeys create org-wide keys",
+    );
+  }
+  checkLifetime(org, input.expiresAt);
+  const secret = generateKeySecret();
+  const ownerId = input.orgWide ? null : actor.userId;
+  const key = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        id: newId("key"),
+        orgId: org.id,
+        name: input.name,
+        orgWide: input.orgWide,
+        ownerId,
+        createdById: actor.userId,
+        canRead: input.permissions.read,
+        canWrite: input.permissions.write,
+        enabled: input.enabled ?? true,
+        hash: hashKeySecret(secret),
+        start: keyStart(secret),
+        expiresAt: input.expiresAt ?? null,
+      },
+      include: keyInclude,
+    });
+    await recordAudit(tx, {
+      orgId: org.id,
+      actorId: actor.userId,
+      action: "key.created",
+      keyId: created.id,
+      subjectUserId: ownerId,
+      changes: snapshot(created, "created"),
+      at: created.createdAt,
+    });
+    return created;
+  });
+  return { key: presentKey(key, ctx), secret };
+}
+
+export async function updateKey(
+  { db, keyChanges }: KeyDeps,
+  ctx: OrgContext,
+  keyId: string,
+  input: UpdateKeyInput,
+): Promise<KeyAnswer> {
+  const { actor, org } = ctx;
+  const { key, changed } = await db.$transaction(async (tx) => {
+    const before = await loadEditableKey(tx, ctx, keyId);
+    const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
+    if (typeChange && !canChangeKeyType(actor, org, before)) {
+      throw ApiError.forbidden(
+        "turning a key personal or org-wide needs the right to edit it and to edit org-wide keys",
+      );
+    }
+    if (input.expiresAt !== undefined) checkLifetime(org, input.expiresAt);
+    const ownerId = typeChange ? (input.orgWide ? null : actor.userId) : before.ownerId;
+    const { enabled: enabledBefore, ...fieldsBefore } = auditFields(before);
+    const changes = diffFields(fieldsBefore, {
+      name: input.name,
+      orgWide: input.orgWide,
+      ownerId: typeChange ? ownerId : undefined,
+      permissions: input.permissions,
+      expiresAt:
+        input.expiresAt === undefined ? undefined : (input.expiresAt?.toISOString() ?? null),
+    });
+    const flipsEnabled = input.enabled !== undefined && input.enabled !== enabledBefore;
+    if (!flipsEnabled && Object.keys(changes).length === 0) return { key: before, changed: false };
+
+    let after: KeyRow;
+    try {
+      after = await tx.apiKey.update({
+        where: { id: before.id },
+        data: {
+          name: input.name,
+          orgWide: input.orgWide,
+          ownerId,
+          canRead: input.permissions?.read,
+          canWrite: input.permissions?.write,
+          enabled: input.enabled,
+          expiresAt: input.expiresAt,
+        },
+        include: keyInclude,
+      });
+    } catch (err) {
+      if (isRecordNotFound(err)) throw ApiError.notFound("key");
+      throw err;
+    }
+    const event = {
+      orgId: org.id,
+      actorId: actor.userId,
+      keyId: before.id,
+      subjectUserId: ownerId,
+    };
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, { ...event, action: "key.updated", changes, at: after.updatedAt });
+    }
+    if (flipsEnabled) {
+      await recordAudit(tx, {
+        ...event,
+        action: after.enabled ? "key.enabled" : "key.disabled",
+        changes: { enabled: [enabledBefore, after.enabled] },
+        at: after.updatedAt,
+      });
+    }
+    if (typeChange) await setAuditOwner(tx, org.id, before.id, ownerId);
+    return { key: after, changed: true };
+  });
+  if (changed) keyChanges.publish({ keyId: key.id, hash: key.hash });
+  return presentKey(key, ctx);
+}
+
+export async function deleteKey(
+  { db, keyChanges }: KeyDeps,
+  ctx: OrgContext,
+  keyId: string,
+): Promise<void> {
+  const { actor, org } = ctx;
+  const key = await db.$transaction(async (tx) => {
+    const existing = await loadEditableKey(tx, ctx, keyId);
+    const { count } = await tx.apiKey.deleteMany({ where: { id: existing.id, orgId: org.id } });
+    if (count === 0) throw ApiError.notFound("key");
+    await recordAudit(tx, {
+      orgId: org.id,
+      actorId: actor.userId,
+      action: "key.deleted",
+      keyId: existing.id,
+      subjectUserId: existing.ownerId,
+      changes: snapshot(existing, "deleted"),
+    });
+    await setAuditOwner(tx, org.id, existing.id, existing.ownerId);
+    return existing;
+  });
+  keyChanges.publish({ keyId: key.id, hash: key.hash });
+}
+
+export async function rollKey(
+  { db, keyChanges }: KeyDeps,
+  ctx: OrgContext,
+  keyId: string,
+  input: RollKeyInput,
+): Promise<KeyWithSecretAnswer> {
+  const { actor, org } = ctx;
+  const secret = generateKeySecret();
+  const { oldKey, newKey } = await db.$transaction(async (tx) => {
+    const old = await loadEditableKey(tx, ctx, keyId);
+    const now = new Date();
+    const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
+    const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    let updatedOld: KeyRow;
+    try {
+      updatedOld = await tx.apiKey.update({
+        where: { id: old.id },
+        data: { expiresAt: oldExpiresAt },
+        include: keyInclude,
+      });
+    } catch (err) {
+      if (isRecordNotFound(err)) throw ApiError.notFound("key");
+      throw err;
+    }
+    const created = await tx.apiKey.create({
+      data: {
+        id: newId("key"),
+        orgId: org.id,
+        name: old.name,
+        orgWide: old.orgWide,
+        ownerId: old.ownerId,
+        createdById: actor.userId,
+        canRead: old.canRead,
+        canWrite: old.canWrite,
+        enabled: old.enabled,
+        hash: hashKeySecret(secret),
+        start: keyStart(secret),
+        expiresAt: old.expiresAt,
+        createdAt: now,
+      },
+      include: keyInclude,
+    });
+    const event = { orgId: org.id, actorId: actor.userId, subjectUserId: old.ownerId, at: now };
+    await recordAudit(tx, {
+      ...event,
+      action: "key.rolled",
+      keyId: old.id,
+      changes: diffFields(
+        { expiresAt: old.expiresAt?.toISOString() ?? null },
+        { expiresAt: oldExpiresAt.toISOString() },
+      ),
+    });
+    await recordAudit(tx, {
+      ...event,
+      action: "key.created",
+      keyId: created.id,
+      changes: snapshot(created, "created"),
+    });
+    return { oldKey: updatedOld, newKey: created };
+  });
+  keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
+  return { key: presentKey(newKey, ctx), secret };
+}
