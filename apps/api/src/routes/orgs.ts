@@ -5,6 +5,7 @@ import { ApiError } from "../http/api-error.js";
 import { loadOrgMember, orgContext } from "../http/org-member.js";
 import { canUpdateOrg } from "../policy.js";
 import { updateOrg } from "../services/orgs.js";
+import { auditRouter } from "./audit.js";
 import { invitesRouter } from "./invites.js";
 import { keysRouter } from "./keys.js";
 import { membersRouter } from "./members.js";
@@ -31,5 +32,6 @@ export function orgsRouter(deps: Deps): Router {
   org.use("/members", membersRouter(deps));
   org.use("/invites", invitesRouter(deps));
   org.use("/keys", keysRouter(deps));
+  org.use("/audit", auditRouter(deps));
   return router;
 }
