@@ -1,0 +1,119 @@
+import { useState } from "react";
+import { useParams } from "react-router-dom";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { UserPlusIcon } from "@/components/ui/icons";
+import { PageLoader } from "@/components/ui/spinner";
+import { useMe, useMembership } from "@/features/auth/api/get-me";
+import { useMembers } from "@/features/members/api/get-members";
+import { InviteDialog } from "@/features/members/components/invite-dialog";
+import { MembersTable } from "@/features/members/components/members-table";
+import { useOrg } from "@/features/orgs/api/get-org";
+import { OrgSettingsForm } from "@/features/orgs/components/org-settings-form";
+import { errorMessage } from "@/lib/api-client";
+
+export function MembersPage() {
+  const { orgId = "" } = useParams();
+  const me = useMe();
+  const membership = useMembership(orgId);
+  const isAdmin = membership?.role === "admin";
+  const org = useOrg(orgId);
+  const members = useMembers(orgId, { enabled: isAdmin });
+  const [inviteOpen, setInviteOpen] = useState(false);
+
+  if (!isAdmin) {
+    return (
+      <>
+        <div className="page-header">
+          <h1 className="page-header__title">Members &amp; settings</h1>
+        </div>
+        <Alert tone="info" title="Admins only">
+          Only admins of this organization can manage members and settings.
+        </Alert>
+      </>
+    );
+  }
+
+  const orgName = org.data?.name ?? membership.name;
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">Members &amp; settings</h1>
+          <p className="page-header__description">
+            Who belongs to {orgName}, what they may do with keys, and the org-wide key policy.
+          </p>
+        </div>
+      </div>
+      <div className="section-grid">
+        <section className="card" aria-labelledby="members-title">
+          <div className="card__header">
+            <div>
+              <h2 id="members-title" className="card__title">
+                Members
+              </h2>
+              <p className="card__description">
+                Admins hold every right. Grant members the right to manage org-wide keys (when the
+                policy is restricted) or other members’ personal keys.
+              </p>
+            </div>
+            <Button variant="primary" icon={<UserPlusIcon />} onClick={() => setInviteOpen(true)}>
+              Invite
+            </Button>
+          </div>
+          {members.isPending ? (
+            <PageLoader label="Loading members" />
+          ) : members.isError ? (
+            <div className="table-state">
+              <Alert
+                tone="danger"
+                title="Could not load members"
+                action={
+                  <Button size="sm" onClick={() => members.refetch()}>
+                    Try again
+                  </Button>
+                }
+              >
+                {errorMessage(members.error)}
+              </Alert>
+            </div>
+          ) : (
+            <MembersTable
+              orgId={orgId}
+              orgName={orgName}
+              members={members.data}
+              currentUserId={me.data?.user.id}
+            />
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="settings-title">
+          <div className="card__header">
+            <div>
+              <h2 id="settings-title" className="card__title">
+                Settings
+              </h2>
+              <p className="card__description">The organization’s name and key policy.</p>
+            </div>
+          </div>
+          <div className="card__body">
+            {org.isPending ? (
+              <PageLoader label="Loading settings" />
+            ) : org.isError ? (
+              <Alert tone="danger">{errorMessage(org.error)}</Alert>
+            ) : (
+              <OrgSettingsForm key={`${org.data.name}/${org.data.orgKeyPolicy}`} org={org.data} />
+            )}
+          </div>
+        </section>
+      </div>
+      <InviteDialog
+        orgId={orgId}
+        orgName={orgName}
+        open={inviteOpen}
+        onClose={() => setInviteOpen(false)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import type { OrgMembershipSummary, SessionAnswer } from "@keyward/shared";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { api } from "@/lib/api-client";
+
+export const meQueryKey = ["me"] as const;
+
+export function getMe(signal?: AbortSignal): Promise<SessionAnswer> {
+  return api.get<SessionAnswer>("/api/me", { signal });
+}
+
+export function meQueryOptions() {
+  return queryOptions({
+    queryKey: meQueryKey,
+    queryFn: ({ signal }) => getMe(signal),
+    staleTime: 60_000,
+  });
+}
+
+export function useMe() {
+  return useQuery(meQueryOptions());
+}
+
+/** The caller's membership in one org, from `GET /api/me`. */
+export function useMembership(orgId: string | undefined): OrgMembershipSummary | undefined {
+  const { data } = useMe();
+  return data?.orgs.find((org) => org.id === orgId);
+}

@@ -1,0 +1,342 @@
+import type { KeyAnswer } from "@keyward/shared";
+import {
+  type ColumnDef,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  type OnChangeFn,
+  type SortingFn,
+  type SortingState,
+  useReactTable,
+} from "@tanstack/react-table";
+import { useMemo } from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { IconButton } from "@/components/ui/button";
+import { SortIcon, TrashIcon } from "@/components/ui/icons";
+import { Switch } from "@/components/ui/switch";
+import {
+  formatDateTime,
+  formatRelative,
+  type KeyStatusKind,
+  keyHint,
+  keyStatus,
+  permissionLabels,
+} from "@/lib/format";
+
+const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
+  active: "success",
+  expiring: "warning",
+  expired: "danger",
+  disabled: "neutral",
+};
+
+const STATUS_RANK: Record<KeyStatusKind, number> = {
+  active: 0,
+  expiring: 1,
+  expired: 2,
+  disabled: 3,
+};
+
+const byStatus: SortingFn<KeyAnswer> = (a, b) =>
+  STATUS_RANK[keyStatus(a.original).kind] - STATUS_RANK[keyStatus(b.original).kind];
+
+const byTime =
+  (field: "createdAt" | "lastUsedAt"): SortingFn<KeyAnswer> =>
+  (a, b) => {
+    const x = a.original[field];
+    const y = b.original[field];
+    return (x ? Date.parse(x) : 0) - (y ? Date.parse(y) : 0);
+  };
+
+const byName: SortingFn<KeyAnswer> = (a, b) =>
+  a.original.name.localeCompare(b.original.name, undefined, { sensitivity: "base", numeric: true });
+
+interface ColumnMeta {
+  className?: string;
+}
+
+export interface KeysTableProps {
+  keys: KeyAnswer[];
+  showOwner: boolean;
+  sorting: SortingState;
+  onSortingChange: OnChangeFn<SortingState>;
+  onOpen: (key: KeyAnswer) => void;
+  onToggleEnabled: (key: KeyAnswer, enabled: boolean) => void;
+  onDelete: (key: KeyAnswer) => void;
+  pendingKeyIds: ReadonlySet<string>;
+}
+
+export function KeysTable({
+  keys,
+  showOwner,
+  sorting,
+  onSortingChange,
+  onOpen,
+  onToggleEnabled,
+  onDelete,
+  pendingKeyIds,
+}: KeysTableProps) {
+  const columns = useMemo<ColumnDef<KeyAnswer>[]>(() => {
+    const list: ColumnDef<KeyAnswer>[] = [
+      {
+        id: "name",
+        header: "Name",
+        accessorKey: "name",
+        sortingFn: byName,
+        cell: ({ row }) => (
+          <span className="key-name">
+            <button
+              type="button"
+              className="key-name__button"
+              onClick={(event) => {
+                event.stopPropagation();
+                onOpen(row.original);
+              }}
+              title={row.original.name}
+            >
+              {row.original.name}
+            </button>
+            <span className="key-hint" title="The first characters of the key">
+              {keyHint(row.original.start)}
+            </span>
+          </span>
+        ),
+      },
+      {
+        id: "type",
+        header: "Type",
+        accessorFn: (key) => (key.orgWide ? "Org-Wide" : "Personal"),
+        meta: { className: "col-optional" } satisfies ColumnMeta,
+        cell: ({ row }) =>
+          row.original.orgWide ? <Badge tone="accent">Org-Wide</Badge> : <Badge>Personal</Badge>,
+      },
+      {
+        id: "permissions",
+        header: "Permissions",
+        enableSorting: false,
+        accessorFn: (key) => permissionLabels(key.permissions).join(", "),
+        cell: ({ row }) => (
+          <span className="badges">
+            {permissionLabels(row.original.permissions).map((label) => (
+              <Badge key={label}>{label}</Badge>
+            ))}
+          </span>
+        ),
+      },
+      {
+        id: "status",
+        header: "Status",
+        accessorFn: (key) => keyStatus(key).label,
+        sortingFn: byStatus,
+        cell: ({ row }) => {
+          const status = keyStatus(row.original);
+          return (
+            <Badge tone={STATUS_TONE[status.kind]} dot title={status.detail}>
+              {status.label}
+            </Badge>
+          );
+        },
+      },
+    ];
+    if (showOwner) {
+      list.push({
+        id: "owner",
+        header: "Owner",
+        accessorFn: (key) => key.owner?.name ?? "",
+        meta: { className: "col-optional" } satisfies ColumnMeta,
+        cell: ({ row }) =>
+          row.original.owner ? (
+            <span title={row.original.owner.email}>{row.original.owner.name}</span>
+          ) : (
+            <span className="text-subtle">Organization</span>
+          ),
+      });
+    }
+    list.push(
+      {
+        id: "created",
+        header: "Created",
+        accessorKey: "createdAt",
+        sortingFn: byTime("createdAt"),
+        sortDescFirst: true,
+        meta: { className: "col-optional" } satisfies ColumnMeta,
+        cell: ({ row }) => (
+          <time dateTime={row.original.createdAt} title={formatDateTime(row.original.createdAt)}>
+            {formatRelative(row.original.createdAt)}
+          </time>
+        ),
+      },
+      {
+        id: "lastUsed",
+        header: "Last used",
+        accessorKey: "lastUsedAt",
+        sortingFn: byTime("lastUsedAt"),
+        sortDescFirst: true,
+        meta: { className: "col-optional" } satisfies ColumnMeta,
+        cell: ({ row }) =>
+          row.original.lastUsedAt ? (
+            <time
+              dateTime={row.original.lastUsedAt}
+              title={formatDateTime(row.original.lastUsedAt)}
+            >
+              {formatRelative(row.original.lastUsedAt)}
+            </time>
+          ) : (
+            <span className="text-subtle">Never</span>
+          ),
+      },
+      {
+        id: "actions",
+        header: () => <span className="visually-hidden">Actions</span>,
+        enableSorting: false,
+        meta: { className: "table__actions" } satisfies ColumnMeta,
+        cell: ({ row }) => {
+          const key = row.original;
+          const locked = !key.canEdit;
+          return (
+            <div className="table__actions-inner">
+              <Switch
+                checked={key.enabled}
+                label={`Enabled: ${key.name}`}
+                title={
+                  locked ? "You can’t change this key" : key.enabled ? "Disable key" : "Enable key"
+                }
+                disabled={locked || pendingKeyIds.has(key.id)}
+                onCheckedChange={(enabled) => onToggleEnabled(key, enabled)}
+              />
+              <IconButton
+                label={`Delete ${key.name}`}
+                variant="danger-ghost"
+                disabled={locked}
+                onClick={(event) => {
+                  event.stopPropagation();
+                  onDelete(key);
+                }}
+              >
+                <TrashIcon />
+              </IconButton>
+            </div>
+          );
+        },
+      },
+    );
+    return list;
+  }, [showOwner, onOpen, onToggleEnabled, onDelete, pendingKeyIds]);
+
+  const table = useReactTable({
+    data: keys,
+    columns,
+    state: { sorting },
+    onSortingChange,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getRowId: (key) => key.id,
+  });
+
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">API keys</caption>
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const meta = header.column.columnDef.meta as ColumnMeta | undefined;
+                const sorted = header.column.getIsSorted();
+                const label = flexRender(header.column.columnDef.header, header.getContext());
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={meta?.className}
+                    aria-sort={
+                      sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined
+                    }
+                  >
+                    {header.column.getCanSort() ? (
+                      <button
+                        type="button"
+                        className="table__sort"
+                        onClick={header.column.getToggleSortingHandler()}
+                      >
+                        {label}
+                        <SortIcon sort={sorted} />
+                      </button>
+                    ) : (
+                      label
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {table.getRowModel().rows.map((row) => (
+            // Row clicks are a mouse shortcut; keyboard users open a key with its name button.
+            <tr
+              key={row.id}
+              className={`table__row--clickable ${row.original.enabled ? "" : "table__row--muted"}`}
+              data-key-id={row.id}
+              onClick={() => onOpen(row.original)}
+            >
+              {row.getVisibleCells().map((cell) => {
+                const meta = cell.column.columnDef.meta as ColumnMeta | undefined;
+                return (
+                  <td key={cell.id} className={meta?.className}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function KeysTableSkeleton({ rows = 5 }: { rows?: number }) {
+  return (
+    <div className="table-wrap" aria-busy="true">
+      <table className="table">
+        <caption className="visually-hidden">Loading API keys</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col" className="col-optional">
+              Type
+            </th>
+            <th scope="col">Permissions</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="col-optional">
+              Created
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: rows }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: static placeholder rows
+            <tr key={i} className="skeleton-row">
+              <td>
+                <span className="skeleton" style={{ width: `${8 + ((i * 3) % 5)}rem` }} />
+              </td>
+              <td className="col-optional">
+                <span className="skeleton" style={{ width: "4rem" }} />
+              </td>
+              <td>
+                <span className="skeleton" style={{ width: "5rem" }} />
+              </td>
+              <td>
+                <span className="skeleton" style={{ width: "4.5rem" }} />
+              </td>
+              <td className="col-optional">
+                <span className="skeleton" style={{ width: "5rem" }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,283 @@
+import type { KeyAnswer } from "@keyward/shared";
+import type { SortingState } from "@tanstack/react-table";
+import { type ReactNode, useCallback, useEffect, useId, useMemo, useState } from "react";
+import { useSearchParams } from "react-router-dom";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PlusIcon, SearchIcon } from "@/components/ui/icons";
+import { Spinner } from "@/components/ui/spinner";
+import { useToast } from "@/components/ui/toast";
+import { useMe, useMembership } from "@/features/auth/api/get-me";
+import { useOrg } from "@/features/orgs/api/get-org";
+import { errorMessage } from "@/lib/api-client";
+import { useDeleteKey } from "../api/delete-key";
+import { type KeyListFilters, type KeyTypeFilter, useKeys } from "../api/get-keys";
+import { useUpdateKey } from "../api/update-key";
+import { orgWideAccess } from "./key-access";
+import { KeyDialog, type KeyDialogState } from "./key-dialog";
+import { KeysEmptyState } from "./keys-empty-state";
+import { KeysFilterMenu } from "./keys-filter-menu";
+import { KeysTable, KeysTableSkeleton } from "./keys-table";
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+function parseType(value: string | null): KeyTypeFilter | undefined {
+  return value === "personal" || value === "org" ? value : undefined;
+}
+
+export function KeysView({ orgId }: { orgId: string }) {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const includeDisabled = searchParams.get("disabled") === "1";
+  const type = parseType(searchParams.get("type"));
+  const q = searchParams.get("q") ?? "";
+  const [searchInput, setSearchInput] = useState(q);
+  const searchId = useId();
+
+  const setParam = useCallback(
+    (name: string, value: string | undefined) => {
+      setSearchParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setSearchParams],
+  );
+
+  useEffect(() => {
+    if (searchInput.trim() === q) return;
+    const timer = window.setTimeout(
+      () => setParam("q", searchInput.trim() || undefined),
+      SEARCH_DEBOUNCE_MS,
+    );
+    return () => window.clearTimeout(timer);
+  }, [searchInput, q, setParam]);
+
+  const me = useMe();
+  const membership = useMembership(orgId);
+  const org = useOrg(orgId);
+  const access = orgWideAccess(membership, org.data?.orgKeyPolicy);
+  const showOwner = membership?.role === "admin" || Boolean(membership?.managePersonalKeys);
+
+  const filters = useMemo<KeyListFilters>(
+    () => ({ includeDisabled, q, type }),
+    [includeDisabled, q, type],
+  );
+  const keysQuery = useKeys(orgId, filters);
+  const keys = useMemo(
+    () => keysQuery.data?.pages.flatMap((page) => page.items) ?? [],
+    [keysQuery.data],
+  );
+
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const [dialog, setDialog] = useState<KeyDialogState>({ mode: "closed" });
+  const [toDelete, setToDelete] = useState<KeyAnswer | null>(null);
+  const [pendingKeyIds, setPendingKeyIds] = useState<ReadonlySet<string>>(new Set());
+  const toast = useToast();
+  const toggleKey = useUpdateKey(orgId);
+  const deleteKey = useDeleteKey(orgId);
+
+  const openKey = useCallback((key: KeyAnswer) => setDialog({ mode: "edit", key }), []);
+  const askDelete = useCallback(
+    (key: KeyAnswer) => {
+      deleteKey.reset();
+      setToDelete(key);
+    },
+    [deleteKey.reset],
+  );
+  const toggleEnabled = useCallback(
+    (key: KeyAnswer, enabled: boolean) => {
+      setPendingKeyIds((ids) => new Set(ids).add(key.id));
+      toggleKey.mutate(
+        { keyId: key.id, body: { enabled } },
+        {
+          onSuccess: () => toast.show(`“${key.name}” ${enabled ? "enabled" : "disabled"}`),
+          onError: (error) => toast.show(errorMessage(error), "danger"),
+          onSettled: () =>
+            setPendingKeyIds((ids) => {
+              const next = new Set(ids);
+              next.delete(key.id);
+              return next;
+            }),
+        },
+      );
+    },
+    [toggleKey.mutate, toast],
+  );
+
+  const filtered = q !== "" || type !== undefined;
+  const addButton = (
+    <Button variant="primary" icon={<PlusIcon />} onClick={() => setDialog({ mode: "create" })}>
+      Add New
+    </Button>
+  );
+
+  let content: ReactNode;
+  if (keysQuery.isPending) {
+    content = <KeysTableSkeleton />;
+  } else if (keysQuery.isError) {
+    content = (
+      <div className="table-state">
+        <Alert
+          tone="danger"
+          title="Could not load keys"
+          action={
+            <Button size="sm" onClick={() => keysQuery.refetch()}>
+              Try again
+            </Button>
+          }
+        >
+          {errorMessage(keysQuery.error)}
+        </Alert>
+      </div>
+    );
+  } else if (keys.length === 0 && filtered) {
+    content = (
+      <EmptyState
+        icon={<SearchIcon />}
+        title="No keys match"
+        action={
+          <Button
+            onClick={() => {
+              setSearchInput("");
+              setSearchParams(
+                (current) => {
+                  const next = new URLSearchParams(current);
+                  next.delete("q");
+                  next.delete("type");
+                  return next;
+                },
+                { replace: true },
+              );
+            }}
+          >
+            Clear search and filters
+          </Button>
+        }
+      >
+        {q ? (
+          <>
+            No {includeDisabled ? "" : "enabled "}key has a name containing “{q}”.
+          </>
+        ) : null}
+        {!q && type ? (
+          <>There are no {type === "org" ? "org-wide" : "personal"} keys to show.</>
+        ) : null}
+      </EmptyState>
+    );
+  } else if (keys.length === 0) {
+    content = <KeysEmptyState includeDisabled={includeDisabled} action={addButton} />;
+  } else {
+    content = (
+      <>
+        <KeysTable
+          keys={keys}
+          showOwner={showOwner}
+          sorting={sorting}
+          onSortingChange={setSorting}
+          onOpen={openKey}
+          onToggleEnabled={toggleEnabled}
+          onDelete={askDelete}
+          pendingKeyIds={pendingKeyIds}
+        />
+        <div className="table-footer">
+          <span aria-live="polite">
+            {keys.length} {keys.length === 1 ? "key" : "keys"}
+            {keysQuery.hasNextPage ? " loaded" : ""}
+            {sorting.length > 0 && keysQuery.hasNextPage ? " · sorting applies to loaded keys" : ""}
+          </span>
+          {keysQuery.hasNextPage ? (
+            <Button
+              size="sm"
+              onClick={() => keysQuery.fetchNextPage()}
+              isLoading={keysQuery.isFetchingNextPage}
+            >
+              Load more
+            </Button>
+          ) : null}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">API Keys</h1>
+          <p className="page-header__description">
+            Write keys send events; Read keys query metrics. Keys are shown once, when created.
+          </p>
+        </div>
+        {addButton}
+      </div>
+
+      <section className="card" aria-label="API keys">
+        <div className="toolbar">
+          <div className="search">
+            <SearchIcon />
+            <label htmlFor={searchId} className="visually-hidden">
+              Search keys by name
+            </label>
+            <input
+              id={searchId}
+              type="search"
+              className="input"
+              placeholder="Search by name"
+              value={searchInput}
+              onChange={(e) => setSearchInput(e.target.value)}
+              maxLength={100}
+            />
+          </div>
+          {keysQuery.isFetching && !keysQuery.isPending && !keysQuery.isFetchingNextPage ? (
+            <Spinner size="sm" label="Updating" />
+          ) : null}
+          <span className="toolbar__spacer" />
+          {includeDisabled ? <span className="text-subtle">Showing disabled keys</span> : null}
+          <KeysFilterMenu
+            includeDisabled={includeDisabled}
+            onIncludeDisabledChange={(value) => setParam("disabled", value ? "1" : undefined)}
+            type={type}
+            onTypeChange={(value) => setParam("type", value)}
+          />
+        </div>
+        {content}
+      </section>
+
+      <KeyDialog
+        orgId={orgId}
+        state={dialog}
+        orgWideAccess={access}
+        currentUserId={me.data?.user.id}
+        onClose={() => setDialog({ mode: "closed" })}
+      />
+
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={`Delete “${toDelete?.name ?? ""}”?`}
+        confirmLabel="Delete key"
+        isPending={deleteKey.isPending}
+        error={deleteKey.isError ? errorMessage(deleteKey.error) : undefined}
+        onClose={() => setToDelete(null)}
+        onConfirm={() => {
+          if (!toDelete) return;
+          const name = toDelete.name;
+          deleteKey.mutate(toDelete.id, {
+            onSuccess: () => {
+              setToDelete(null);
+              toast.show(`“${name}” deleted`);
+            },
+          });
+        }}
+      >
+        Requests with this key will be refused at once. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import type { MemberAnswer } from "@keyward/shared";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { api } from "@/lib/api-client";
+
+export const membersQueryKey = (orgId: string) => ["orgs", orgId, "members"] as const;
+
+export function getMembers(orgId: string, signal?: AbortSignal): Promise<MemberAnswer[]> {
+  return api.get<MemberAnswer[]>(`/api/orgs/${encodeURIComponent(orgId)}/members`, { signal });
+}
+
+export function membersQueryOptions(orgId: string) {
+  return queryOptions({
+    queryKey: membersQueryKey(orgId),
+    queryFn: ({ signal }) => getMembers(orgId, signal),
+  });
+}
+
+export function useMembers(orgId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ ...membersQueryOptions(orgId), enabled: options.enabled ?? true });
+}

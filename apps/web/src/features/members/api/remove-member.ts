@@ -1,0 +1,21 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { keysQueryKey } from "@/features/keys/api/get-keys";
+import { api } from "@/lib/api-client";
+import { membersQueryKey } from "./get-members";
+
+export function removeMember(orgId: string, userId: string): Promise<void> {
+  return api.delete(`/api/orgs/${encodeURIComponent(orgId)}/members/${encodeURIComponent(userId)}`);
+}
+
+export function useRemoveMember(orgId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => removeMember(orgId, userId),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: membersQueryKey(orgId) }),
+        // Their personal keys are disabled by the removal.
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
+      ]),
+  });
+}

@@ -1,0 +1,32 @@
+import type { MemberAnswer, UpdateMemberBody } from "@keyward/shared";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { meQueryKey } from "@/features/auth/api/get-me";
+import { keysQueryKey } from "@/features/keys/api/get-keys";
+import { api } from "@/lib/api-client";
+import { membersQueryKey } from "./get-members";
+
+export function updateMember(
+  orgId: string,
+  userId: string,
+  body: UpdateMemberBody,
+): Promise<MemberAnswer> {
+  return api.patch<MemberAnswer>(
+    `/api/orgs/${encodeURIComponent(orgId)}/members/${encodeURIComponent(userId)}`,
+    body,
+  );
+}
+
+export function useUpdateMember(orgId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, body }: { userId: string; body: UpdateMemberBody }) =>
+      updateMember(orgId, userId, body),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: membersQueryKey(orgId) }),
+        // The caller may have changed their own role; rights decide which keys they see.
+        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
+      ]),
+  });
+}

@@ -1,0 +1,178 @@
+import type { MemberAnswer, Role, UpdateMemberBody } from "@keyward/shared";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { IconButton } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { TrashIcon } from "@/components/ui/icons";
+import { useToast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api-client";
+import { useRemoveMember } from "../api/remove-member";
+import { useUpdateMember } from "../api/update-member";
+
+const ADMIN_GRANT_NOTE = "Admins hold this right";
+
+export function MembersTable({
+  orgId,
+  orgName,
+  members,
+  currentUserId,
+}: {
+  orgId: string;
+  orgName: string;
+  members: MemberAnswer[];
+  currentUserId: string | undefined;
+}) {
+  const updateMember = useUpdateMember(orgId);
+  const removeMember = useRemoveMember(orgId);
+  const toast = useToast();
+  const [toRemove, setToRemove] = useState<MemberAnswer | null>(null);
+  const pendingUserId = updateMember.isPending ? updateMember.variables?.userId : undefined;
+
+  const update = (member: MemberAnswer, body: UpdateMemberBody, done: string) => {
+    updateMember.mutate(
+      { userId: member.userId, body },
+      {
+        onSuccess: () => toast.show(done),
+        onError: (error) => toast.show(errorMessage(error), "danger"),
+      },
+    );
+  };
+
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Members of {orgName}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Role</th>
+              <th scope="col">Manage org keys</th>
+              <th scope="col">Manage personal keys</th>
+              <th scope="col" className="table__actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((member) => {
+              const isSelf = member.userId === currentUserId;
+              const isAdmin = member.role === "admin";
+              const busy = pendingUserId === member.userId;
+              return (
+                <tr key={member.userId} data-member-email={member.email}>
+                  <td>
+                    <span className="member-cell">
+                      <span>
+                        {member.name} {isSelf ? <Badge>You</Badge> : null}
+                      </span>
+                      <span className="member-cell__email">{member.email}</span>
+                    </span>
+                  </td>
+                  <td>
+                    <select
+                      className="select select--sm"
+                      style={{ width: "auto" }}
+                      aria-label={`Role of ${member.name}`}
+                      value={member.role}
+                      disabled={busy}
+                      onChange={(e) => {
+                        const role = e.target.value as Role;
+                        update(
+                          member,
+                          { role },
+                          `${member.name} is now ${role === "admin" ? "an admin" : "a member"}`,
+                        );
+                      }}
+                    >
+                      <option value="admin">Admin</option>
+                      <option value="member">Member</option>
+                    </select>
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      className="check__input"
+                      aria-label={`Manage org keys: ${member.name}`}
+                      title={
+                        isAdmin
+                          ? ADMIN_GRANT_NOTE
+                          : "May create and change org-wide keys when the org restricts them"
+                      }
+                      checked={member.manageOrgKeys}
+                      disabled={isAdmin || busy}
+                      onChange={(e) =>
+                        update(
+                          member,
+                          { manageOrgKeys: e.target.checked },
+                          `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage org keys`,
+                        )
+                      }
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      className="check__input"
+                      aria-label={`Manage personal keys: ${member.name}`}
+                      title={
+                        isAdmin
+                          ? ADMIN_GRANT_NOTE
+                          : "May see and change other members’ personal keys"
+                      }
+                      checked={member.managePersonalKeys}
+                      disabled={isAdmin || busy}
+                      onChange={(e) =>
+                        update(
+                          member,
+                          { managePersonalKeys: e.target.checked },
+                          `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage personal keys`,
+                        )
+                      }
+                    />
+                  </td>
+                  <td className="table__actions">
+                    <div className="table__actions-inner">
+                      <IconButton
+                        label={isSelf ? "You can’t remove yourself" : `Remove ${member.name}`}
+                        variant="danger-ghost"
+                        disabled={isSelf}
+                        onClick={() => {
+                          removeMember.reset();
+                          setToRemove(member);
+                        }}
+                      >
+                        <TrashIcon />
+                      </IconButton>
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={toRemove !== null}
+        title={`Remove ${toRemove?.name ?? ""}?`}
+        confirmLabel="Remove member"
+        isPending={removeMember.isPending}
+        error={removeMember.isError ? errorMessage(removeMember.error) : undefined}
+        onClose={() => setToRemove(null)}
+        onConfirm={() => {
+          if (!toRemove) return;
+          const name = toRemove.name;
+          removeMember.mutate(toRemove.userId, {
+            onSuccess: () => {
+              setToRemove(null);
+              toast.show(`${name} removed`);
+            },
+          });
+        }}
+      >
+        {toRemove?.name} loses access to {orgName}. Their personal keys are disabled; org-wide keys
+        keep working.
+      </ConfirmDialog>
+    </>
+  );
+}

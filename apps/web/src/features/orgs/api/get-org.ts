@@ -1,0 +1,20 @@
+import type { OrgAnswer } from "@keyward/shared";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { api } from "@/lib/api-client";
+
+export const orgQueryKey = (orgId: string) => ["orgs", orgId, "details"] as const;
+
+export function getOrg(orgId: string, signal?: AbortSignal): Promise<OrgAnswer> {
+  return api.get<OrgAnswer>(`/api/orgs/${encodeURIComponent(orgId)}`, { signal });
+}
+
+export function orgQueryOptions(orgId: string) {
+  return queryOptions({
+    queryKey: orgQueryKey(orgId),
+    queryFn: ({ signal }) => getOrg(orgId, signal),
+  });
+}
+
+export function useOrg(orgId: string) {
+  return useQuery(orgQueryOptions(orgId));
+}

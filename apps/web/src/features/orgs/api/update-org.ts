@@ -1,0 +1,24 @@
+import type { OrgAnswer, UpdateOrgBody } from "@keyward/shared";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { meQueryKey } from "@/features/auth/api/get-me";
+import { api } from "@/lib/api-client";
+import { orgQueryKey } from "./get-org";
+
+export function updateOrg(orgId: string, body: UpdateOrgBody): Promise<OrgAnswer> {
+  return api.patch<OrgAnswer>(`/api/orgs/${encodeURIComponent(orgId)}`, body);
+}
+
+export function useUpdateOrg(orgId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateOrgBody) => updateOrg(orgId, body),
+    onSuccess: async (org) => {
+      queryClient.setQueryData(orgQueryKey(orgId), org);
+      // The org name shows in the switcher (from /api/me); the policy changes who may edit keys.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: ["orgs", orgId] }),
+      ]);
+    },
+  });
+}
