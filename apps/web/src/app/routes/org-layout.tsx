@@ -45,7 +45,7 @@ export function OrgLayout() {
         <div className="app-header__inner">
           <Link to={paths.keys(orgId)} className="brand" aria-label="Keyward, API keys">
             <LogoMark />
-            <span>Keyward</span>
+            <span className="brand__text">Keyward</span>
           </Link>
           <span className="text-subtle" aria-hidden="true">
             /

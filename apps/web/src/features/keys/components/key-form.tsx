@@ -292,7 +292,7 @@ export function KeyForm(props: KeyFormProps) {
 
 function KeyDetails({ keyData }: { keyData: KeyAnswer }) {
   return (
-    <dl className="details" aria-label="Key details">
+    <dl className="details">
       <dt>Key</dt>
       <dd className="mono">{keyHint(keyData.start)}</dd>
       <dt>Type</dt>

@@ -18,7 +18,7 @@ export function KeysEmptyState({
       action={action}
     >
       <div className="stack">
-        <p>
+        <p className="empty-state__lead">
           An API key lets a program talk to Keyward without a password. Give each app or environment
           its own key, so you can disable one without touching the others.
           {includeDisabled

@@ -99,6 +99,10 @@ export function KeysTable({
             <span className="key-hint" title="The first characters of the key">
               {keyHint(row.original.start)}
             </span>
+            <span className="key-meta">
+              {row.original.orgWide ? "Org-Wide" : "Personal"} ·{" "}
+              {permissionLabels(row.original.permissions).join(", ")}
+            </span>
           </span>
         ),
       },
@@ -114,6 +118,7 @@ export function KeysTable({
         id: "permissions",
         header: "Permissions",
         enableSorting: false,
+        meta: { className: "col-optional" } satisfies ColumnMeta,
         accessorFn: (key) => permissionLabels(key.permissions).join(", "),
         cell: ({ row }) => (
           <span className="badges">

@@ -1,0 +1,220 @@
+import type { KeyAnswer } from "@keyward/shared";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "@/lib/api-client";
+import { ORG_WIDE_RESTRICTED_REASON, orgWideAccess } from "./key-access";
+import { KeyForm } from "./key-form";
+
+const allowed = { allowed: true } as const;
+const restricted = { allowed: false, reason: ORG_WIDE_RESTRICTED_REASON } as const;
+
+function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
+  return {
+    id: "key_1",
+    name: "Grafana",
+    orgWide: false,
+    permissions: { read: true, write: false },
+    enabled: true,
+    start: "kw_AbCdE",
+    owner: { id: "usr_owner", name: "Olivia Owner", email: "olivia@example.com" },
+    createdBy: { id: "usr_owner", name: "Olivia Owner" },
+    createdAt: "2026-01-02T03:04:05.000Z",
+    updatedAt: "2026-01-02T03:04:05.000Z",
+    lastUsedAt: null,
+    expiresAt: null,
+    canEdit: true,
+    ...overrides,
+  };
+}
+
+function renderCreate(props: Partial<Parameters<typeof KeyForm>[0]> = {}) {
+  const onSubmit = vi.fn();
+  const onCancel = vi.fn();
+  render(
+    <KeyForm
+      mode="create"
+      orgWideAccess={allowed}
+      isPending={false}
+      serverError={null}
+      onCancel={onCancel}
+      onSubmit={onSubmit}
+      {...(props as object)}
+    />,
+  );
+  return { onSubmit, onCancel, user: userEvent.setup() };
+}
+
+describe("KeyForm, create mode", () => {
+  it("refuses an empty name and no permission, with errors beside the fields", async () => {
+    const { onSubmit, user } = renderCreate();
+    await user.type(screen.getByLabelText("Name"), "   ");
+    await user.click(screen.getByLabelText("Read"));
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+
+    expect(onSubmit).not.toHaveBeenCalled();
+    const name = screen.getByLabelText("Name");
+    expect(name).toHaveAttribute("aria-invalid", "true");
+    expect(name).toHaveAccessibleDescription("Name must not be empty.");
+    const permissions = screen.getByRole("group", { name: "Permissions" });
+    expect(
+      within(permissions).getByText("Choose at least one permission: Read or Write."),
+    ).toBeVisible();
+  });
+
+  it("clears a field's error once it is corrected", async () => {
+    const { user } = renderCreate();
+    await user.click(screen.getByLabelText("Read"));
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    expect(screen.getByText("Choose at least one permission: Read or Write.")).toBeInTheDocument();
+    await user.click(screen.getByLabelText("Write"));
+    expect(
+      screen.queryByText("Choose at least one permission: Read or Write."),
+    ).not.toBeInTheDocument();
+  });
+
+  it("submits the contract's body with a trimmed name", async () => {
+    const { onSubmit, user } = renderCreate();
+    await user.type(screen.getByLabelText("Name"), "  Production ingest ");
+    await user.click(screen.getByLabelText("Write"));
+    await user.click(screen.getByLabelText("Org-Wide"));
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith({
+      name: "Production ingest",
+      orgWide: true,
+      permissions: { read: true, write: true },
+      enabled: true,
+    });
+  });
+
+  it("sends an expiry in the future when one is chosen", async () => {
+    const { onSubmit, user } = renderCreate();
+    await user.type(screen.getByLabelText("Name"), "Short-lived");
+    await user.selectOptions(screen.getByLabelText("Expiration"), "7");
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
+    const days = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThanOrEqual(7);
+  });
+
+  it("disables Org-Wide with the reason when the caller may not create org-wide keys", async () => {
+    const { onSubmit, user } = renderCreate({ orgWideAccess: restricted });
+    const orgWide = screen.getByLabelText("Org-Wide");
+    expect(orgWide).toBeDisabled();
+    expect(orgWide).toHaveAccessibleDescription(ORG_WIDE_RESTRICTED_REASON);
+
+    await user.type(screen.getByLabelText("Name"), "Mine");
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ orgWide: false }));
+  });
+
+  it("shows the server's field errors next to the field they name", () => {
+    renderCreate({
+      serverError: new ApiError({
+        status: 400,
+        code: "invalid_request",
+        message: "name: must be at most 100 characters",
+        fieldErrors: { name: "must be at most 100 characters" },
+      }),
+    });
+    expect(screen.getByLabelText("Name")).toHaveAccessibleDescription(
+      "Name must be at most 100 characters.",
+    );
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("shows a server error that names no field as an alert", () => {
+    renderCreate({
+      serverError: new ApiError({ status: 403, code: "forbidden", message: "you may not" }),
+    });
+    expect(screen.getByRole("alert")).toHaveTextContent("You may not");
+  });
+});
+
+describe("KeyForm, edit mode", () => {
+  function renderEdit(
+    keyData: KeyAnswer,
+    extra: { readOnlyReason?: string; access?: typeof allowed | typeof restricted } = {},
+  ) {
+    const onSubmit = vi.fn();
+    const onCancel = vi.fn();
+    render(
+      <KeyForm
+        mode="edit"
+        keyData={keyData}
+        readOnlyReason={extra.readOnlyReason}
+        orgWideAccess={extra.access ?? allowed}
+        isPending={false}
+        serverError={null}
+        onCancel={onCancel}
+        onSubmit={onSubmit}
+      />,
+    );
+    return { onSubmit, onCancel, user: userEvent.setup() };
+  }
+
+  it("sends only the fields that changed, and nothing until something did", async () => {
+    const { onSubmit, user } = renderEdit(key());
+    const save = screen.getByRole("button", { name: "Save changes" });
+    expect(save).toBeDisabled();
+
+    await user.click(screen.getByLabelText("Write"));
+    await user.click(screen.getByLabelText("Enabled"));
+    expect(save).toBeEnabled();
+    await user.click(save);
+    expect(onSubmit).toHaveBeenCalledWith({
+      permissions: { read: true, write: true },
+      enabled: false,
+    });
+  });
+
+  it("is read-only with the reason when the key cannot be edited", async () => {
+    const reason = "This is Olivia Owner’s personal key.";
+    const { onSubmit, onCancel, user } = renderEdit(key({ canEdit: false }), {
+      readOnlyReason: reason,
+    });
+
+    expect(screen.getByText(reason)).toBeVisible();
+    for (const label of ["Name", "Org-Wide", "Read", "Write", "Enabled", "Expiration"]) {
+      expect(screen.getByLabelText(label)).toBeDisabled();
+    }
+    expect(screen.queryByRole("button", { name: "Save changes" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    expect(onCancel).toHaveBeenCalled();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it("keeps a personal key from turning org-wide without the org-wide right", () => {
+    renderEdit(key(), { access: restricted });
+    expect(screen.getByLabelText("Org-Wide")).toBeDisabled();
+    expect(screen.getByLabelText("Name")).toBeEnabled();
+  });
+
+  it("lets an editable org-wide key turn personal", async () => {
+    const { onSubmit, user } = renderEdit(key({ orgWide: true, owner: null }), { access: allowed });
+    await user.click(screen.getByLabelText("Org-Wide"));
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(onSubmit).toHaveBeenCalledWith({ orgWide: false });
+  });
+
+  it("shows the key's hint and details, never a secret", () => {
+    renderEdit(key({ lastUsedAt: null }));
+    expect(screen.getByText("kw_AbCdE…")).toBeVisible();
+    expect(screen.getByText("Never")).toBeVisible();
+    expect(document.body.textContent).not.toMatch(/kw_[0-9A-Za-z]{38}/);
+  });
+});
+
+describe("orgWideAccess", () => {
+  it("follows the contract: admins, policy everyone, or the manageOrgKeys grant", () => {
+    expect(orgWideAccess({ role: "admin", manageOrgKeys: true }, "restricted").allowed).toBe(true);
+    expect(orgWideAccess({ role: "member", manageOrgKeys: false }, "everyone").allowed).toBe(true);
+    expect(orgWideAccess({ role: "member", manageOrgKeys: true }, "restricted").allowed).toBe(true);
+    expect(orgWideAccess({ role: "member", manageOrgKeys: false }, "restricted")).toEqual(
+      restricted,
+    );
+  });
+});
