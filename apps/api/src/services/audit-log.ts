@@ -4,11 +4,14 @@
 // - other members: `key.*` events of org-wide keys and of their own personal keys. A key event's
 //   `subjectUserId` is the key's owner (null while org-wide), kept current when the key changes
 //   type, so this is one indexed query. A deleted key keeps the owner it had when deleted.
+//   Events of keys that still exist are then checked against the key itself (canSeeKey), so an
+//   event written without `subjectUserId` never shows another member's personal key; such a page
+//   can hold fewer than `limit` items while `nextCursor` still leads on.
 import type { Db, Prisma } from "@keyward/db";
 import type { AuditAction, AuditEventAnswer, listAuditQuerySchema, Page } from "@keyward/shared";
 import type { z } from "zod";
 import type { OrgContext } from "../http/org-member.js";
-import { canSeeAllAudit, canSeeAllPersonalKeys } from "../policy.js";
+import { canSeeAllAudit, canSeeAllPersonalKeys, canSeeKey } from "../policy.js";
 import type { Changes } from "./audit.js";
 import { decodeCursor, toPage } from "./page-cursor.js";
 
@@ -49,24 +52,45 @@ export async function listAudit(
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });
-  const actorIds = [...new Set(rows.map((row) => row.actorId))];
+  const page = toPage(
+    rows,
+    query.limit,
+    CURSOR_TIME,
+    (row) => row.at,
+    (row) => row,
+  );
+  const items = await dropEventsOfHiddenKeys(db, ctx, page.items);
+  const actorIds = [...new Set(items.map((row) => row.actorId))];
   const actors = await db.user.findMany({
     where: { id: { in: actorIds } },
     select: { id: true, name: true },
   });
   const nameOf = new Map(actors.map((a) => [a.id, a.name]));
-  return toPage(
-    rows,
-    query.limit,
-    CURSOR_TIME,
-    (row) => row.at,
-    (row) => ({
+  return {
+    items: items.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
       actor: { id: row.actorId, name: nameOf.get(row.actorId) ?? "" },
       action: row.action as AuditAction,
       keyId: row.keyId,
       changes: parseChanges(row.changes),
-    }),
-  );
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+async function dropEventsOfHiddenKeys<Row extends { keyId: string | null }>(
+  db: Db,
+  { actor, org }: OrgContext,
+  rows: Row[],
+): Promise<Row[]> {
+  if (canSeeAllAudit(actor) || canSeeAllPersonalKeys(actor)) return rows;
+  const keyIds = [...new Set(rows.flatMap((row) => (row.keyId ? [row.keyId] : [])))];
+  if (keyIds.length === 0) return rows;
+  const keys = await db.apiKey.findMany({
+    where: { orgId: org.id, id: { in: keyIds } },
+    select: { id: true, orgWide: true, ownerId: true },
+  });
+  const hidden = new Set(keys.filter((key) => !canSeeKey(actor, key)).map((key) => key.id));
+  return rows.filter((row) => !row.keyId || !hidden.has(row.keyId));
 }

@@ -23,7 +23,7 @@ import {
 } from "../policy.js";
 import { type Changes, diffFields, recordAudit } from "./audit.js";
 import { type KeyRow, keyInclude, presentKey } from "./key-presenter.js";
-import { decodeCursor, toPage } from "./page-cursor.js";
+import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListKeysInput = z.output<typeof listKeysQuerySchema>;
 export type CreateKeyInput = z.output<typeof createKeyBodySchema>;
@@ -116,13 +116,43 @@ async function loadEditableKey(db: KeyReader, ctx: OrgContext, keyId: string): P
   return key;
 }
 
-function nameFilter(provider: Deps["provider"], q: string): Prisma.StringFilter {
-  // SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE. The client is
-  // typed as the SQLite one, which has no `mode`.
-  return provider === "postgresql"
-    ? ({ contains: q, mode: "insensitive" } as Prisma.StringFilter)
-    : { contains: q };
+interface NameSearch {
+  filter: Prisma.StringFilter;
+  /** Set when `filter` only narrows the candidates: the exact test, applied to each row. */
+  matches?: (name: string) => boolean;
 }
+
+/**
+ * `q` as a literal, case-insensitive substring. Prisma's `contains` is a LIKE that does not
+ * escape `%`/`_`. PostgreSQL: escape them (backslash is LIKE's default escape) and use ILIKE.
+ * SQLite has no default escape and folds case for ASCII only, so every `%`, `_` and non-ASCII
+ * character of `q` becomes `_` (any one character): a superset, then checked exactly.
+ */
+function nameSearch(provider: Deps["provider"], q: string): NameSearch {
+  if (provider === "postgresql") {
+    const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    // The client is typed as the SQLite one, which has no `mode`.
+    return { filter: { contains: escaped, mode: "insensitive" } as Prisma.StringFilter };
+  }
+  const loose = (c: string) => c === "%" || c === "_" || c > "\x7f";
+  if (![...q].some(loose)) return { filter: { contains: q } };
+  const pattern = [...q].map((c) => (loose(c) ? "_" : c)).join("");
+  const needle = q.toLowerCase();
+  return { filter: { contains: pattern }, matches: (name) => name.toLowerCase().includes(needle) };
+}
+
+function afterPosition(position: CursorPosition | null): Prisma.ApiKeyWhereInput {
+  if (!position) return {};
+  return {
+    OR: [
+      { createdAt: { lt: position.time } },
+      { createdAt: position.time, id: { lt: position.id } },
+    ],
+  };
+}
+
+/** Rows checked one by one are fetched in batches of at least this many. */
+const SEARCH_BATCH = 200;
 
 export async function listKeys(
   { db, provider }: Pick<Deps, "db" | "provider">,
@@ -130,27 +160,33 @@ export async function listKeys(
   query: ListKeysInput,
 ): Promise<Page<KeyAnswer>> {
   const { actor, org } = ctx;
-  const cursor = query.cursor ? decodeCursor(CURSOR_TIME, query.cursor) : null;
-  const and: Prisma.ApiKeyWhereInput[] = [];
-  if (!canSeeAllPersonalKeys(actor))
-    and.push({ OR: [{ orgWide: true }, { ownerId: actor.userId }] });
-  if (cursor) {
-    and.push({
-      OR: [{ createdAt: { lt: cursor.time } }, { createdAt: cursor.time, id: { lt: cursor.id } }],
+  const search = query.q ? nameSearch(provider, query.q) : null;
+  const where: Prisma.ApiKeyWhereInput = {
+    orgId: org.id,
+    ...(query.includeDisabled ? {} : { enabled: true }),
+    ...(query.type ? { orgWide: query.type === "org" } : {}),
+    ...(search ? { name: search.filter } : {}),
+  };
+  const visible: Prisma.ApiKeyWhereInput = canSeeAllPersonalKeys(actor)
+    ? {}
+    : { OR: [{ orgWide: true }, { ownerId: actor.userId }] };
+  const matches = search?.matches;
+  const batch = matches ? Math.max(query.limit + 1, SEARCH_BATCH) : query.limit + 1;
+
+  const rows: KeyRow[] = [];
+  let position = query.cursor ? decodeCursor(CURSOR_TIME, query.cursor) : null;
+  for (;;) {
+    const fetched = await db.apiKey.findMany({
+      where: { ...where, AND: [visible, afterPosition(position)] },
+      include: keyInclude,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: batch,
     });
+    rows.push(...(matches ? fetched.filter((row) => matches(row.name)) : fetched));
+    const last = fetched.at(-1);
+    if (rows.length > query.limit || fetched.length < batch || !last) break;
+    position = { time: last.createdAt, id: last.id };
   }
-  const rows = await db.apiKey.findMany({
-    where: {
-      orgId: org.id,
-      ...(query.includeDisabled ? {} : { enabled: true }),
-      ...(query.type ? { orgWide: query.type === "org" } : {}),
-      ...(query.q ? { name: nameFilter(provider, query.q) } : {}),
-      AND: and,
-    },
-    include: keyInclude,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-  });
   return toPage(
     rows,
     query.limit,
