@@ -14,6 +14,8 @@ import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
+import { mountApiReference } from "./openapi/routes.js";
+import { mountPublicApi } from "./public/public-api.js";
 
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -59,6 +61,9 @@ export function createApp(deps: Deps): Express {
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+
+  mountPublicApi(app, deps);
+  mountApiReference(app);
 
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));

@@ -14,6 +14,8 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   /** Set when the app sits behind a TLS-terminating proxy: cookies get `Secure`. */
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** Benchmark only: adds POST /v1/_bench/discard-events (validates a batch, stores nothing). */
+  BENCH_ROUTES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,66 @@
+import { type IngestAnswer, ingestEventSchema, MAX_EVENTS_PER_BATCH } from "@keyward/shared";
+import type { RequestHandler } from "express";
+import { ApiError } from "../http/api-error.js";
+import { zodIssues } from "../http/error-handler.js";
+import type { IngestStore, StoredEvent } from "./ingest-store.js";
+import { verifiedKey } from "./verify-key.js";
+
+const BATCH_SHAPE = "must be a JSON array of events or {events:[…]}";
+
+function eventList(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (body !== null && typeof body === "object") {
+    const { events, ...rest } = body as { events?: unknown };
+    if (Array.isArray(events) && Object.keys(rest).length === 0) return events;
+  }
+  throw ApiError.invalid("body", BATCH_SHAPE);
+}
+
+function badEvent(index: number, field: string, message: string): ApiError {
+  return new ApiError("invalid_request", `events[${index}].${field}: ${message}`, { index, field });
+}
+
+/**
+ * Validates a whole batch before anything is stored; the first bad event fails it with
+ * `details: {index, field}`.
+ */
+export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[] {
+  const list = eventList(body);
+  if (list.length > MAX_EVENTS_PER_BATCH) {
+    throw ApiError.invalid("events", `must hold at most ${MAX_EVENTS_PER_BATCH} events`);
+  }
+  const events: StoredEvent[] = new Array(list.length);
+  for (let index = 0; index < list.length; index++) {
+    const parsed = ingestEventSchema.safeParse(list[index]);
+    if (!parsed.success) {
+      const issue = zodIssues(parsed.error)[0];
+      const field = issue && issue.field !== "body" ? issue.field : "event";
+      throw badEvent(
+        index,
+        field,
+        field === "event" ? "must be an object" : (issue?.message ?? "is invalid"),
+      );
+    }
+    const { eventName, eventTimestamp, ...properties } = parsed.data;
+    let at = receivedAt;
+    if (eventTimestamp !== undefined) {
+      at = Date.parse(eventTimestamp);
+      if (Number.isNaN(at)) throw badEvent(index, "eventTimestamp", "is not a valid date-time");
+    }
+    events[index] = { name: eventName, at, properties: JSON.stringify(properties) };
+  }
+  return events;
+}
+
+// POST /v1/events — store a batch of events (and their metric roll-ups) durably
+export function ingestEvents(store: Pick<IngestStore, "append">): RequestHandler {
+  return async (req, res) => {
+    const key = verifiedKey(req);
+    const receivedAt = Date.now();
+    const events = parseEventBatch(req.body, receivedAt);
+    if (events.length > 0)
+      await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
+    const answer: IngestAnswer = { accepted: events.length };
+    res.json(answer);
+  };
+}

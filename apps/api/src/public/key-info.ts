@@ -1,0 +1,17 @@
+import type { KeyInfoAnswer } from "@keyward/shared";
+import type { RequestHandler } from "express";
+import { verifiedKey } from "./verify-key.js";
+
+// GET /v1/key — what the calling key is and may do
+export const getKeyInfo: RequestHandler = (req, res) => {
+  const key = verifiedKey(req);
+  const answer: KeyInfoAnswer = {
+    id: key.id,
+    name: key.name,
+    orgId: key.orgId,
+    orgWide: key.orgWide,
+    permissions: key.permissions,
+    expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+  };
+  res.json(answer);
+};

@@ -1,0 +1,136 @@
+import { timingSafeEqual } from "node:crypto";
+import type { Db } from "@keyward/db";
+import { hashKeySecret } from "@keyward/shared/node";
+import type { KeyChange, KeyChangeBus } from "../deps.js";
+import { LruCache } from "./lru-cache.js";
+
+/** What verification needs to know about a key: a snapshot, cached by the secret's hash. */
+export interface VerifiedKey {
+  id: string;
+  orgId: string;
+  name: string;
+  orgWide: boolean;
+  permissions: { read: boolean; write: boolean };
+  enabled: boolean;
+  /** ms since the epoch, or null for no expiry. */
+  expiresAt: number | null;
+  rateLimitPerSecond: number;
+}
+
+export interface KeyVerifierOptions {
+  /** Entries for existing keys. */
+  maxKeys?: number;
+  /** Other instances' changes (issue 5) reach this one at the latest after this long. */
+  ttlMs?: number;
+  /** Entries for hashes that match no key, so a flood of one unknown key costs one query. */
+  maxUnknown?: number;
+  unknownTtlMs?: number;
+}
+
+/**
+ * Finds keys by the SHA-256 of their secret, through a bounded cache. The cache never answers
+ * stale after a change made through this instance: the keys service publishes every committed
+ * change on the KeyChangeBus, and the entry is dropped before the changing request is answered.
+ * A lookup that was already reading the database when a change arrived does not fill the cache.
+ */
+export class KeyVerifier {
+  private readonly known: LruCache<string, VerifiedKey>;
+  private readonly unknown: LruCache<string, true>;
+  private readonly inflight = new Map<string, Promise<VerifiedKey | null>>();
+  /** Bumped by every change; a lookup caches its answer only if none arrived meanwhile. */
+  private generation = 0;
+  private readonly onChange = (change: KeyChange) => this.forget(change.hash);
+
+  constructor(
+    private readonly db: Db,
+    private readonly changes: KeyChangeBus,
+    options: KeyVerifierOptions = {},
+  ) {
+    this.known = new LruCache(options.maxKeys ?? 10_000, options.ttlMs ?? 5_000);
+    this.unknown = new LruCache(options.maxUnknown ?? 10_000, options.unknownTtlMs ?? 2_000);
+    changes.on("change", this.onChange);
+  }
+
+  /** The key with this secret, or null. Call with well-formed secrets only. */
+  async lookup(secret: string): Promise<VerifiedKey | null> {
+    const hash = hashKeySecret(secret);
+    const cached = this.known.get(hash);
+    if (cached) return cached;
+    if (this.unknown.get(hash)) return null;
+    const inflight = this.inflight.get(hash);
+    if (inflight) return inflight;
+    const pending: Promise<VerifiedKey | null> = this.load(hash).finally(() => {
+      if (this.inflight.get(hash) === pending) this.inflight.delete(hash);
+    });
+    this.inflight.set(hash, pending);
+    return pending;
+  }
+
+  forget(hash: string): void {
+    this.generation += 1;
+    this.known.delete(hash);
+    this.unknown.delete(hash);
+    this.inflight.delete(hash);
+  }
+
+  close(): void {
+    this.changes.off("change", this.onChange);
+    this.known.clear();
+    this.unknown.clear();
+  }
+
+  private async load(hash: string): Promise<VerifiedKey | null> {
+    const generation = this.generation;
+    const row = await this.db.apiKey.findUnique({
+      where: { hash },
+      select: {
+        id: true,
+        orgId: true,
+        name: true,
+        orgWide: true,
+        canRead: true,
+        canWrite: true,
+        enabled: true,
+        expiresAt: true,
+        hash: true,
+        org: { select: { rateLimitPerSecond: true } },
+      },
+    });
+    // The index compared hashes, not secrets; this re-check is constant-time all the same.
+    const key = row && sameHash(row.hash, hash) ? toVerifiedKey(row) : null;
+    if (generation === this.generation) {
+      if (key) this.known.set(hash, key);
+      else this.unknown.set(hash, true);
+    }
+    return key;
+  }
+}
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, "hex");
+  const right = Buffer.from(b, "hex");
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function toVerifiedKey(row: {
+  id: string;
+  orgId: string;
+  name: string;
+  orgWide: boolean;
+  canRead: boolean;
+  canWrite: boolean;
+  enabled: boolean;
+  expiresAt: Date | null;
+  org: { rateLimitPerSecond: number };
+}): VerifiedKey {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    name: row.name,
+    orgWide: row.orgWide,
+    permissions: { read: row.canRead, write: row.canWrite },
+    enabled: row.enabled,
+    expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    rateLimitPerSecond: row.org.rateLimitPerSecond,
+  };
+}

@@ -1,0 +1,120 @@
+import type { Db } from "@keyward/db";
+import { GroupCommit } from "./group-commit.js";
+import {
+  type IngestBatch,
+  type IngestStore,
+  type MetricPoint,
+  type MetricsRange,
+  nextEventId,
+  rollupIncrements,
+} from "./ingest-store.js";
+
+// Timestamps go as ISO text cast to timestamp(3): Prisma keeps DateTime as UTC without a zone,
+// and PostgreSQL ignores the `Z` when casting to `timestamp`.
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const INSERT_EVENTS = `INSERT INTO "Event" ("id", "orgId", "keyId", "eventName", "eventAt", "receivedAt", "properties")
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::timestamp(3)[], $7::text[])`;
+
+const UPSERT_ROLLUPS = `INSERT INTO "MetricRollup" ("orgId", "eventName", "interval", "bucketStart", "count")
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp(3)[], $5::int[])
+  ON CONFLICT ("orgId", "eventName", "interval", "bucketStart")
+  DO UPDATE SET "count" = "MetricRollup"."count" + EXCLUDED."count"`;
+
+const SELECT_POINTS = `SELECT "bucketStart" AS t, "count" FROM "MetricRollup"
+  WHERE "orgId" = $1 AND "eventName" = $2 AND "interval" = $3
+    AND "bucketStart" >= $4::timestamp(3) AND "bucketStart" < $5::timestamp(3)
+  ORDER BY "bucketStart"`;
+
+const TOUCH_KEYS = `UPDATE "ApiKey" AS k SET "lastUsedAt" = used.at
+  FROM unnest($1::text[], $2::timestamp(3)[]) AS used(id, at)
+  WHERE k."id" = used.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < used.at)`;
+
+const MAX_EVENTS_PER_COMMIT = 20_000;
+
+/**
+ * The PostgreSQL ingest path: one transaction per group of batches, each table written by one
+ * multi-row statement (unnest of arrays), roll-ups by INSERT … ON CONFLICT DO UPDATE in key order.
+ * One group commits at a time, so concurrent batches never contend for the same roll-up rows.
+ */
+export class PostgresIngestStore implements IngestStore {
+  private readonly writer: GroupCommit<IngestBatch>;
+
+  constructor(private readonly prisma: Db) {
+    this.writer = new GroupCommit(
+      (batches) => this.write(batches),
+      (batch) => batch.events.length,
+      MAX_EVENTS_PER_COMMIT,
+    );
+  }
+
+  append(batch: IngestBatch): Promise<void> {
+    return this.writer.submit(batch);
+  }
+
+  async metrics(range: MetricsRange): Promise<MetricPoint[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ t: Date; count: number }[]>(
+      SELECT_POINTS,
+      range.orgId,
+      range.eventName,
+      range.interval,
+      iso(range.from),
+      iso(range.to),
+    );
+    return rows.map((row) => ({ t: row.t.toISOString(), count: Number(row.count) }));
+  }
+
+  async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
+    if (lastUsed.size === 0) return;
+    const ids = [...lastUsed.keys()];
+    const ats = [...lastUsed.values()].map(iso);
+    await this.prisma.$executeRawUnsafe(TOUCH_KEYS, ids, ats);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.idle();
+  }
+
+  private async write(batches: IngestBatch[]): Promise<void> {
+    const ids: string[] = [];
+    const orgIds: string[] = [];
+    const keyIds: string[] = [];
+    const names: string[] = [];
+    const ats: string[] = [];
+    const receivedAts: string[] = [];
+    const properties: string[] = [];
+    for (const batch of batches) {
+      const receivedAt = iso(batch.receivedAt);
+      for (const event of batch.events) {
+        ids.push(nextEventId(batch.receivedAt));
+        orgIds.push(batch.orgId);
+        keyIds.push(batch.keyId);
+        names.push(event.name);
+        ats.push(event.at === batch.receivedAt ? receivedAt : iso(event.at));
+        receivedAts.push(receivedAt);
+        properties.push(event.properties);
+      }
+    }
+    const rollups = rollupIncrements(batches);
+    await this.prisma.$transaction([
+      this.prisma.$executeRawUnsafe(
+        INSERT_EVENTS,
+        ids,
+        orgIds,
+        keyIds,
+        names,
+        ats,
+        receivedAts,
+        properties,
+      ),
+      this.prisma.$executeRawUnsafe(
+        UPSERT_ROLLUPS,
+        rollups.map((row) => row.orgId),
+        rollups.map((row) => row.eventName),
+        rollups.map((row) => row.interval),
+        rollups.map((row) => iso(row.bucketStart)),
+        rollups.map((row) => row.count),
+      ),
+    ]);
+  }
+}

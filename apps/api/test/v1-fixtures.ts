@@ -1,0 +1,73 @@
+// Shared setup for the /v1 tests: a harness, an admin, and keys made through the session API.
+import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
+import supertest from "supertest";
+import { type PublicApi, publicApiOf } from "../src/public/public-api.js";
+import { createHarness, type Harness, type SignedIn } from "./harness.js";
+
+export interface V1 {
+  h: Harness;
+  admin: SignedIn;
+  keysPath: string;
+  api: PublicApi;
+}
+
+export async function setupV1(): Promise<V1> {
+  const h = await createHarness();
+  const admin = await h.signup({ name: "Ada Admin", orgName: "Ingest Org" });
+  const api = publicApiOf(h.app);
+  if (!api) throw new Error("the public API is not mounted");
+  return { h, admin, keysPath: `/api/orgs/${admin.orgId}/keys`, api };
+}
+
+export async function teardownV1(v1: V1 | undefined): Promise<void> {
+  if (!v1) return;
+  await v1.api.close();
+  await v1.h.close();
+}
+
+export interface TestKey {
+  id: string;
+  secret: string;
+}
+
+export async function newKey(
+  v1: Pick<V1, "admin" | "keysPath">,
+  permissions: { read: boolean; write: boolean } = { read: true, write: true },
+  overrides: Record<string, unknown> = {},
+): Promise<TestKey> {
+  const res = await v1.admin.client.post(v1.keysPath, {
+    name: "machine",
+    orgWide: true,
+    permissions,
+    ...overrides,
+  });
+  if (res.status !== 201) throw new Error(`creating a key answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const body = res.body as KeyWithSecretAnswer;
+  return { id: body.key.id, secret: body.secret };
+}
+
+/** Requests to the public API, with the key in `x-api-token` (or none). */
+export function machine(h: Harness, secret?: string) {
+  const request = supertest(h.app);
+  const withKey = <T extends supertest.Test>(test: T): T =>
+    (secret === undefined ? test : test.set(API_KEY_HEADER, secret)) as T;
+  return {
+    get: (path: string) => withKey(request.get(path)),
+    post: (path: string, body?: unknown) => {
+      const test = withKey(request.post(path));
+      return body === undefined ? test : test.send(body as object);
+    },
+  };
+}
+
+/** Sums the counts of `/v1/metrics` for an event name over all time. */
+export async function countOf(h: Harness, secret: string, eventName: string): Promise<number> {
+  const params = new URLSearchParams({
+    eventName,
+    interval: "day",
+    from: "2000-01-01T00:00:00Z",
+    to: "2100-01-01T00:00:00Z",
+  });
+  const res = await machine(h, secret).get(`/v1/metrics?${params.toString()}`).expect(200);
+  return (res.body.points as { count: number }[]).reduce((sum, point) => sum + point.count, 0);
+}

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+// ---- Public API (machines), under /v1 ----
+
+/** The header machines send their key in (as Aggregations.io clients do); `Authorization: Bearer` also works. */
+export const API_KEY_HEADER = "x-api-token";
+
+export const MAX_INGEST_BODY_BYTES = 1_048_576;
+export const MAX_EVENTS_PER_BATCH = 10_000;
+export const MAX_EVENT_NAME_LENGTH = 200;
+
+export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
+export type MetricInterval = (typeof METRIC_INTERVALS)[number];
+
+/** 1–200 Unicode code points; a UTF-16 length check first spares most strings the count. */
+function isEventNameLength(s: string): boolean {
+  if (s.length === 0 || s.length > MAX_EVENT_NAME_LENGTH * 2) return false;
+  if (s.length <= MAX_EVENT_NAME_LENGTH) return true;
+  return [...s].length <= MAX_EVENT_NAME_LENGTH;
+}
+
+export const eventNameSchema = z
+  .string()
+  .refine(isEventNameLength, { message: `must be 1–${MAX_EVENT_NAME_LENGTH} characters` })
+  .meta({ description: "1–200 characters (Unicode code points).", example: "page_view" });
+
+export const isoDateTimeSchema = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone" })
+  .meta({ example: "2026-01-31T12:00:00Z" });
+
+export const ingestEventSchema = z
+  .looseObject({
+    eventName: eventNameSchema,
+    eventTimestamp: isoDateTimeSchema
+      .optional()
+      .meta({ description: "When the event happened; defaults to when it was received." }),
+  })
+  .meta({
+    id: "Event",
+    description:
+      "An event: its name, optional timestamp, and any other properties, stored with it.",
+    example: { eventName: "page_view", eventTimestamp: "2026-01-31T12:00:00Z", path: "/pricing" },
+  });
+export type IngestEvent = z.infer<typeof ingestEventSchema>;
+
+const eventListSchema = z.array(ingestEventSchema).max(MAX_EVENTS_PER_BATCH);
+
+export const ingestBodySchema = z
+  .union([eventListSchema, z.strictObject({ events: eventListSchema })])
+  .meta({
+    id: "EventBatch",
+    description:
+      "A JSON array of events, or `{events:[…]}`; at most 10,000 events and 1 MB. A batch with any bad event is rejected whole.",
+  });
+
+export const ingestAnswerSchema = z
+  .object({ accepted: z.number().int().min(0) })
+  .meta({ id: "IngestAnswer", description: "Every event of the batch is stored durably." });
+export type IngestAnswer = z.infer<typeof ingestAnswerSchema>;
+
+export const metricsQuerySchema = z.strictObject({
+  eventName: eventNameSchema,
+  from: isoDateTimeSchema
+    .optional()
+    .meta({ description: "Inclusive; default 24 hours before `to`." }),
+  to: isoDateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
+  interval: z.enum(METRIC_INTERVALS).default("hour"),
+});
+export type MetricsQuery = z.input<typeof metricsQuerySchema>;
+
+export const metricPointSchema = z
+  .object({
+    t: z
+      .string()
+      .meta({ description: "Bucket start, ISO 8601, UTC.", example: "2026-01-31T12:00:00.000Z" }),
+    count: z.number().int().min(1),
+  })
+  .meta({ id: "MetricPoint" });
+
+export const metricsAnswerSchema = z
+  .object({
+    eventName: z.string(),
+    interval: z.enum(METRIC_INTERVALS),
+    points: z.array(metricPointSchema),
+  })
+  .meta({
+    id: "MetricsAnswer",
+    description: "Counts of accepted events per bucket, oldest first; empty buckets are omitted.",
+  });
+export type MetricsAnswer = z.infer<typeof metricsAnswerSchema>;
+
+export const keyInfoAnswerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    orgId: z.string(),
+    orgWide: z.boolean(),
+    permissions: z.object({ read: z.boolean(), write: z.boolean() }),
+    expiresAt: z.string().nullable(),
+  })
+  .meta({ id: "KeyInfo", description: "What the calling key is and may do." });
+export type KeyInfoAnswer = z.infer<typeof keyInfoAnswerSchema>;
