@@ -142,76 +142,65 @@ async function dropDatabase(provider) {
 // ---------------------------------------------------------------- JSON-RPC server
 
 async function serve() {
+  // The wasm engine can throw outside any promise (e.g. when it connects, at start, to a missing
+  // database). Such an error fails the requests: if the engine died before answering, the CLI
+  // would end silently with status 0.
+  /** @type {(error: unknown) => void} */
+  let fatal = () => {};
+  /** @type {Promise<never>} */
+  const fatalError = new Promise((_, reject) => {
+    fatal = reject;
+  });
+  fatalError.catch(() => {});
+  process.on("uncaughtException", (error) => fatal(error));
+  process.on("unhandledRejection", (error) => fatal(error));
+
   // JSON log lines on stderr, as the native engine writes them; the CLI collects them.
   const log = (/** @type {string} */ line) => process.stderr.write(`${line.trim()}\n`);
-  const { engine, provider, explain, close } = await openEngine({ url, schemaFiles, log });
+  const opening = openEngine({ url, schemaFiles, log });
+  const handlers = opening.then(handlersFor);
+  handlers.catch(() => {});
 
   /** @type {Map<number | string, (result: unknown) => void>} */
   const pendingRequests = new Map();
   let nextId = 1;
   const send = (/** @type {object} */ message) =>
     process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
-  /** @param {string} method @param {unknown} params */
-  const request = (method, params) =>
+  // Like the native engine, `diff` has the CLI print its script before it answers.
+  const print = (/** @type {string} */ content) =>
     new Promise((resolve) => {
       const id = `standin-${nextId++}`;
       pendingRequests.set(id, resolve);
-      send({ id, method, params });
+      send({ id, method: "print", params: { content } });
     });
-
-  /** @type {Record<string, (params: any) => Promise<unknown>>} */
-  const handlers = {
-    getDatabaseVersion: (params) => engine.version(params),
-    // The wasm engine fails on a database without `_prisma_migrations`; the native one copes.
-    diagnoseMigrationHistory: async (params) => {
-      await ensureMigrationsTable();
-      return engine.diagnoseMigrationHistory(params);
-    },
-    devDiagnostic: async (params) => {
-      await ensureMigrationsTable();
-      return engine.devDiagnostic(params);
-    },
-    markMigrationApplied: async (params) => {
-      await ensureMigrationsTable();
-      return engine.markMigrationApplied(params);
-    },
-    diff: async (params) => {
-      const result = await engine.diff(params);
-      // Like the native engine: the CLI prints the script, then gets the result.
-      if (result.stdout !== null) await request("print", { content: result.stdout });
-      return { exitCode: result.exitCode, stdout: null };
-    },
-    reset: async (params) => {
-      // The wasm reset only empties SQLite tables; drop them too.
-      if (provider === "sqlite") return dropSqliteObjects(sqlitePath(url));
-      return engine.reset(params);
-    },
-  };
-
-  async function ensureMigrationsTable() {
-    await engine.applyMigrations({
-      migrationsList: {
-        baseDir: process.cwd(),
-        lockfile: { path: "migration_lock.toml", content: null },
-        shadowDbInitScript: "",
-        migrationDirectories: [],
-      },
-      filters: { externalTables: [], externalEnums: [] },
-    });
-  }
 
   /** @param {{ id: number | string, method: string, params?: unknown }} message */
   async function handle(message) {
-    const handler = handlers[message.method];
     try {
-      const result = handler
-        ? await handler(message.params)
-        : await /** @type {any} */ (engine)[message.method](message.params ?? {});
+      const run = async () => (await handlers)(message.method, message.params ?? {}, print);
+      const result = await Promise.race([run(), fatalError]);
       send({ id: message.id, result: result ?? {} });
     } catch (thrown) {
-      send({ id: message.id, error: toRpcError(thrown, explain) });
+      const explain = await opening.then(
+        (opened) => opened.explain,
+        () => undefined,
+      );
+      send({ id: message.id, error: toRpcError(explain ? explain(thrown) : thrown) });
     }
   }
+
+  // The CLI ends stdin and kills the engine at once: clean up on either.
+  /** @type {Promise<never> | undefined} */
+  let stopping;
+  const shutdown = () => {
+    stopping ??= opening
+      .then((opened) => opened.close())
+      .catch(() => {})
+      .then(() => process.exit(0));
+    return stopping;
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
 
   let queue = Promise.resolve();
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
@@ -226,28 +215,97 @@ async function serve() {
     queue = queue.then(() => handle(message));
   }
   await queue;
-  await close();
-  process.exit(0);
+  await shutdown();
 }
 
 /**
- * @param {unknown} thrown
- * @param {(error: unknown) => Error} explain
+ * Runs JSON-RPC methods on the wasm engine; their names and params are the engine's own, except
+ * where the wasm build needs help to behave like the native engine.
+ * @param {import("./wasm-engine.mjs").WasmEngine} opened
  */
-function toRpcError(thrown, explain) {
-  const known =
-    /** @type {{ message?: string, error_code?: string, meta?: unknown, is_panic?: boolean }} */ (
-      typeof thrown === "object" && thrown !== null ? thrown : {}
-    );
-  const message = known.error_code ? String(known.message) : explain(thrown).message;
+function handlersFor({ engine, provider }) {
+  const filters = { externalTables: [], externalEnums: [] };
+  // The wasm engine fails on a database without `_prisma_migrations`; the native one copes.
+  const ensureMigrationsTable = () =>
+    engine.applyMigrations({
+      migrationsList: {
+        baseDir: process.cwd(),
+        lockfile: { path: "migration_lock.toml", content: null },
+        shadowDbInitScript: "",
+        migrationDirectories: [],
+      },
+      filters,
+    });
+  // evaluateDataLoss and createMigration read the migrations' schema from a cache that only the
+  // shadow-database path of diagnoseMigrationHistory fills; on a miss the wasm engine fails
+  // ("shadow DB must be provided through an external factory").
+  const warmMigrationSchemaCache = (/** @type {any} */ params) =>
+    engine
+      .diagnoseMigrationHistory({ ...params, optInToShadowDatabase: true, filters })
+      .catch(() => {});
+
+  /** @type {Record<string, (params: any, print: (content: string) => Promise<unknown>) => Promise<unknown>>} */
+  const special = {
+    getDatabaseVersion: (params) => engine.version(params),
+    diagnoseMigrationHistory: async (params) => {
+      await ensureMigrationsTable();
+      return engine.diagnoseMigrationHistory(params);
+    },
+    devDiagnostic: async (params) => {
+      await ensureMigrationsTable();
+      return engine.devDiagnostic(params);
+    },
+    markMigrationApplied: async (params) => {
+      await ensureMigrationsTable();
+      return engine.markMigrationApplied(params);
+    },
+    evaluateDataLoss: async (params) => {
+      await warmMigrationSchemaCache({ migrationsList: params.migrationsList });
+      return engine.evaluateDataLoss(params);
+    },
+    createMigration: async (params) => {
+      await warmMigrationSchemaCache({ migrationsList: params.migrationsList });
+      return engine.createMigration(params);
+    },
+    diff: async (params, print) => {
+      const result = await engine.diff(params);
+      if (result.stdout !== null) await print(result.stdout);
+      return { exitCode: result.exitCode, stdout: null };
+    },
+    // The wasm reset only empties SQLite tables; drop them too.
+    reset: async (params) =>
+      provider === "sqlite" ? dropSqliteObjects(sqlitePath(url)) : engine.reset(params),
+  };
+
+  /**
+   * @param {string} method
+   * @param {any} params
+   * @param {(content: string) => Promise<unknown>} print
+   */
+  return (method, params, print) => {
+    const handler = special[method];
+    if (handler) return handler(params, print);
+    const generic = /** @type {any} */ (engine)[method];
+    if (typeof generic !== "function") throw new Error(`Unknown method: ${method}`);
+    return generic.call(engine, params);
+  };
+}
+
+/**
+ * The wasm engine throws Errors carrying a Prisma error `code` (e.g. P1014) and maybe `meta`.
+ * @param {unknown} thrown
+ */
+function toRpcError(thrown) {
+  const { code, meta, message } =
+    /** @type {{ code?: unknown, meta?: unknown, message?: unknown }} */ (thrown ?? {});
   return {
     code: 4466,
     message: "An error happened. Check the data field for details.",
     data: {
-      is_panic: known.is_panic ?? false,
-      message,
-      error_code: known.error_code ?? null,
-      meta: known.meta ?? null,
+      is_panic: false,
+      message: String(message ?? thrown),
+      error_code: typeof code === "string" && /^P\d{4}$/.test(code) ? code : null,
+      meta: meta ?? null,
     },
   };
 }

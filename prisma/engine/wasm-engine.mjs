@@ -132,32 +132,42 @@ function scriptAware(adapter, pool) {
 }
 
 /**
- * A migration-aware adapter factory for the wasm engine.
+ * A migration-aware adapter factory for the wasm engine. `close()` disposes what the engine left
+ * open (it does not dispose its connections when freed) and drops leftover shadow databases.
  * @param {string} url
  * @param {{ cwd?: string }} [options]
  */
 export function createAdapterFactory(url, { cwd } = {}) {
-  const provider = providerOf(url);
-  if (provider === "sqlite") {
+  /** @type {Set<() => Promise<void>>} */
+  const open = new Set();
+  /** @param {any} adapter @param {() => Promise<void>} [afterDispose] */
+  const tracked = (adapter, afterDispose = async () => {}) => {
+    const dispose = adapter.dispose.bind(adapter);
+    const disposeOnce = async () => {
+      if (!open.delete(disposeOnce)) return;
+      await dispose();
+      await afterDispose();
+    };
+    open.add(disposeOnce);
+    adapter.dispose = disposeOnce;
+    return adapter;
+  };
+  const close = async () => {
+    for (const dispose of [...open]) await dispose();
+  };
+
+  if (providerOf(url) === "sqlite") {
     const inner = new PrismaBetterSqlite3({ url: sqlitePath(url, cwd) });
     return {
       provider: "sqlite",
       adapterName: inner.adapterName,
-      connect: async () => scriptAware(await inner.connect()),
-      connectToShadowDb: async () => scriptAware(await inner.connectToShadowDb()),
-      close: async () => {},
+      connect: async () => tracked(scriptAware(await inner.connect())),
+      connectToShadowDb: async () => tracked(scriptAware(await inner.connectToShadowDb())),
+      close,
     };
   }
 
   readInternalCharAsText();
-  /** @type {Set<string>} */
-  const shadowDatabases = new Set();
-  const dropShadow = async (/** @type {string} */ name) => {
-    await withPgAdmin(url, (c) =>
-      c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-    );
-    shadowDatabases.delete(name);
-  };
   const connectTo = async (/** @type {string | undefined} */ database) => {
     const pool = new pg.Pool({ ...pgConfig(url, database), max: 4 });
     const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
@@ -166,23 +176,22 @@ export function createAdapterFactory(url, { cwd } = {}) {
   return {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
-    connect: () => connectTo(undefined),
-    // adapter-pg would drop its shadow database before closing the pool onto it, and fail.
+    connect: async () => tracked(await connectTo(undefined)),
+    // adapter-pg would drop its shadow database before closing its pool onto it, and fail.
     connectToShadowDb: async () => {
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
-      await withPgAdmin(url, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
-      shadowDatabases.add(name);
-      const adapter = await connectTo(name);
-      const dispose = adapter.dispose.bind(adapter);
-      adapter.dispose = async () => {
-        await dispose();
-        await dropShadow(name);
-      };
-      return adapter;
+      const admin = (/** @type {string} */ sql) =>
+        withPgAdmin(url, (c) => c.query(sql)).then(() => {});
+      await admin(`CREATE DATABASE ${quoteIdent(name)}`);
+      const dropShadow = () => admin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      try {
+        return tracked(await connectTo(name), dropShadow);
+      } catch (error) {
+        await dropShadow();
+        throw error;
+      }
     },
-    close: async () => {
-      for (const name of [...shadowDatabases]) await dropShadow(name);
-    },
+    close,
   };
 }
 
