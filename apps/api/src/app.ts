@@ -10,12 +10,12 @@ import { redactUrlSecrets } from "./logger.js";
 import { requireCsrfHeader } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { loadSession, requireUser } from "./http/session.js";
+import { mountApiReference } from "./openapi/routes.js";
+import { mountPublicApi } from "./public/public-api.js";
 import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
-import { mountApiReference } from "./openapi/routes.js";
-import { mountPublicApi } from "./public/public-api.js";
 
 export const JSON_BODY_LIMIT = "1mb";
 

@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
 import { createLogger } from "./logger.js";
+import { publicApiOf } from "./public/public-api.js";
 
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
@@ -23,7 +24,9 @@ const server = app.listen(env.PORT, env.HOST, () => {
 function shutdown(signal: string): void {
   logger.info({ signal }, "shutting down");
   server.close(() => {
-    void close().finally(() => process.exit(0));
+    // Pending lastUsedAt updates are written before the database closes.
+    const publicApi = publicApiOf(app)?.close() ?? Promise.resolve();
+    void publicApi.finally(() => close().finally(() => process.exit(0)));
   });
   setTimeout(() => process.exit(1), 10_000).unref();
 }

@@ -45,7 +45,12 @@ describe("401: the key is missing, malformed, unknown, disabled or expired", () 
     const lookup = vi.spyOn(v1.api.verifier, "lookup");
     const good = generateKeySecret();
     const last = good.at(-1) === "0" ? "1" : "0";
-    for (const secret of ["nope", `${good}x`, good.slice(0, -1) + last, good.replace("kw_", "kx_")]) {
+    for (const secret of [
+      "nope",
+      `${good}x`,
+      good.slice(0, -1) + last,
+      good.replace("kw_", "kx_"),
+    ]) {
       expectError(await machine(v1.h, secret).get("/v1/key"), 401, "invalid_key");
     }
     expect(lookup).not.toHaveBeenCalled();
@@ -57,7 +62,11 @@ describe("401: the key is missing, malformed, unknown, disabled or expired", () 
     const findUnique = vi.spyOn(v1.h.deps.db.apiKey, "findUnique");
     expectError(await machine(v1.h, secret).get("/v1/key"), 401, "invalid_key");
     expectError(await machine(v1.h, secret).get("/v1/key"), 401, "invalid_key");
-    expectError(await machine(v1.h).get("/v1/key").set("Authorization", `Bearer ${secret}`), 401, "invalid_key");
+    expectError(
+      await machine(v1.h).get("/v1/key").set("Authorization", `Bearer ${secret}`),
+      401,
+      "invalid_key",
+    );
     expect(findUnique).toHaveBeenCalledTimes(1);
     findUnique.mockRestore();
   });
@@ -68,7 +77,11 @@ describe("401: the key is missing, malformed, unknown, disabled or expired", () 
   });
 
   it("expired_key once expiresAt has passed, even from the cache", async () => {
-    const key = await newKey(v1, { read: true, write: true }, { expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    const key = await newKey(
+      v1,
+      { read: true, write: true },
+      { expiresAt: new Date(Date.now() + 1_500).toISOString() },
+    );
     await machine(v1.h, key.secret).get("/v1/key").expect(200);
     await sleep(1_600);
     expectError(await machine(v1.h, key.secret).get("/v1/key"), 401, "expired_key");
@@ -111,7 +124,11 @@ describe("a change through the session API applies to the very next request", ()
 
     await client.post("/v1/events", [{ eventName: "perm" }]).expect(200);
     await v1.admin.client.patch(keyPath, { permissions: { read: true, write: false } }).expect(200);
-    expectError(await client.post("/v1/events", [{ eventName: "perm" }]), 403, "insufficient_permission");
+    expectError(
+      await client.post("/v1/events", [{ eventName: "perm" }]),
+      403,
+      "insufficient_permission",
+    );
 
     await v1.admin.client.delete(keyPath).expect(204);
     expectError(await client.get("/v1/key"), 401, "invalid_key");
@@ -120,7 +137,9 @@ describe("a change through the session API applies to the very next request", ()
   it("rolling with no grace expires the old key at once; the new one works", async () => {
     const key = await newKey(v1);
     await machine(v1.h, key.secret).get("/v1/key").expect(200);
-    const rolled = await v1.admin.client.post(`${v1.keysPath}/${key.id}/roll`, { graceSeconds: 0 }).expect(201);
+    const rolled = await v1.admin.client
+      .post(`${v1.keysPath}/${key.id}/roll`, { graceSeconds: 0 })
+      .expect(201);
     expectError(await machine(v1.h, key.secret).get("/v1/key"), 401, "expired_key");
     await machine(v1.h, rolled.body.secret).get("/v1/key").expect(200);
   });
@@ -154,7 +173,10 @@ describe("a change through the session API applies to the very next request", ()
 
 describe("429: rate limit per key", () => {
   it("refuses beyond the org's requests per second, with Retry-After", async () => {
-    await v1.h.deps.db.org.update({ where: { id: v1.admin.orgId }, data: { rateLimitPerSecond: 5 } });
+    await v1.h.deps.db.org.update({
+      where: { id: v1.admin.orgId },
+      data: { rateLimitPerSecond: 5 },
+    });
     try {
       const key = await newKey(v1);
       const client = machine(v1.h, key.secret);
@@ -173,7 +195,10 @@ describe("429: rate limit per key", () => {
       await sleep(1_100);
       await client.get("/v1/key").expect(200);
     } finally {
-      await v1.h.deps.db.org.update({ where: { id: v1.admin.orgId }, data: { rateLimitPerSecond: 1000 } });
+      await v1.h.deps.db.org.update({
+        where: { id: v1.admin.orgId },
+        data: { rateLimitPerSecond: 1000 },
+      });
     }
   });
 });
@@ -183,7 +208,9 @@ describe("secrets stay out of logs and URLs", () => {
     const key = await newKey(v1);
     await machine(v1.h, key.secret).get("/v1/key").expect(200);
     await machine(v1.h).get("/v1/key").set("Authorization", `Bearer ${key.secret}`).expect(200);
-    await machine(v1.h, key.secret).post("/v1/events", [{ eventName: "logged" }]).expect(200);
+    await machine(v1.h, key.secret)
+      .post("/v1/events", [{ eventName: "logged" }])
+      .expect(200);
     await v1.api.lastUsed.flush();
     expect(v1.h.logLines.length).toBeGreaterThan(0);
     expect(v1.h.logLines.join("\n")).not.toContain(key.secret);

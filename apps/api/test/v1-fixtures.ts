@@ -41,7 +41,8 @@ export async function newKey(
     permissions,
     ...overrides,
   });
-  if (res.status !== 201) throw new Error(`creating a key answered ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`creating a key answered ${res.status}: ${JSON.stringify(res.body)}`);
   const body = res.body as KeyWithSecretAnswer;
   return { id: body.key.id, secret: body.secret };
 }

@@ -40,7 +40,8 @@ export interface MetricPoint {
  */
 export interface IngestStore {
   append(batch: IngestBatch): Promise<void>;
-  metrics(range: MetricsRange): Promise<MetricPoint[]>;
+  /** The JSON text of the range's `MetricPoint[]`, oldest first, empty buckets omitted. */
+  metricPointsJson(range: MetricsRange): Promise<string>;
   /** Moves `lastUsedAt` of the given keys forward to the given times (ms), in one statement. */
   touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { type MetricsAnswer, metricsQuerySchema } from "@keyward/shared";
+import { metricsQuerySchema } from "@keyward/shared";
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { bucketStart, INTERVAL_MS, type IngestStore } from "./ingest-store.js";
@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 export const MAX_METRIC_POINTS = 50_000;
 
 // GET /v1/metrics — counts of an event per minute/hour/day bucket, for the key's org
-export function getMetrics(store: Pick<IngestStore, "metrics">): RequestHandler {
+export function getMetrics(store: Pick<IngestStore, "metricPointsJson">): RequestHandler {
   return async (req, res) => {
     const key = verifiedKey(req);
     const query = metricsQuerySchema.parse(req.query);
@@ -25,14 +25,15 @@ export function getMetrics(store: Pick<IngestStore, "metrics">): RequestHandler 
       );
     }
     // Counts are kept per bucket: every bucket overlapping [from, to) is answered whole.
-    const points = await store.metrics({
+    const points = await store.metricPointsJson({
       orgId: key.orgId,
       eventName: query.eventName,
       interval: query.interval,
       from: bucketStart(from, query.interval),
       to,
     });
-    const answer: MetricsAnswer = { eventName: query.eventName, interval: query.interval, points };
-    res.json(answer);
+    // A MetricsAnswer, spliced as text: a month of minutes is 44,640 points.
+    const head = JSON.stringify({ eventName: query.eventName, interval: query.interval });
+    res.type("application/json").send(`${head.slice(0, -1)},"points":${points}}`);
   };
 }

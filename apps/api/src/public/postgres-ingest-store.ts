@@ -3,7 +3,6 @@ import { GroupCommit } from "./group-commit.js";
 import {
   type IngestBatch,
   type IngestStore,
-  type MetricPoint,
   type MetricsRange,
   nextEventId,
   rollupIncrements,
@@ -21,10 +20,13 @@ const UPSERT_ROLLUPS = `INSERT INTO "MetricRollup" ("orgId", "eventName", "inter
   ON CONFLICT ("orgId", "eventName", "interval", "bucketStart")
   DO UPDATE SET "count" = "MetricRollup"."count" + EXCLUDED."count"`;
 
-const SELECT_POINTS = `SELECT "bucketStart" AS t, "count" FROM "MetricRollup"
+// The answer's points are built as JSON by PostgreSQL: one text value instead of a row per bucket.
+const SELECT_POINTS = `SELECT coalesce(json_agg(json_build_object(
+    't', to_char("bucketStart", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'count', "count") ORDER BY "bucketStart"
+  ), '[]')::text AS points
+  FROM "MetricRollup"
   WHERE "orgId" = $1 AND "eventName" = $2 AND "interval" = $3
-    AND "bucketStart" >= $4::timestamp(3) AND "bucketStart" < $5::timestamp(3)
-  ORDER BY "bucketStart"`;
+    AND "bucketStart" >= $4::timestamp(3) AND "bucketStart" < $5::timestamp(3)`;
 
 const TOUCH_KEYS = `UPDATE "ApiKey" AS k SET "lastUsedAt" = used.at
   FROM unnest($1::text[], $2::timestamp(3)[]) AS used(id, at)
@@ -52,8 +54,8 @@ export class PostgresIngestStore implements IngestStore {
     return this.writer.submit(batch);
   }
 
-  async metrics(range: MetricsRange): Promise<MetricPoint[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ t: Date; count: number }[]>(
+  async metricPointsJson(range: MetricsRange): Promise<string> {
+    const rows = await this.prisma.$queryRawUnsafe<{ points: string }[]>(
       SELECT_POINTS,
       range.orgId,
       range.eventName,
@@ -61,7 +63,7 @@ export class PostgresIngestStore implements IngestStore {
       iso(range.from),
       iso(range.to),
     );
-    return rows.map((row) => ({ t: row.t.toISOString(), count: Number(row.count) }));
+    return rows[0]?.points ?? "[]";
   }
 
   async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
