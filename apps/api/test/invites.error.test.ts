@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
+import { addMember, countRows, invite, type Joined } from "./membership-fixtures.js";
+
+let h: Harness;
+let admin: SignedIn;
+let member: Joined;
+beforeAll(async () => {
+  h = await createHarness();
+  admin = await h.signup();
+  member = await addMember(h, admin);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const NEW_PERSON = { name: "New Person", password: "a long enough password" };
+
+function fields(res: { body: { error: { details?: { field: string }[] } } }): string[] {
+  return (res.body.error.details ?? []).map((d) => d.field);
+}
+
+describe("creating invites", () => {
+  it("a member who is not an admin → 403, no invite", async () => {
+    const rows = await countRows(h);
+    const res = await member.client
+      .post(`/api/orgs/${admin.orgId}/invites`, { email: uniqueEmail(), role: "member" })
+      .expect(403);
+    expect(res.body.error.code).toBe("forbidden");
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  it("inviting someone who is already a member (any case) → 409, no invite", async () => {
+    const rows = await countRows(h);
+    for (const email of [member.user.email, admin.user.email.toUpperCase()]) {
+      const res = await admin.client
+        .post(`/api/orgs/${admin.orgId}/invites`, { email, role: "admin" })
+        .expect(409);
+      expect(res.body.error.code).toBe("conflict");
+    }
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  const cases: [string, unknown, string][] = [
+    ["missing email", { role: "member" }, "email"],
+    ["missing role", { email: "a@example.com" }, "role"],
+    ["bad email", { email: "nope", role: "member" }, "email"],
+    ["email a number", { email: 5, role: "member" }, "email"],
+    ["unknown role", { email: "a@example.com", role: "owner" }, "role"],
+    [
+      "unknown field",
+      { email: "a@example.com", role: "member", expiresAt: "2099-01-01" },
+      "expiresAt",
+    ],
+    ["array body", [], "body"],
+  ];
+  it.each(cases)("%s → 400 naming %s, no invite", async (_label, body, field) => {
+    const rows = await countRows(h);
+    const res = await admin.client
+      .post(`/api/orgs/${admin.orgId}/invites`)
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify(body))
+      .expect(400);
+    expect(res.body.error.code).toBe("invalid_request");
+    expect(fields(res)).toContain(field);
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  it("malformed JSON → 400, huge body → 413", async () => {
+    await admin.client
+      .post(`/api/orgs/${admin.orgId}/invites`)
+      .set("Content-Type", "application/json")
+      .send("{")
+      .expect(400);
+    await admin.client
+      .post(`/api/orgs/${admin.orgId}/invites`, {
+        email: "a@example.com",
+        role: "member",
+        pad: "x".repeat(1_100_000),
+      })
+      .expect(413);
+  });
+});
+
+describe("unusable invites → 404", () => {
+  it("an unknown token", async () => {
+    await h.anonymous().get("/api/invites/not-a-real-token").expect(404);
+    const res = await h
+      .anonymous()
+      .post("/api/invites/not-a-real-token/accept", NEW_PERSON)
+      .expect(404);
+    expect(res.body.error.code).toBe("not_found");
+  });
+
+  it("an expired invite, on read and on accept, and nothing is written", async () => {
+    const email = uniqueEmail("late");
+    const created = await invite(admin, email);
+    await h.deps.db.invite.update({
+      where: { id: created.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const rows = await countRows(h);
+    await h.anonymous().get(`/api/invites/${created.token}`).expect(404);
+    await h.anonymous().post(`/api/invites/${created.token}/accept`, NEW_PERSON).expect(404);
+    expect(await countRows(h)).toEqual(rows);
+    expect(await h.deps.db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("a used invite, for a new person and for the same person again", async () => {
+    const email = uniqueEmail("twice");
+    const { token } = await invite(admin, email);
+    const first = h.anonymous();
+    await first.post(`/api/invites/${token}/accept`, NEW_PERSON).expect(200);
+    await h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON).expect(404);
+    await first.post(`/api/invites/${token}/accept`).expect(404);
+  });
+
+  it("two people racing to accept one invite: exactly one account is made", async () => {
+    const email = uniqueEmail("race");
+    const { token } = await invite(admin, email);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON)),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    for (const s of statuses.slice(1)) expect([404, 409]).toContain(s);
+    expect(await h.deps.db.user.count({ where: { email } })).toBe(1);
+  });
+});
+
+describe("accepting with the wrong person or missing data", () => {
+  it("a signed-in user with another email → 403, and the invite stays usable", async () => {
+    const email = uniqueEmail("intended");
+    const { token } = await invite(admin, email, "admin");
+    const rows = await countRows(h);
+    const res = await member.client.post(`/api/invites/${token}/accept`, NEW_PERSON).expect(403);
+    expect(res.body.error.code).toBe("forbidden");
+    expect(await countRows(h)).toEqual(rows);
+    await h.anonymous().get(`/api/invites/${token}`).expect(200);
+  });
+
+  it("accepting when already a member → 409", async () => {
+    const other = await h.signup();
+    const first = await invite(admin, other.user.email);
+    const second = await invite(admin, other.user.email, "admin");
+    await other.client.post(`/api/invites/${first.token}/accept`).expect(200);
+    const rows = await countRows(h);
+    const res = await other.client.post(`/api/invites/${second.token}/accept`).expect(409);
+    expect(res.body.error.code).toBe("conflict");
+    expect(await countRows(h)).toEqual(rows);
+    const membership = await h.deps.db.membership.findUniqueOrThrow({
+      where: { orgId_userId: { orgId: admin.orgId, userId: other.user.id } },
+    });
+    expect(membership.role).toBe("member");
+  });
+
+  it("signed out, for an email that already has an account → 401 (sign in first)", async () => {
+    const other = await h.signup();
+    const { token } = await invite(admin, other.user.email);
+    const rows = await countRows(h);
+    const res = await h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON).expect(401);
+    expect(res.body.error.code).toBe("unauthenticated");
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  const cases: [string, unknown, string[]][] = [
+    ["no body", undefined, ["name", "password"]],
+    ["name only", { name: "Only Name" }, ["password"]],
+    ["password only", { password: "a long enough password" }, ["name"]],
+    ["short password", { name: "N", password: "short" }, ["password"]],
+    ["over-long password", { name: "N", password: "p".repeat(201) }, ["password"]],
+    ["whitespace name", { name: "   ", password: "a long enough password" }, ["name"]],
+    ["over-long name", { name: "n".repeat(101), password: "a long enough password" }, ["name"]],
+    ["name a number", { name: 3, password: "a long enough password" }, ["name"]],
+    ["unknown field", { ...NEW_PERSON, email: "me@evil.example" }, ["email"]],
+    ["array body", [NEW_PERSON], ["body"]],
+  ];
+  it.each(cases)(
+    "a new person with %s → 400 naming %j, nothing written",
+    async (_l, body, named) => {
+      const email = uniqueEmail("incomplete");
+      const { token } = await invite(admin, email);
+      const rows = await countRows(h);
+      const req = h.anonymous().post(`/api/invites/${token}/accept`);
+      const res = await (body === undefined
+        ? req
+        : req.set("Content-Type", "application/json").send(JSON.stringify(body))
+      ).expect(400);
+      expect(res.body.error.code).toBe("invalid_request");
+      for (const field of named) expect(fields(res)).toContain(field);
+      expect(await countRows(h)).toEqual(rows);
+      await h.anonymous().get(`/api/invites/${token}`).expect(200);
+    },
+  );
+
+  it("malformed JSON → 400", async () => {
+    const { token } = await invite(admin, uniqueEmail());
+    const res = await h
+      .anonymous()
+      .post(`/api/invites/${token}/accept`)
+      .set("Content-Type", "application/json")
+      .send('{"name":"x",')
+      .expect(400);
+    expect(fields(res)).toEqual(["body"]);
+  });
+});

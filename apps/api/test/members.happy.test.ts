@@ -1,0 +1,190 @@
+import type { MemberAnswer } from "@keyward/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KeyChange } from "../src/deps.js";
+import { createHarness, type Harness, type SignedIn } from "./harness.js";
+import { addMember } from "./membership-fixtures.js";
+
+let h: Harness;
+let admin: SignedIn;
+beforeAll(async () => {
+  h = await createHarness();
+  admin = await h.signup({ name: "Alice Admin" });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function auditOf(action: string, subjectUserId?: string) {
+  const rows = await h.deps.db.auditEvent.findMany({
+    where: { orgId: admin.orgId, action, ...(subjectUserId ? { subjectUserId } : {}) },
+    orderBy: { at: "asc" },
+  });
+  return rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as unknown }));
+}
+
+describe("members", () => {
+  it("lists every member with role and grants; admins are reported with both grants", async () => {
+    const bob = await addMember(h, admin, "member", "Bob Member");
+    const res = await bob.client.get(`/api/orgs/${admin.orgId}/members`).expect(200);
+    expect(res.body).toEqual([
+      {
+        userId: admin.user.id,
+        email: admin.user.email,
+        name: "Alice Admin",
+        role: "admin",
+        manageOrgKeys: true,
+        managePersonalKeys: true,
+      },
+      {
+        userId: bob.user.id,
+        email: bob.user.email,
+        name: "Bob Member",
+        role: "member",
+        manageOrgKeys: false,
+        managePersonalKeys: false,
+      },
+    ] satisfies MemberAnswer[]);
+  });
+
+  it("an admin grants rights; the member's /me shows them; member.updated records the change", async () => {
+    const carol = await addMember(h, admin, "member", "Carol");
+    const res = await admin.client
+      .patch(`/api/orgs/${admin.orgId}/members/${carol.user.id}`, { manageOrgKeys: true })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      userId: carol.user.id,
+      role: "member",
+      manageOrgKeys: true,
+      managePersonalKeys: false,
+    });
+    const me = await carol.client.get("/api/me").expect(200);
+    expect(me.body.orgs[0]).toMatchObject({ id: admin.orgId, manageOrgKeys: true });
+
+    const events = await auditOf("member.updated", carol.user.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorId: admin.user.id,
+      keyId: null,
+      changes: { manageOrgKeys: [false, true] },
+    });
+  });
+
+  it("promoting to admin reports both grants as true, and the old admin may then step down", async () => {
+    const dave = await addMember(h, admin, "member", "Dave");
+    const promoted = await admin.client
+      .patch(`/api/orgs/${admin.orgId}/members/${dave.user.id}`, { role: "admin" })
+      .expect(200);
+    expect(promoted.body).toMatchObject({
+      role: "admin",
+      manageOrgKeys: true,
+      managePersonalKeys: true,
+    });
+    expect((await auditOf("member.updated", dave.user.id))[0]?.changes).toEqual({
+      role: ["member", "admin"],
+    });
+
+    // Dave demotes Alice; there is still an admin (Dave), so it is allowed.
+    const demoted = await dave.client
+      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, {
+        role: "member",
+        managePersonalKeys: true,
+      })
+      .expect(200);
+    expect(demoted.body).toMatchObject({
+      role: "member",
+      manageOrgKeys: false,
+      managePersonalKeys: true,
+    });
+    const aliceMe = await admin.client.get("/api/me").expect(200);
+    expect(aliceMe.body.orgs[0]).toMatchObject({ role: "member", managePersonalKeys: true });
+    await admin.client
+      .patch(`/api/orgs/${admin.orgId}/members/${dave.user.id}`, { role: "member" })
+      .expect(403);
+
+    // And back, so the remaining tests have their admin.
+    await dave.client
+      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, { role: "admin" })
+      .expect(200);
+  });
+
+  it("an admin removes a member: member.removed is recorded and the org no longer exists for them", async () => {
+    const erin = await addMember(h, admin, "member", "Erin");
+    await admin.client.delete(`/api/orgs/${admin.orgId}/members/${erin.user.id}`).expect(204);
+    await erin.client.get(`/api/orgs/${admin.orgId}`).expect(404);
+    const me = await erin.client.get("/api/me").expect(200);
+    expect(me.body.orgs).toEqual([]);
+    const list = await admin.client.get(`/api/orgs/${admin.orgId}/members`).expect(200);
+    expect(list.body.map((m: MemberAnswer) => m.userId)).not.toContain(erin.user.id);
+    const events = await auditOf("member.removed", erin.user.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorId: admin.user.id,
+      changes: { role: ["member", null] },
+    });
+    // The account itself stays.
+    expect(await h.deps.db.user.count({ where: { id: erin.user.id } })).toBe(1);
+  });
+
+  it("removing a member disables their personal keys (owner_removed), leaves org-wide keys, and publishes each change", async () => {
+    const frank = await addMember(h, admin, "member", "Frank");
+    const createKey = async (name: string, orgWide: boolean) => {
+      const res = await frank.client
+        .post(`/api/orgs/${admin.orgId}/keys`, {
+          name,
+          orgWide,
+          permissions: { read: true, write: true },
+        })
+        .expect(201);
+      return res.body as { key: { id: string }; secret: string };
+    };
+    const personal1 = await createKey("Frank laptop", false);
+    const personal2 = await createKey("Frank CI", false);
+    const orgWide = await createKey("Shared ingest", true);
+    // A personal key of someone else must stay as it is.
+    const adminKey = (
+      await admin.client
+        .post(`/api/orgs/${admin.orgId}/keys`, {
+          name: "Alice personal",
+          orgWide: false,
+          permissions: { read: true, write: false },
+        })
+        .expect(201)
+    ).body as { key: { id: string } };
+
+    const published: KeyChange[] = [];
+    const listener = (change: KeyChange) => published.push(change);
+    h.deps.keyChanges.on("change", listener);
+    try {
+      await admin.client.delete(`/api/orgs/${admin.orgId}/members/${frank.user.id}`).expect(204);
+    } finally {
+      h.deps.keyChanges.off("change", listener);
+    }
+
+    const rows = await h.deps.db.apiKey.findMany({
+      where: { id: { in: [personal1.key.id, personal2.key.id, orgWide.key.id, adminKey.key.id] } },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const { key } of [personal1, personal2]) {
+      expect(byId.get(key.id)).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
+      const seen = await admin.client.get(`/api/orgs/${admin.orgId}/keys/${key.id}`).expect(200);
+      expect(seen.body.enabled).toBe(false);
+    }
+    expect(byId.get(orgWide.key.id)).toMatchObject({ enabled: true, disabledReason: null });
+    expect(byId.get(adminKey.key.id)).toMatchObject({ enabled: true });
+
+    expect(published).toHaveLength(2);
+    expect(new Set(published.map((p) => p.keyId))).toEqual(
+      new Set([personal1.key.id, personal2.key.id]),
+    );
+    for (const p of published) expect(p.hash).toBe(byId.get(p.keyId)?.hash);
+
+    const disabled = await auditOf("key.disabled");
+    const forFrank = disabled.filter(
+      (e) => e.keyId === personal1.key.id || e.keyId === personal2.key.id,
+    );
+    expect(forFrank).toHaveLength(2);
+    for (const e of forFrank) {
+      expect(e).toMatchObject({ actorId: admin.user.id, changes: { enabled: [true, false] } });
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, type SignedIn } from "./harness.js";
+import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+
+let h: Harness;
+let admin: SignedIn;
+let member: Joined;
+beforeAll(async () => {
+  h = await createHarness();
+  admin = await h.signup({ orgName: "Original" });
+  member = await addMember(h, admin);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function orgRow() {
+  return h.deps.db.org.findUniqueOrThrow({ where: { id: admin.orgId } });
+}
+
+describe("PATCH /api/orgs/:orgId errors", () => {
+  it("a member who is not an admin → 403, nothing changed", async () => {
+    const before = await orgRow();
+    const rows = await countRows(h);
+    const res = await member.client
+      .patch(`/api/orgs/${admin.orgId}`, { name: "Hijacked", orgKeyPolicy: "restricted" })
+      .expect(403);
+    expect(res.body.error.code).toBe("forbidden");
+    expect(await orgRow()).toEqual(before);
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  const cases: [string, unknown, string][] = [
+    ["empty name", { name: "" }, "name"],
+    ["whitespace name", { name: "  \n " }, "name"],
+    ["over-long name", { name: "n".repeat(101) }, "name"],
+    ["name a number", { name: 7 }, "name"],
+    ["name null", { name: null }, "name"],
+    ["unknown policy", { orgKeyPolicy: "admins" }, "orgKeyPolicy"],
+    ["policy a boolean", { orgKeyPolicy: true }, "orgKeyPolicy"],
+    ["unknown field", { name: "Fine", rateLimitPerSecond: 1e9 }, "rateLimitPerSecond"],
+    ["id smuggled in", { id: "org_other" }, "id"],
+    ["array body", [{ name: "x" }], "body"],
+  ];
+  it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
+    const before = await orgRow();
+    const rows = await countRows(h);
+    const res = await admin.client
+      .patch(`/api/orgs/${admin.orgId}`)
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify(body))
+      .expect(400);
+    expect(res.body.error.code).toBe("invalid_request");
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await orgRow()).toEqual(before);
+    expect(await countRows(h)).toEqual(rows);
+  });
+
+  it("malformed JSON → 400, a body over 1 MB → 413", async () => {
+    const bad = await admin.client
+      .patch(`/api/orgs/${admin.orgId}`)
+      .set("Content-Type", "application/json")
+      .send('{"name":')
+      .expect(400);
+    expect(bad.body.error.details).toEqual([{ field: "body", message: expect.any(String) }]);
+    const huge = await admin.client
+      .patch(`/api/orgs/${admin.orgId}`, { name: "x".repeat(2_000_000) })
+      .expect(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    expect((await orgRow()).name).toBe("Original");
+  });
+});
