@@ -11,6 +11,16 @@ export interface LoginAttempt {
   succeeded(): Promise<void>;
 }
 
+const SWEEP_INTERVAL_MS = 60 * 1000;
+let lastSweep = 0;
+
+/** Rows past the window no longer count; drop them now and then, whichever email they were for. */
+async function sweepExpiredFailures(db: Db, windowStart: Date): Promise<void> {
+  if (Date.now() - lastSweep < SWEEP_INTERVAL_MS) return;
+  lastSweep = Date.now();
+  await db.loginFailure.deleteMany({ where: { at: { lte: windowStart } } });
+}
+
 /**
  * Reserves a failure row before the password is checked, so parallel guesses each see the
  * ones started before them: at most about `LOGIN_FAILURE_LIMIT` reach bcrypt per window.
@@ -44,7 +54,7 @@ export async function beginLoginAttempt(db: Db, email: string): Promise<LoginAtt
     );
   }
 
-  await db.loginFailure.deleteMany({ where: { email, at: { lte: windowStart } } });
+  await sweepExpiredFailures(db, windowStart);
   return {
     async succeeded() {
       await db.loginFailure.deleteMany({ where: { id } });
