@@ -16,7 +16,8 @@ export function App() {
       const { pathname, search } = router.state.location;
       if (isPublicPath(pathname)) return;
       queryClient.clear();
-      void router.navigate(signInPath(`${pathname}${search}`), { replace: true });
+      const next = pathname === "/" ? undefined : `${pathname}${search}`;
+      void router.navigate(signInPath(next), { replace: true });
     });
     return () => setUnauthenticatedHandler(undefined);
   }, [queryClient, router]);

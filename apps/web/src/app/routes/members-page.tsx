@@ -103,7 +103,7 @@ export function MembersPage() {
             ) : org.isError ? (
               <Alert tone="danger">{errorMessage(org.error)}</Alert>
             ) : (
-              <OrgSettingsForm key={`${org.data.name}/${org.data.orgKeyPolicy}`} org={org.data} />
+              <OrgSettingsForm key={org.data.id} org={org.data} />
             )}
           </div>
         </section>

@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useLayoutEffect, useRef } from "react";
+import { type KeyboardEvent, type ReactNode, useId, useLayoutEffect, useRef } from "react";
 import { IconButton } from "./button";
 import { CloseIcon } from "./icons";
 
@@ -54,6 +54,9 @@ function OpenDialog({ onClose, title, description, children, size = "md", role }
         event.preventDefault();
         onCloseRef.current();
       }}
+      onKeyDown={(event) => {
+        if (event.key === "Tab" && ref.current) wrapFocus(ref.current, event);
+      }}
     >
       <div className="dialog__header">
         <div>
@@ -73,6 +76,26 @@ function OpenDialog({ onClose, title, description, children, size = "md", role }
       {children}
     </dialog>
   );
+}
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Tab from the last control goes back to the first (and Shift+Tab the other way round). */
+function wrapFocus(dialog: HTMLDialogElement, event: KeyboardEvent<HTMLDialogElement>): void {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => el.offsetParent !== null || el === document.activeElement,
+  );
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) return;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 export function DialogBody({ children }: { children: ReactNode }) {

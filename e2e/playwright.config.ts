@@ -1,0 +1,84 @@
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "..");
+
+export const PORT = Number(process.env.E2E_PORT ?? 4173);
+const baseURL = `http://localhost:${PORT}`;
+export const ADMIN_STATE = path.join(here, "artifacts", ".auth", "admin.json");
+
+// One fresh SQLite file per run. The config is also loaded by every worker: the path travels
+// to them through the environment, and only the main process (no TEST_WORKER_INDEX) deletes it.
+process.env.KEYWARD_E2E_DB ??= path.join(tmpdir(), `keyward-e2e-${process.pid}.sqlite`);
+const dbFile = process.env.KEYWARD_E2E_DB;
+if (!process.env.TEST_WORKER_INDEX) {
+  for (const suffix of ["", "-journal", "-wal", "-shm"])
+    rmSync(`${dbFile}${suffix}`, { force: true });
+}
+
+// The system's Chromium where there is one (Debian's `chromium`), Playwright's own elsewhere.
+const systemChromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find(
+  (candidate): candidate is string => Boolean(candidate) && existsSync(candidate as string),
+);
+
+export default defineConfig({
+  testDir: "tests",
+  outputDir: "artifacts/test-results",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  // Generous: bcrypt (cost 12) sign-ups and a shared, busy CI machine make journeys slow.
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["html", { outputFolder: "artifacts/report", open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: systemChromium
+      ? {
+          executablePath: systemChromium,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        }
+      : {},
+  },
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1280, height: 800 },
+        storageState: ADMIN_STATE,
+      },
+      dependencies: ["setup"],
+    },
+  ],
+  webServer: {
+    // Built by the root test command (`pnpm build`); this only starts the production server.
+    command: "node apps/api/dist/src/server.js",
+    cwd: repoRoot,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      DATABASE_URL: `file:${dbFile}`,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+    },
+  },
+});

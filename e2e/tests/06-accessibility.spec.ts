@@ -1,0 +1,156 @@
+import type { Page } from "@playwright/test";
+import { apiJson, expect, test, unique, uniqueEmail } from "./support/fixtures";
+
+/** Presses Tab until the focused element's accessible text matches; fails after `max` presses. */
+async function tabTo(page: Page, text: RegExp, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return el ? `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`.trim() : "";
+    });
+    if (text.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${text}`);
+}
+
+test.describe("journey 6: accessibility", () => {
+  test("axe finds no serious or critical violations on any page", async ({
+    admin,
+    keysPage: keys,
+    page,
+    newContext,
+    signUp,
+    axe,
+    shot,
+  }) => {
+    // Signed out: sign in, sign up, accept invite.
+    const visitor = await (await newContext()).newPage();
+    await visitor.goto("/sign-in");
+    await expect(visitor.getByRole("heading", { name: "Sign in to Keyward" })).toBeVisible();
+    expect(await axe(visitor), "sign-in").toEqual([]);
+    await visitor.getByRole("button", { name: "Sign in" }).click();
+    await expect(visitor.getByText("Enter your email address.")).toBeVisible();
+    expect(await axe(visitor), "sign-in with errors").toEqual([]);
+
+    await visitor.goto("/sign-up");
+    await expect(visitor.getByRole("heading", { name: "Create your account" })).toBeVisible();
+    expect(await axe(visitor), "sign-up").toEqual([]);
+
+    const invite = await apiJson<{ token: string }>(
+      page.request,
+      "POST",
+      `/api/orgs/${admin.orgId}/invites`,
+      { email: uniqueEmail("a11y"), role: "member" },
+    );
+    await visitor.goto(`/invites/${invite.token}`);
+    await expect(visitor.getByRole("heading", { name: /^Join / })).toBeVisible();
+    expect(await axe(visitor), "accept invite").toEqual([]);
+    await visitor.goto("/invites/not-a-real-token");
+    await expect(
+      visitor.getByRole("heading", { name: "This invite link no longer works" }),
+    ).toBeVisible();
+    expect(await axe(visitor), "dead invite").toEqual([]);
+
+    // Empty keys page of a brand-new org.
+    const fresh = await signUp("empty");
+    await fresh.keys.goto(fresh.account.orgId);
+    await expect(fresh.page.getByRole("heading", { name: "No enabled API keys" })).toBeVisible();
+    expect(await axe(fresh.page), "empty keys page").toEqual([]);
+    await shot(fresh.page, "keys-empty");
+
+    // Keys page with keys, its filter menu, the dialog, the secret view, the edit dialog.
+    await keys.goto(admin.orgId);
+    const name = unique("Axe probe");
+    await keys.createKey({ name, write: true });
+    expect(await axe(page), "keys page").toEqual([]);
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page.getByRole("switch", { name: "Disabled" })).toBeVisible();
+    expect(await axe(page), "filter menu").toEqual([]);
+    await page.keyboard.press("Escape");
+
+    await keys.openNewKeyDialog();
+    expect(await axe(page), "new key dialog").toEqual([]);
+    await keys.dialog.getByLabel("Read", { exact: true }).uncheck();
+    await keys.dialog.getByRole("button", { name: "Create key" }).click();
+    expect(await axe(page), "new key dialog with errors").toEqual([]);
+    await keys.fillNewKey({ name: unique("Axe secret"), write: true });
+    await keys.dialog.getByRole("button", { name: "Create key" }).click();
+    await keys.readSecret();
+    expect(await axe(page), "secret view").toEqual([]);
+    await keys.dialog.getByRole("button", { name: /^Done/ }).click();
+
+    await keys.openKey(name);
+    expect(await axe(page), "edit dialog").toEqual([]);
+    await page.keyboard.press("Escape");
+
+    await page.goto(`/orgs/${admin.orgId}/members`);
+    await expect(page.getByRole("heading", { name: "Members & settings" })).toBeVisible();
+    await expect(page.getByRole("table", { name: /Members of/ })).toBeVisible();
+    expect(await axe(page), "members page").toEqual([]);
+    await page.getByRole("button", { name: "Invite" }).click();
+    expect(await axe(page), "invite dialog").toEqual([]);
+    await page.keyboard.press("Escape");
+
+    // The phone layout of the keys page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await keys.goto(admin.orgId);
+    await expect(keys.row(name)).toBeVisible();
+    expect(await axe(page), "keys page at 390 px").toEqual([]);
+    await shot(page, "keys-page-390", { fullPage: true });
+  });
+
+  test("a key can be created with the keyboard only; Esc closes the dialog", async ({
+    admin,
+    keysPage: keys,
+    page,
+  }) => {
+    await keys.goto(admin.orgId);
+
+    // Esc closes the dialog and gives focus back to the button that opened it.
+    await tabTo(page, /Add New/);
+    await page.keyboard.press("Enter");
+    await expect(keys.dialog).toBeVisible();
+    await expect(keys.dialog.getByLabel("Name", { exact: true })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(keys.dialog).toBeHidden();
+    await expect(keys.addButton).toBeFocused();
+
+    // Create one: type the name, tick Write with Space, submit with Enter.
+    const name = unique("Keyboard key");
+    await page.keyboard.press("Enter");
+    await expect(keys.dialog.getByLabel("Name", { exact: true })).toBeFocused();
+    await page.keyboard.type(name);
+    await tabTo(page, /^Write$/);
+    await page.keyboard.press("Space");
+    await expect(keys.dialog.getByLabel("Write", { exact: true })).toBeChecked();
+
+    // Focus stays inside the modal dialog however far one tabs.
+    for (let i = 0; i < 15; i++) {
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest("dialog")))).toBe(
+        true,
+      );
+    }
+
+    await tabTo(page, /^Create key$/);
+    await page.keyboard.press("Enter");
+    await keys.readSecret();
+    // The copy button has focus first; Enter copies.
+    await expect(keys.dialog.getByRole("button", { name: "Copy secret" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(keys.dialog.getByRole("button", { name: "Copy secret" })).toHaveText(/Copied/);
+    await tabTo(page, /Done/);
+    await page.keyboard.press("Enter");
+    await expect(keys.dialog).toBeHidden();
+    await expect(keys.row(name)).toBeVisible();
+    await expect(keys.row(name)).toContainText("Write");
+
+    // Open it again from the keyboard: its name is a button.
+    await tabTo(page, new RegExp(`^${name}$`));
+    await page.keyboard.press("Enter");
+    await expect(keys.dialog.getByRole("heading", { name: `Edit “${name}”` })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(keys.dialog).toBeHidden();
+  });
+});
