@@ -148,6 +148,17 @@ describe("audit log visibility", () => {
     for (const id of [...visibleKeys, ...hiddenKeys]) expect(keyIdsOf(manager).has(id)).toBe(true);
     expect(manager).toEqual(all.filter((e) => e.action.startsWith("key.")));
 
+    // An admin may re-enable the removed member's key; the system's reason goes with it.
+    const disabledRow = await h.deps.db.apiKey.findUniqueOrThrow({
+      where: { id: leaversKey.key.id },
+    });
+    expect(disabledRow).toMatchObject({ enabled: false, disabledReason: expect.any(String) });
+    await admin.client.patch(`${keysPath}/${leaversKey.key.id}`, { enabled: true }).expect(200);
+    const reEnabled = await h.deps.db.apiKey.findUniqueOrThrow({
+      where: { id: leaversKey.key.id },
+    });
+    expect(reEnabled).toMatchObject({ enabled: true, disabledReason: null });
+
     const oneKey = await auditAll(admin.client, `keyId=${othersPersonal.key.id}`);
     expect(oneKey.map((e) => e.action)).toEqual(["key.updated", "key.created"]);
     expect(oneKey[0]).toMatchObject({

@@ -286,6 +286,8 @@ export async function updateKey(
           canRead: input.permissions?.read,
           canWrite: input.permissions?.write,
           enabled: input.enabled,
+          // A person flipping `enabled` replaces any system reason (e.g. owner_removed).
+          ...(flipsEnabled ? { disabledReason: null } : {}),
           expiresAt: input.expiresAt,
         },
         include: keyInclude,
