@@ -13,7 +13,7 @@ export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
 export type MetricInterval = (typeof METRIC_INTERVALS)[number];
 
 /** 1–200 Unicode code points; a UTF-16 length check first spares most strings the count. */
-function isEventNameLength(s: string): boolean {
+export function isEventNameLength(s: string): boolean {
   if (s.length === 0 || s.length > MAX_EVENT_NAME_LENGTH * 2) return false;
   if (s.length <= MAX_EVENT_NAME_LENGTH) return true;
   return [...s].length <= MAX_EVENT_NAME_LENGTH;

@@ -1,4 +1,11 @@
-import { type IngestAnswer, ingestEventSchema, MAX_EVENTS_PER_BATCH } from "@keyward/shared";
+import {
+  type IngestAnswer,
+  type IngestEvent,
+  ingestEventSchema,
+  isEventNameLength,
+  isoDateTimeSchema,
+  MAX_EVENTS_PER_BATCH,
+} from "@keyward/shared";
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
@@ -21,6 +28,20 @@ function badEvent(index: number, field: string, message: string): ApiError {
 }
 
 /**
+ * The common case, checked without building zod's result: an object with a valid name and, if
+ * any, a valid timestamp. Whatever it does not vouch for goes through the schema itself.
+ */
+function isPlainValidEvent(value: unknown): value is IngestEvent {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { eventName, eventTimestamp } = value as Record<string, unknown>;
+  if (typeof eventName !== "string" || !isEventNameLength(eventName)) return false;
+  return (
+    eventTimestamp === undefined ||
+    (typeof eventTimestamp === "string" && isoDateTimeSchema.safeParse(eventTimestamp).success)
+  );
+}
+
+/**
  * Validates a whole batch before anything is stored; the first bad event fails it with
  * `details: {index, field}`.
  */
@@ -31,17 +52,21 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
   }
   const events: StoredEvent[] = new Array(list.length);
   for (let index = 0; index < list.length; index++) {
-    const parsed = ingestEventSchema.safeParse(list[index]);
-    if (!parsed.success) {
-      const issue = zodIssues(parsed.error)[0];
-      const field = issue && issue.field !== "body" ? issue.field : "event";
-      throw badEvent(
-        index,
-        field,
-        field === "event" ? "must be an object" : (issue?.message ?? "is invalid"),
-      );
+    let event = list[index];
+    if (!isPlainValidEvent(event)) {
+      const parsed = ingestEventSchema.safeParse(event);
+      if (!parsed.success) {
+        const issue = zodIssues(parsed.error)[0];
+        const field = issue && issue.field !== "body" ? issue.field : "event";
+        throw badEvent(
+          index,
+          field,
+          field === "event" ? "must be an object" : (issue?.message ?? "is invalid"),
+        );
+      }
+      event = parsed.data;
     }
-    const { eventName, eventTimestamp, ...properties } = parsed.data;
+    const { eventName, eventTimestamp, ...properties } = event as IngestEvent;
     let at = receivedAt;
     if (eventTimestamp !== undefined) {
       at = Date.parse(eventTimestamp);

@@ -53,8 +53,6 @@ export const INTERVAL_MS: Record<MetricInterval, number> = {
   day: 86_400_000,
 };
 
-const INTERVALS = Object.keys(INTERVAL_MS) as MetricInterval[];
-
 export function bucketStart(ms: number, interval: MetricInterval): number {
   const size = INTERVAL_MS[interval];
   return Math.floor(ms / size) * size;
@@ -70,36 +68,66 @@ export interface RollupIncrement {
 
 /** The roll-up increments of some batches, summed per row and sorted (a stable lock order). */
 export function rollupIncrements(batches: readonly IngestBatch[]): RollupIncrement[] {
-  const rows = new Map<string, RollupIncrement>();
+  // Per (org, name, minute) first: a batch's events mostly share a name and a minute.
+  const perMinute = new Map<string, Map<string, Map<number, number>>>();
   for (const batch of batches) {
+    let names = perMinute.get(batch.orgId);
+    if (!names) {
+      names = new Map();
+      perMinute.set(batch.orgId, names);
+    }
     for (const event of batch.events) {
-      for (const interval of INTERVALS) {
-        const start = bucketStart(event.at, interval);
-        const id = `${batch.orgId}\u0000${event.name}\u0000${interval}\u0000${start}`;
-        const row = rows.get(id);
-        if (row) row.count += 1;
-        else
-          rows.set(id, {
-            orgId: batch.orgId,
-            eventName: event.name,
-            interval,
-            bucketStart: start,
-            count: 1,
-          });
+      let minutes = names.get(event.name);
+      if (!minutes) {
+        minutes = new Map();
+        names.set(event.name, minutes);
       }
+      const minute = bucketStart(event.at, "minute");
+      minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
     }
   }
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const rows: RollupIncrement[] = [];
+  for (const [orgId, names] of perMinute) {
+    for (const [eventName, minutes] of names) {
+      const hours = new Map<number, number>();
+      const days = new Map<number, number>();
+      for (const [minute, count] of minutes) {
+        rows.push({ orgId, eventName, interval: "minute", bucketStart: minute, count });
+        const hour = bucketStart(minute, "hour");
+        hours.set(hour, (hours.get(hour) ?? 0) + count);
+        const day = bucketStart(minute, "day");
+        days.set(day, (days.get(day) ?? 0) + count);
+      }
+      for (const [hour, count] of hours)
+        rows.push({ orgId, eventName, interval: "hour", bucketStart: hour, count });
+      for (const [day, count] of days)
+        rows.push({ orgId, eventName, interval: "day", bucketStart: day, count });
+    }
+  }
+  return rows.sort(compareRollups);
+}
+
+function compareRollups(a: RollupIncrement, b: RollupIncrement): number {
+  if (a.orgId !== b.orgId) return a.orgId < b.orgId ? -1 : 1;
+  if (a.eventName !== b.eventName) return a.eventName < b.eventName ? -1 : 1;
+  if (a.interval !== b.interval) return a.interval < b.interval ? -1 : 1;
+  return a.bucketStart - b.bucketStart;
 }
 
 // Event ids: `evt_` + time + per-process randomness + a counter; cheaper than newId() per event
 // and still unique across processes and restarts.
 const PROCESS_TAG = randomBytes(6).toString("base64url").replace(/[-_]/g, "x");
 let counter = 0;
+let lastTime = -1;
+let timePart = "";
 
 export function nextEventId(now: number): string {
+  if (now !== lastTime) {
+    lastTime = now;
+    timePart = now.toString(36).padStart(9, "0");
+  }
   counter = (counter + 1) % 2_176_782_336;
-  return `evt_${now.toString(36).padStart(9, "0")}${PROCESS_TAG}${counter.toString(36).padStart(6, "0")}`;
+  return `evt_${timePart}${PROCESS_TAG}${counter.toString(36).padStart(6, "0")}`;
 }
 
 /** An ingest store that keeps nothing: the benchmark's baseline. */

@@ -7,6 +7,7 @@ import {
   type MetricsRange,
   nextEventId,
   rollupIncrements,
+  type StoredEvent,
 } from "./ingest-store.js";
 
 /** DateTime as Prisma's SQLite adapter writes it, so both read and compare the same text. */
@@ -39,22 +40,9 @@ const TOUCH_KEYS = `UPDATE "ApiKey" SET "lastUsedAt" = used.value ->> 1
 
 const MAX_EVENTS_PER_COMMIT = 50_000;
 
-/** One event as a JSON array; its properties are already JSON and go in as they are. */
-function eventRow(
-  batch: IngestBatch,
-  receivedAt: string,
-  event: IngestBatch["events"][number],
-): string {
-  const eventAt = event.at === batch.receivedAt ? receivedAt : sqliteDateTime(event.at);
-  const head = JSON.stringify([
-    nextEventId(batch.receivedAt),
-    batch.orgId,
-    batch.keyId,
-    event.name,
-    eventAt,
-    receivedAt,
-  ]);
-  return `${head.slice(0, -1)},${event.properties}]`;
+/** One event as a JSON array; ids and dates need no escaping, its properties are JSON already. */
+function eventRow(id: string, prefix: string, at: string, event: StoredEvent): string {
+  return `["${id}",${prefix},${JSON.stringify(event.name)},"${at}",${event.properties}]`;
 }
 
 /**
@@ -110,7 +98,14 @@ export class SqliteIngestStore implements IngestStore {
     const events: string[] = [];
     for (const batch of batches) {
       const receivedAt = sqliteDateTime(batch.receivedAt);
-      for (const event of batch.events) events.push(eventRow(batch, receivedAt, event));
+      // Column order: id, orgId, keyId, eventName, eventAt, receivedAt, properties.
+      const prefix = JSON.stringify([batch.orgId, batch.keyId]).slice(1, -1);
+      for (const event of batch.events) {
+        const eventAt = event.at === batch.receivedAt ? receivedAt : sqliteDateTime(event.at);
+        events.push(
+          eventRow(nextEventId(batch.receivedAt), prefix, `${eventAt}","${receivedAt}`, event),
+        );
+      }
     }
     const rollups = rollupIncrements(batches).map((row) => [
       row.orgId,

@@ -1,0 +1,116 @@
+// The load generator, run as its own process by bench/run.ts: autocannon against one route,
+// printing one JSON line of results. With `revoke`, it also disables the key mid-run through the
+// session API and counts the requests sent after that call returned which were still accepted.
+import autocannon from "autocannon";
+
+export interface LoadSpec {
+  url: string;
+  path: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  durationSeconds: number;
+  revoke?: { afterMs: number; url: string; headers: Record<string, string>; body: string };
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  statuses: Record<string, number>;
+  errors: number;
+  seconds: number;
+  rps: number;
+  okPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  revocation?: { acceptedAfter: number; refusedAfter: number; disableMs: number };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+
+async function run(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let disabledAt = Number.POSITIVE_INFINITY;
+  let acceptedAfter = 0;
+  let refusedAfter = 0;
+  let disableMs = 0;
+
+  let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error) : resolve(result));
+  });
+  const instance = autocannon(
+    {
+      url: spec.url,
+      connections: spec.connections,
+      duration: spec.durationSeconds,
+      requests: [
+        {
+          method: spec.method ?? "GET",
+          path: spec.path,
+          headers: spec.headers ?? {},
+          ...(spec.body === undefined ? {} : { body: spec.body }),
+          // Called right before each request is written (one in flight per connection).
+          setupRequest: (request, context) => {
+            (context as { sentAt?: number }).sentAt = performance.now();
+            return request;
+          },
+          onResponse: (status, _body, context) => {
+            if (((context as { sentAt?: number }).sentAt ?? 0) > disabledAt) {
+              if (status === 200) acceptedAfter += 1;
+              else refusedAfter += 1;
+            }
+          },
+        },
+      ],
+    },
+    (error, result) => finish(error, result),
+  );
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+
+  if (spec.revoke) {
+    const revoke = spec.revoke;
+    setTimeout(async () => {
+      const started = performance.now();
+      const res = await fetch(revoke.url, {
+        method: "PATCH",
+        headers: revoke.headers,
+        body: revoke.body,
+      });
+      disabledAt = performance.now();
+      disableMs = disabledAt - started;
+      if (res.status !== 200) throw new Error(`disabling the key answered ${res.status}`);
+    }, revoke.afterMs);
+  }
+
+  const result = await done;
+  latencies.sort((a, b) => a - b);
+  const ok = statuses["200"] ?? 0;
+  const seconds = result.duration;
+  return {
+    requests: latencies.length,
+    ok,
+    statuses,
+    errors: result.errors + result.timeouts,
+    seconds,
+    rps: latencies.length / seconds,
+    okPerSecond: ok / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    ...(spec.revoke ? { revocation: { acceptedAfter, refusedAfter, disableMs } } : {}),
+  };
+}
+
+const spec = JSON.parse(process.argv[2] ?? "{}") as LoadSpec;
+const result = await run(spec);
+process.stdout.write(`${JSON.stringify(result)}\n`);

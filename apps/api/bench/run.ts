@@ -1,0 +1,400 @@
+// `pnpm bench`: the real built server on a fresh SQLite database with a seeded org, driven by
+// autocannon from a separate process (bench/load.ts). Prints a table of the figures and goals.
+//   --no-build   use the existing apps/api/dist
+//   --quick      shorter runs (a smoke test of the benchmark itself)
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrateDatabase } from "@keyward/db";
+import {
+  API_KEY_HEADER,
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  type KeyWithSecretAnswer,
+  type SessionAnswer,
+} from "@keyward/shared";
+import Database from "better-sqlite3";
+import type { LoadResult, LoadSpec } from "./load.js";
+
+const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(apiDir, "../..");
+const flags = new Set(process.argv.slice(2));
+const quick = flags.has("--quick");
+const seconds = (full: number) => (quick ? Math.max(1, Math.round(full / 4)) : full);
+const LISTING_KEYS = quick ? 1_000 : 10_000;
+const BATCH_SIZE = 100;
+const INGEST_CONNECTIONS = 50;
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+function build(): void {
+  if (flags.has("--no-build")) return;
+  log("building @keyward/api and its dependencies");
+  const result = spawnSync(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@keyward/api", "--output-logs=errors-only"],
+    {
+      cwd: repoRoot,
+      stdio: "inherit",
+    },
+  );
+  if (result.status !== 0) throw new Error("the build failed");
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+function startServer(databaseUrl: string): Promise<Server> {
+  const child = spawn(process.execPath, ["dist/src/server.js"], {
+    cwd: apiDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      BENCH_ROUTES: "true",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1].replace("localhost", "127.0.0.1") });
+    });
+    child.once("exit", (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
+  });
+}
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/load.ts", JSON.stringify(spec)],
+    {
+      cwd: apiDir,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      resolve(JSON.parse(output.trim().split("\n").pop() ?? "{}") as LoadResult);
+    });
+  });
+}
+
+function rawSqlite(
+  file: string,
+  durationSeconds: number,
+  events: unknown[],
+): { eventsPerSecond: number } {
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "bench/raw-sqlite.ts",
+      JSON.stringify({ file, seconds: durationSeconds, events }),
+    ],
+    { cwd: apiDir, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`raw-sqlite failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim()) as { eventsPerSecond: number };
+}
+
+async function call(url: string, method: string, headers: Record<string, string>, body?: unknown) {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE, ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status >= 300)
+    throw new Error(`${method} ${url} answered ${res.status}: ${await res.text()}`);
+  return res;
+}
+
+async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (n: number) => `${fmt(n, 1)} ms`;
+
+async function main(): Promise<void> {
+  build();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "keyward-bench-"));
+  const dbFile = path.join(dir, "bench.db");
+  const server = await startServer(`file:${dbFile}`);
+  const rows: [string, string, string, string][] = [];
+  try {
+    log(`server at ${server.url} (pid ${server.child.pid}), database ${dbFile}`);
+
+    // Seed: an org, a read/write key, the org's rate limit raised above the load (there is no
+    // API for that setting), and the keys for the listing.
+    const signup = await call(
+      `${server.url}/api/auth/signup`,
+      "POST",
+      {},
+      {
+        email: `bench-${Date.now()}@example.com`,
+        password: "correct horse battery",
+        name: "Bench Admin",
+        orgName: "Bench Org",
+      },
+    );
+    const cookie = (signup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const orgId = ((await signup.json()) as SessionAnswer).orgs[0]?.id ?? "";
+    const session = { cookie };
+    const keysUrl = `${server.url}/api/orgs/${orgId}/keys`;
+    const db = new Database(dbFile);
+    db.prepare(`UPDATE "Org" SET "rateLimitPerSecond" = 10000000 WHERE "id" = ?`).run(orgId);
+    db.close();
+    const keyBody = (name: string) => ({
+      name,
+      orgWide: true,
+      permissions: { read: true, write: true },
+    });
+    const created = (await (
+      await call(keysUrl, "POST", session, keyBody("bench"))
+    ).json()) as KeyWithSecretAnswer;
+    const keyHeaders = { [API_KEY_HEADER]: created.secret };
+
+    log(`creating ${LISTING_KEYS} keys through the API`);
+    const seedStarted = performance.now();
+    await inParallel(LISTING_KEYS - 1, 8, async (i) => {
+      await call(keysUrl, "POST", session, keyBody(`listing key ${i}`));
+    });
+    log(`created in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`);
+
+    const base = { url: server.url };
+    const events = Array.from({ length: BATCH_SIZE }, (_, i) => ({
+      eventName: ["page_view", "signup", "checkout", "search"][i % 4],
+      path: `/docs/page-${i}`,
+      userId: `user_${1000 + i}`,
+      durationMs: 120 + i,
+    }));
+    const batch = JSON.stringify(events);
+    const ingestSpec = (target: string): LoadSpec => ({
+      ...base,
+      path: target,
+      method: "POST",
+      headers: { ...keyHeaders, "content-type": "application/json" },
+      body: batch,
+      connections: INGEST_CONNECTIONS,
+      durationSeconds: seconds(10),
+    });
+
+    log("warming up");
+    await load({
+      ...base,
+      path: "/v1/key",
+      headers: keyHeaders,
+      connections: 10,
+      durationSeconds: seconds(2),
+    });
+    await load({ ...ingestSpec("/v1/events"), durationSeconds: seconds(2) });
+
+    // 1. Auth overhead.
+    log("auth overhead");
+    const health = await load({
+      ...base,
+      path: "/healthz",
+      connections: 10,
+      durationSeconds: seconds(8),
+    });
+    const keyInfo = await load({
+      ...base,
+      path: "/v1/key",
+      headers: keyHeaders,
+      connections: 10,
+      durationSeconds: seconds(8),
+    });
+    const authRatio = keyInfo.okPerSecond / health.okPerSecond;
+    rows.push(
+      [
+        "GET /healthz (no auth)",
+        `${fmt(health.okPerSecond)} req/s, p50 ${ms(health.p50)}, p99 ${ms(health.p99)}`,
+        "baseline",
+        "",
+      ],
+      [
+        "GET /v1/key (valid key)",
+        `${fmt(keyInfo.okPerSecond)} req/s, p50 ${ms(keyInfo.p50)}, p99 ${ms(keyInfo.p99)}`,
+        "",
+        "",
+      ],
+      [
+        "Auth overhead: ratio /v1/key ÷ /healthz",
+        fmt(authRatio, 2),
+        "≥ 0.90",
+        authRatio >= 0.9 ? "met" : "missed",
+      ],
+    );
+
+    // 2. Ingest.
+    log("ingest: discard baseline");
+    const discard = await load(ingestSpec("/v1/_bench/discard-events"));
+    log("ingest: stored");
+    const ingest = await load(ingestSpec("/v1/events"));
+    log("ingest: raw better-sqlite3 loop");
+    const rawFile = path.join(dir, "raw.db");
+    await migrateDatabase(`file:${rawFile}`);
+    const raw = rawSqlite(rawFile, seconds(8), events);
+    const eventsPerSecond = ingest.okPerSecond * BATCH_SIZE;
+    const discardPerSecond = discard.okPerSecond * BATCH_SIZE;
+    const ingestRatio = eventsPerSecond / discardPerSecond;
+    rows.push(
+      [
+        `POST /v1/events, ${BATCH_SIZE}-event batches, ${INGEST_CONNECTIONS} connections`,
+        `${fmt(eventsPerSecond)} events/s, p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}${ingest.ok < ingest.requests ? ` (${ingest.requests - ingest.ok} not 200)` : ""}`,
+        "≥ 50,000 events/s",
+        eventsPerSecond >= 50_000 ? "met" : "missed",
+      ],
+      [
+        "Same batches accepted and discarded",
+        `${fmt(discardPerSecond)} events/s, p50 ${ms(discard.p50)}`,
+        "baseline",
+        "",
+      ],
+      [
+        "Ingest ratio stored ÷ discarded",
+        fmt(ingestRatio, 2),
+        "≥ 0.70",
+        ingestRatio >= 0.7 ? "met" : "missed",
+      ],
+      [
+        "Raw better-sqlite3 insert loop, same rows",
+        `${fmt(raw.eventsPerSecond)} events/s`,
+        "reference",
+        "",
+      ],
+    );
+
+    // 3. Listing.
+    log("listing");
+    const listing = await load({
+      ...base,
+      path: `/api/orgs/${orgId}/keys?limit=50`,
+      headers: { cookie },
+      connections: 1,
+      durationSeconds: seconds(8),
+    });
+    rows.push([
+      `GET /api/orgs/:orgId/keys?limit=50, ${fmt(LISTING_KEYS)} keys, 1 connection`,
+      `p95 ${ms(listing.p95)} (p50 ${ms(listing.p50)}, ${fmt(listing.okPerSecond)} req/s)`,
+      "p95 ≤ 25 ms",
+      listing.p95 <= 25 ? "met" : "missed",
+    ]);
+
+    // Metrics over a month of minute data.
+    log("metrics: a month of minute data");
+    const month = Date.parse("2026-01-01T00:00:00Z");
+    const minutes = 31 * 24 * 60;
+    for (let offset = 0; offset < minutes; offset += 10_000) {
+      const chunk = [];
+      for (let m = offset; m < Math.min(minutes, offset + 10_000); m++) {
+        chunk.push({
+          eventName: "month",
+          eventTimestamp: new Date(month + m * 60_000).toISOString(),
+        });
+      }
+      await call(`${server.url}/v1/events`, "POST", keyHeaders, chunk);
+    }
+    for (const interval of ["hour", "minute"] as const) {
+      const query = `eventName=month&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&interval=${interval}`;
+      const result = await load({
+        ...base,
+        path: `/v1/metrics?${query}`,
+        headers: keyHeaders,
+        connections: 1,
+        durationSeconds: seconds(4),
+      });
+      rows.push([
+        `GET /v1/metrics, a month of minute data, interval=${interval} (${interval === "hour" ? "744" : "44,640"} points)`,
+        `p50 ${ms(result.p50)}, p95 ${ms(result.p95)}`,
+        "< 50 ms",
+        result.p95 < 50 ? "met" : "missed",
+      ]);
+    }
+
+    // 4. Revocation under load.
+    log("revocation");
+    const victim = (await (
+      await call(keysUrl, "POST", session, keyBody("victim"))
+    ).json()) as KeyWithSecretAnswer;
+    const revocation = await load({
+      ...base,
+      path: "/v1/key",
+      headers: { [API_KEY_HEADER]: victim.secret },
+      connections: 50,
+      durationSeconds: seconds(6),
+      revoke: {
+        afterMs: seconds(6) * 500,
+        url: `${keysUrl}/${victim.key.id}`,
+        headers: { cookie, "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE },
+        body: JSON.stringify({ enabled: false }),
+      },
+    });
+    const accepted = revocation.revocation?.acceptedAfter ?? -1;
+    rows.push([
+      "Revocation: requests accepted after the disable call returned",
+      `${accepted} (of ${fmt(revocation.revocation?.refusedAfter ?? 0)} sent after it; disable took ${ms(revocation.revocation?.disableMs ?? 0)} under load)`,
+      "0",
+      accepted === 0 ? "met" : "missed",
+    ]);
+
+    // 5. Peak RSS.
+    const rss = peakRssMb(server.child.pid ?? 0);
+    rows.push([
+      "Peak RSS of the server (VmHWM)",
+      `${fmt(rss)} MB`,
+      "≤ 250 MB",
+      rss <= 250 ? "met" : "missed",
+    ]);
+  } finally {
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const cpu = os.cpus();
+  console.log(`\nKeyward benchmark — ${new Date().toISOString()}`);
+  console.log(
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load average before run ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  console.log(
+    "Server: dist/src/server.js, NODE_ENV=production, LOG_LEVEL=warn, SQLite (WAL); load: autocannon in a separate process\n",
+  );
+  console.log("| measure | result | goal | |");
+  console.log("|---|---|---|---|");
+  for (const [measure, result, goal, verdict] of rows)
+    console.log(`| ${measure} | ${result} | ${goal} | ${verdict} |`);
+}
+
+await main();
