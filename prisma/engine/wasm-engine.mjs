@@ -1,5 +1,5 @@
 // Prisma's schema engine as WebAssembly, reaching databases through the driver adapters.
-// Used by the schema-engine stand-in (for the Prisma CLI) and by scripts and tests.
+// Used by the schema-engine stand-in that the Prisma CLI drives (schema-engine.mjs).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,18 +30,17 @@ export function providerOf(url) {
 }
 
 /** @param {string} url */
-export function redact(url) {
+function redact(url) {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
 
 /**
- * The file of a `file:` url; relative paths resolve from `cwd`.
+ * The file of a `file:` url; relative paths resolve from the working directory.
  * @param {string} url
- * @param {string} [cwd]
  */
-export function sqlitePath(url, cwd = process.cwd()) {
+export function sqlitePath(url) {
   const path = url.replace(/^file:(\/\/)?/, "").replace(/\?.*$/, "");
-  return path === ":memory:" ? path : resolve(cwd, path);
+  return path === ":memory:" ? path : resolve(path);
 }
 
 /**
@@ -93,7 +92,7 @@ function readInternalCharAsText() {
  * Strips comments and quoted text, then tells whether more than one statement remains.
  * @param {string} sql
  */
-export function isMultiStatement(sql) {
+function isMultiStatement(sql) {
   const bare = sql.replace(
     /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\w*)\$[\s\S]*?\$\1\$/g,
     " ",
@@ -135,9 +134,8 @@ function scriptAware(adapter, pool) {
  * A migration-aware adapter factory for the wasm engine. `close()` disposes what the engine left
  * open (it does not dispose its connections when freed) and drops leftover shadow databases.
  * @param {string} url
- * @param {{ cwd?: string }} [options]
  */
-export function createAdapterFactory(url, { cwd } = {}) {
+function createAdapterFactory(url) {
   /** @type {Set<() => Promise<void>>} */
   const open = new Set();
   /** @param {any} adapter @param {() => Promise<void>} [afterDispose] */
@@ -157,7 +155,7 @@ export function createAdapterFactory(url, { cwd } = {}) {
   };
 
   if (providerOf(url) === "sqlite") {
-    const inner = new PrismaBetterSqlite3({ url: sqlitePath(url, cwd) });
+    const inner = new PrismaBetterSqlite3({ url: sqlitePath(url) });
     return {
       provider: "sqlite",
       adapterName: inner.adapterName,
@@ -199,7 +197,7 @@ export function createAdapterFactory(url, { cwd } = {}) {
 let wasmModule;
 
 /** Loads the schema engine built from the Prisma CLI's own engine commit. */
-export function loadWasm() {
+function loadWasm() {
   wasmModule ??= (async () => {
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const glue = await import(pathToFileURL(gluePath).href);
@@ -227,12 +225,12 @@ export function loadWasm() {
  */
 
 /**
- * @param {{ url: string, schemaFiles?: string[], cwd?: string, log?: (line: string) => void }} options
+ * @param {{ url: string, schemaFiles?: string[], log?: (line: string) => void }} options
  * @returns {Promise<WasmEngine>}
  */
-export async function openEngine({ url, schemaFiles = [], cwd, log = () => {} }) {
+export async function openEngine({ url, schemaFiles = [], log = () => {} }) {
   const { SchemaEngine } = await loadWasm();
-  const factory = createAdapterFactory(url, { cwd });
+  const factory = createAdapterFactory(url);
   const bound = bindMigrationAwareSqlAdapterFactory(/** @type {any} */ (factory));
   /** @type {[string, string][] | undefined} */
   const datamodels = schemaFiles.length

@@ -53,7 +53,8 @@ const INSERT_FAILED = `INSERT INTO "_prisma_migrations"
 const needsNoTransaction = (script: string) =>
   /^\s*(BEGIN|COMMIT|END|ROLLBACK)\b|\bCONCURRENTLY\b/im.test(script);
 
-function readMigrations(dir: string): Migration[] {
+/** The migrations of a folder, in order, with the checksums Prisma records. */
+export function readMigrations(dir: string): Migration[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "migration.sql")))

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { copyFileSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { migrateDatabase } from "./migrate.js";
-import { pgClientConfig } from "./paths.js";
+import { migrateDatabase, readMigrations } from "./migrate.js";
+import { migrationsDir, pgClientConfig } from "./paths.js";
 
 export type TestDatabase = { url: string; drop(): Promise<void> };
 
@@ -20,7 +20,7 @@ const removeSqliteFiles = (file: string) => {
  */
 export function createTestDatabase(): Promise<TestDatabase> {
   const server = process.env.TEST_DATABASE_URL;
-  return server ? createPostgresDatabase(server) : createSqliteDatabase();
+  return server ? createPostgresTestDatabase(server) : createSqliteTestDatabase();
 }
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -33,15 +33,16 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-async function createPostgresDatabase(server: string): Promise<TestDatabase> {
+/** A fresh, migrated `kw_test_*` database on the PostgreSQL server of `serverUrl`. */
+export async function createPostgresTestDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `kw_test_${uniqueSuffix()}`;
-  const url = new URL(server);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const drop = () =>
-    withClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+    withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
       () => {},
     );
-  await withClient(server, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await withClient(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
   try {
     await migrateDatabase(url.href);
   } catch (error) {
@@ -53,20 +54,30 @@ async function createPostgresDatabase(server: string): Promise<TestDatabase> {
 
 let sqliteTemplate: Promise<string> | undefined;
 
-/** Migrated once per process, then copied: far faster than migrating every file. */
+/**
+ * A migrated SQLite file to copy, far faster than migrating every test database. One per set of
+ * migrations, shared by test processes (which are killed, not exited, so could not clean up).
+ */
 function migratedSqliteTemplate(): Promise<string> {
   sqliteTemplate ??= (async () => {
-    const file = join(tmpdir(), `kw-template-${uniqueSuffix()}.db`);
-    process.once("exit", () => removeSqliteFiles(file));
-    await migrateDatabase(`file:${file}`);
+    const migrations = readMigrations(migrationsDir("sqlite")).map((m) => m.name + m.checksum);
+    const key = createHash("sha256").update(migrations.join()).digest("hex").slice(0, 16);
+    const file = join(tmpdir(), `kw-template-${key}.db`);
+    if (!existsSync(file)) {
+      const building = join(tmpdir(), `kw-template-${uniqueSuffix()}.building.db`);
+      await migrateDatabase(`file:${building}`);
+      // Atomic: other processes see the whole template or none.
+      renameSync(building, file);
+      removeSqliteFiles(building);
+    }
     return file;
   })();
   return sqliteTemplate;
 }
 
-async function createSqliteDatabase(): Promise<TestDatabase> {
+/** A fresh, migrated SQLite file in the OS temp folder. */
+export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   const file = join(tmpdir(), `kw-test-${uniqueSuffix()}.db`);
-  // migrateDatabase closes its connection, which checkpoints the WAL into the file.
   copyFileSync(await migratedSqliteTemplate(), file);
   return { url: `file:${file}`, drop: async () => removeSqliteFiles(file) };
 }
