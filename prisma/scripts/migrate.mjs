@@ -2,7 +2,7 @@
 // prisma migrate <deploy|reset|status|dev> on DATABASE_URL (PostgreSQL when it says so, else SQLite).
 // `dev` creates one migration under the same name for both databases.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, renameSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prismaDir, runPrisma } from "./prisma-cli.mjs";
@@ -30,6 +30,10 @@ if (command === "dev") {
 }
 
 function dev() {
+  if (!args.some((arg) => /^(-n|--name)(=|$)/.test(arg))) {
+    console.error("usage: migrate.mjs dev --name <migration name> (the same for both databases)");
+    process.exit(2);
+  }
   const pgServer = isPostgres ? url : process.env.TEST_DATABASE_URL;
   if (!pgServer) {
     console.error(
@@ -50,7 +54,8 @@ function dev() {
 
   for (const name of migrationNames(sqliteDir).filter((n) => !before.has(n))) {
     // Written aside first: an empty folder in postgresDir would break --from-migrations.
-    const script = join(mkdtempSync(join(tmpdir(), "kw-migration-")), "migration.sql");
+    const scratch = mkdtempSync(join(tmpdir(), "kw-migration-"));
+    const script = join(scratch, "migration.sql");
     // The migrations so far, replayed on a temporary shadow database → the schema.
     runPrisma(
       [
@@ -69,7 +74,8 @@ function dev() {
       { env: { DATABASE_URL: maintenanceDatabase(pgServer) } },
     );
     mkdirSync(join(postgresDir, name));
-    renameSync(script, join(postgresDir, name, "migration.sql"));
+    copyFileSync(script, join(postgresDir, name, "migration.sql"));
+    rmSync(scratch, { recursive: true, force: true });
     console.log(`Wrote prisma/migrations/postgres/${name}/migration.sql`);
   }
   if (isPostgres) runPrisma(["migrate", "deploy", "--config", config("postgres")]);
