@@ -12,6 +12,23 @@ it("defaults to the SQLite file data/keyward.db", async () => {
   await db.close();
 });
 
+it("opens SQLite in WAL mode with a busy timeout and foreign keys", async () => {
+  const testDb = await createMigratedDatabase("sqlite");
+  const db = createDb(testDb.url);
+  try {
+    const pragma = async (name: string) =>
+      Object.values(
+        (await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0] ?? {},
+      )[0];
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(Number(await pragma("busy_timeout"))).toBe(5000);
+    expect(Number(await pragma("foreign_keys"))).toBe(1);
+  } finally {
+    await db.close();
+    await testDb.drop();
+  }
+});
+
 describe.each(providers)("createDb on %s", (provider) => {
   let testDb: TestDatabase;
   let db: Database;
@@ -62,16 +79,6 @@ describe.each(providers)("createDb on %s", (provider) => {
       data: { orgId: "org_missing", userId: "usr_1", role: "member" },
     });
     await expect(orphan).rejects.toThrow();
-  });
-
-  it.runIf(provider === "sqlite")("opens SQLite in WAL mode with a busy timeout", async () => {
-    const pragma = async (name: string) =>
-      Object.values(
-        (await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0] ?? {},
-      )[0];
-    expect(await pragma("journal_mode")).toBe("wal");
-    expect(Number(await pragma("busy_timeout"))).toBe(5000);
-    expect(Number(await pragma("foreign_keys"))).toBe(1);
   });
 
   /**
