@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { newId } from "@keyward/shared/node";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import { newId } from "@keyward/shared/node";
 import type { Deps } from "./deps.js";
-import { redactUrlSecrets } from "./logger.js";
 import { requireCsrfHeader } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { loadSession, requireUser } from "./http/session.js";
+import { redactUrlSecrets } from "./logger.js";
 import { mountApiReference } from "./openapi/routes.js";
 import { mountPublicApi } from "./public/public-api.js";
 import { authRouter } from "./routes/auth.js";

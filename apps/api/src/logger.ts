@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -22,10 +22,7 @@ export function redactUrlSecrets<T extends { url?: string }>(req: T): T {
   return { ...req, url: req.url.replace(/(\/invites\/)[^/?#]+/, "$1[redacted]") };
 }
 
-export function createLogger(
-  level: string,
-  destination?: NodeJS.WritableStream,
-): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,11 +1,7 @@
+import type { Db } from "@keyward/db";
 import { parse as parseCookies } from "cookie";
 import type { Request, RequestHandler, Response } from "express";
-import {
-  resolveSession,
-  SESSION_IDLE_MS,
-  type SessionUser,
-} from "../services/sessions.js";
-import type { Db } from "@keyward/db";
+import { resolveSession, SESSION_IDLE_MS, type SessionUser } from "../services/sessions.js";
 import { ApiError } from "./api-error.js";
 
 export const SESSION_COOKIE = "kw_session";
@@ -36,7 +32,12 @@ export function setSessionCookie(req: Request, res: Response, token: string): vo
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/" });
+  res.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: req.secure,
+    path: "/",
+  });
 }
 
 /** Loads the signed-in user, if any, onto `req.user`. */
