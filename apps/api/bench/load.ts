@@ -11,7 +11,14 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   durationSeconds: number;
-  revoke?: { afterMs: number; url: string; headers: Record<string, string>; body: string };
+  /** Runs until `tailMs` after the disable call returned (durationSeconds is only a cap). */
+  revoke?: {
+    afterMs: number;
+    tailMs: number;
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+  };
 }
 
 export interface LoadResult {
@@ -40,6 +47,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let acceptedAfter = 0;
   let refusedAfter = 0;
   let disableMs = 0;
+  let disableError: string | undefined;
 
   let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -78,21 +86,28 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   });
 
   if (spec.revoke) {
+    // Disable mid-run, then keep the load on for `tailMs` after the call returned.
     const revoke = spec.revoke;
     setTimeout(async () => {
       const started = performance.now();
-      const res = await fetch(revoke.url, {
-        method: "PATCH",
-        headers: revoke.headers,
-        body: revoke.body,
-      });
-      disabledAt = performance.now();
-      disableMs = disabledAt - started;
-      if (res.status !== 200) throw new Error(`disabling the key answered ${res.status}`);
+      try {
+        const res = await fetch(revoke.url, {
+          method: "PATCH",
+          headers: revoke.headers,
+          body: revoke.body,
+        });
+        disabledAt = performance.now();
+        disableMs = disabledAt - started;
+        if (res.status !== 200) disableError = `disabling the key answered ${res.status}`;
+      } catch (error) {
+        disableError = String(error);
+      }
+      setTimeout(() => instance.stop(), revoke.tailMs);
     }, revoke.afterMs);
   }
 
   const result = await done;
+  if (disableError) throw new Error(disableError);
   latencies.sort((a, b) => a - b);
   const ok = statuses["200"] ?? 0;
   const seconds = result.duration;

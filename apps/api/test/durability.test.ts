@@ -12,6 +12,8 @@ import {
   type SessionAnswer,
 } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventsDatabaseFile } from "../src/public/sqlite-ingest-store.js";
+import { removeSqliteFiles } from "./v1-fixtures.js";
 
 const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -74,6 +76,9 @@ async function stopServer(): Promise<void> {
 afterAll(async () => {
   await stopServer();
   await database?.drop();
+  if (database?.url.startsWith("file:")) {
+    removeSqliteFiles(eventsDatabaseFile(database.url.replace(/^file:/, "")));
+  }
 });
 
 interface SessionKey {

@@ -4,6 +4,7 @@ import {
   machine,
   newKey,
   setupV1,
+  storedEvents,
   type TestKey,
   teardownV1,
   type V1,
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 const send = (body: unknown) => machine(v1.h, key.secret).post("/v1/events", body);
-const storedCount = () => v1.h.deps.db.event.count({ where: { orgId: v1.admin.orgId } });
+const storedCount = async () => (await storedEvents(v1)).length;
 
 describe("POST /v1/events — happy paths", () => {
   it("accepts an array; stores each event with its other properties", async () => {
@@ -30,10 +31,7 @@ describe("POST /v1/events — happy paths", () => {
       { eventName: "signup", nested: { a: [1, "b"] } },
     ]).expect(200);
     expect(res.body).toEqual({ accepted: 2 });
-    const rows = await v1.h.deps.db.event.findMany({
-      where: { orgId: v1.admin.orgId, eventName: "signup" },
-      orderBy: { eventAt: "asc" },
-    });
+    const rows = await storedEvents(v1, "signup");
     expect(rows).toHaveLength(2);
     expect(rows[0]?.eventAt.toISOString()).toBe("2026-03-01T10:15:30.000Z");
     expect(JSON.parse(rows[0]?.properties ?? "")).toEqual({ plan: "pro", seats: 3 });
@@ -50,7 +48,7 @@ describe("POST /v1/events — happy paths", () => {
       .send({ events: [{ eventName: "wrapped", eventTimestamp: "2026-03-01T12:00:00.250+02:00" }] })
       .expect(200);
     expect(res.body).toEqual({ accepted: 1 });
-    const row = await v1.h.deps.db.event.findFirst({ where: { eventName: "wrapped" } });
+    const [row] = await storedEvents(v1, "wrapped");
     expect(row?.eventAt.toISOString()).toBe("2026-03-01T10:00:00.250Z");
   });
 

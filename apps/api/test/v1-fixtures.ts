@@ -1,7 +1,10 @@
 // Shared setup for the /v1 tests: a harness, an admin, and keys made through the session API.
+import { rmSync } from "node:fs";
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
+import Database from "better-sqlite3";
 import supertest from "supertest";
 import { type PublicApi, publicApiOf } from "../src/public/public-api.js";
+import { SqliteIngestStore } from "../src/public/sqlite-ingest-store.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 
 export interface V1 {
@@ -21,8 +24,51 @@ export async function setupV1(): Promise<V1> {
 
 export async function teardownV1(v1: V1 | undefined): Promise<void> {
   if (!v1) return;
+  const eventsFile = eventsFileOf(v1);
   await v1.api.close();
   await v1.h.close();
+  if (eventsFile) removeSqliteFiles(eventsFile);
+}
+
+export function removeSqliteFiles(file: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+}
+
+function eventsFileOf(v1: V1): string | undefined {
+  return v1.api.store instanceof SqliteIngestStore ? v1.api.store.eventsFile : undefined;
+}
+
+export interface StoredEventRow {
+  eventName: string;
+  eventAt: Date;
+  keyId: string;
+  properties: string;
+}
+
+/** The raw events stored for the admin's org, oldest first (on SQLite, in the events database). */
+export async function storedEvents(v1: V1, eventName?: string): Promise<StoredEventRow[]> {
+  const orgId = v1.admin.orgId;
+  const eventsFile = eventsFileOf(v1);
+  if (!eventsFile) {
+    return v1.h.deps.db.event.findMany({
+      where: { orgId, ...(eventName === undefined ? {} : { eventName }) },
+      orderBy: [{ eventAt: "asc" }, { id: "asc" }],
+    });
+  }
+  const db = new Database(eventsFile, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT "eventName", "eventAt", "keyId", "properties" FROM "Event"
+         WHERE "orgId" = ? AND (? IS NULL OR "eventName" = ?) ORDER BY "eventAt", "id"`,
+      )
+      .all(orgId, eventName ?? null, eventName ?? null) as (Omit<StoredEventRow, "eventAt"> & {
+      eventAt: string;
+    })[];
+    return rows.map((row) => ({ ...row, eventAt: new Date(row.eventAt) }));
+  } finally {
+    db.close();
+  }
 }
 
 export interface TestKey {

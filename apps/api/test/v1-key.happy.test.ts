@@ -1,4 +1,6 @@
+import { hash } from "node:crypto";
 import type { KeyAnswer } from "@keyward/shared";
+import { generateKeySecret, hashKeySecret } from "@keyward/shared/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
 
@@ -35,6 +37,11 @@ describe("GET /v1/key", () => {
       .expect(200);
     expect(other.body.expiresAt).toBeNull();
     expect(other.body.orgWide).toBe(true);
+  });
+
+  it("looks keys up by the same hash the keys service stores", () => {
+    const secret = generateKeySecret();
+    expect(hash("sha256", secret, "hex")).toBe(hashKeySecret(secret));
   });
 
   it("serves a hot key from the cache, without a query per request", async () => {

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
+import { hash as digest, timingSafeEqual } from "node:crypto";
 import type { Db } from "@keyward/db";
-import { hashKeySecret } from "@keyward/shared/node";
 import type { KeyChange, KeyChangeBus } from "../deps.js";
 import { LruCache } from "./lru-cache.js";
 
@@ -53,7 +52,8 @@ export class KeyVerifier {
 
   /** The key with this secret, or null. Call with well-formed secrets only. */
   async lookup(secret: string): Promise<VerifiedKey | null> {
-    const hash = hashKeySecret(secret);
+    // The same SHA-256 hex as hashKeySecret(), one-shot: a few µs less on every request.
+    const hash = digest("sha256", secret, "hex");
     const cached = this.known.get(hash);
     if (cached) return cached;
     if (this.unknown.get(hash)) return null;

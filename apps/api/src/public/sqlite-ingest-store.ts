@@ -1,13 +1,13 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type { Db } from "@keyward/db";
 import Database from "better-sqlite3";
-import { GroupCommit } from "./group-commit.js";
 import {
   type IngestBatch,
   type IngestStore,
   type MetricsRange,
   nextEventId,
   rollupIncrements,
-  type StoredEvent,
 } from "./ingest-store.js";
 
 /** DateTime as Prisma's SQLite adapter writes it, so both read and compare the same text. */
@@ -15,14 +15,38 @@ export function sqliteDateTime(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "+00:00");
 }
 
-// Whole groups go in as one JSON parameter each: one statement per table, whatever the size.
-const INSERT_EVENTS = `INSERT INTO "Event" ("id", "orgId", "keyId", "eventName", "eventAt", "receivedAt", "properties")
-  SELECT e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5, e.value -> 6
-  FROM json_each(?) AS e`;
+/** The events database beside the main one: `data/keyward.db` → `data/keyward.events.db`. */
+export function eventsDatabaseFile(mainFile: string): string {
+  return mainFile.endsWith(".db") ? `${mainFile.slice(0, -3)}.events.db` : `${mainFile}.events.db`;
+}
 
-const UPSERT_ROLLUPS = `INSERT INTO "MetricRollup" ("orgId", "eventName", "interval", "bucketStart", "count")
-  SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4
-  FROM json_each(?) AS r WHERE true
+// The same tables as the Prisma schema's Event and MetricRollup (prisma/schema.sqlite.prisma);
+// keep them in step with it.
+const EVENTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS "Event" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "orgId" TEXT NOT NULL,
+    "keyId" TEXT NOT NULL,
+    "eventName" TEXT NOT NULL,
+    "eventAt" DATETIME NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "properties" TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "Event_orgId_eventName_eventAt_idx" ON "Event"("orgId", "eventName", "eventAt");
+CREATE TABLE IF NOT EXISTS "MetricRollup" (
+    "orgId" TEXT NOT NULL,
+    "eventName" TEXT NOT NULL,
+    "interval" TEXT NOT NULL,
+    "bucketStart" DATETIME NOT NULL,
+    "count" INTEGER NOT NULL,
+    PRIMARY KEY ("orgId", "eventName", "interval", "bucketStart")
+);`;
+
+const INSERT_EVENT = `INSERT INTO "Event" ("id", "orgId", "keyId", "eventName", "eventAt", "receivedAt", "properties")
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+const UPSERT_ROLLUP = `INSERT INTO "MetricRollup" ("orgId", "eventName", "interval", "bucketStart", "count")
+  VALUES (?, ?, ?, ?, ?)
   ON CONFLICT ("orgId", "eventName", "interval", "bucketStart")
   DO UPDATE SET "count" = "count" + excluded."count"`;
 
@@ -38,41 +62,128 @@ const TOUCH_KEYS = `UPDATE "ApiKey" SET "lastUsedAt" = used.value ->> 1
   WHERE "ApiKey"."id" = used.value ->> 0
     AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < used.value ->> 1)`;
 
-const MAX_EVENTS_PER_COMMIT = 50_000;
+type EventRow = [string, string, string, string, string, string, string];
+type RollupRow = [string, string, string, string, number];
 
-/** One event as a JSON array; ids and dates need no escaping, its properties are JSON already. */
-function eventRow(id: string, prefix: string, at: string, event: StoredEvent): string {
-  return `["${id}",${prefix},${JSON.stringify(event.name)},"${at}",${event.properties}]`;
+interface WriteJob {
+  id: number;
+  events: EventRow[];
+  rollups: RollupRow[];
+}
+
+type WriterReply = { ready: true } | { committed: number[] } | { failed: number; message: string };
+
+/**
+ * The writer thread: owns the events database's only connection that writes, and commits every
+ * job that arrived meanwhile in one transaction (group commit), replying only after the commit.
+ * Plain JavaScript evaluated in a worker, so it runs the same under tsx, vitest and the build.
+ */
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 5000 });
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+db.exec(workerData.schema);
+parentPort.postMessage({ ready: true });
+const insertEvent = db.prepare(workerData.insertEvent);
+const upsertRollup = db.prepare(workerData.upsertRollup);
+const write = db.transaction((jobs) => {
+  const rollups = new Map();
+  for (const job of jobs) {
+    for (const row of job.events) insertEvent.run(row);
+    for (const row of job.rollups) {
+      const key = row[0] + "\\u0000" + row[1] + "\\u0000" + row[2] + "\\u0000" + row[3];
+      const seen = rollups.get(key);
+      if (seen) seen[4] += row[4];
+      else rollups.set(key, row.slice());
+    }
+  }
+  for (const row of rollups.values()) upsertRollup.run(row);
+});
+let queue = [];
+function flush() {
+  const jobs = queue;
+  queue = [];
+  try {
+    write(jobs);
+    parentPort.postMessage({ committed: jobs.map((job) => job.id) });
+  } catch (error) {
+    for (const job of jobs) {
+      try {
+        write([job]);
+        parentPort.postMessage({ committed: [job.id] });
+      } catch (jobError) {
+        parentPort.postMessage({ failed: job.id, message: String(jobError && jobError.message) });
+      }
+    }
+  }
+}
+parentPort.on("message", (message) => {
+  if (message === "close") {
+    if (queue.length > 0) flush();
+    db.close();
+    parentPort.close();
+    return;
+  }
+  queue.push(message);
+  if (queue.length === 1) setImmediate(flush);
+});
+`;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
 }
 
 /**
- * The SQLite ingest path. Writes go through Prisma's own connection, one transaction per group
- * of concurrent batches (group commit), each table written by one statement over a JSON
- * parameter. A second connection would be faster to call, but its commits would break Prisma's
- * interactive transactions (BEGIN DEFERRED: a read snapshot that another connection moved on
- * cannot be upgraded to a write, SQLITE_BUSY_SNAPSHOT). Metric reads, which never conflict, use
- * a read-only better-sqlite3 connection on the same file.
+ * The SQLite ingest path. Events and roll-ups live in their own database file beside the main
+ * one, written by a worker thread: the writes use the second core, and their commits never move
+ * the main database on under a Prisma transaction (Prisma's SQLite transactions BEGIN DEFERRED:
+ * a read snapshot that another connection's commit overtook cannot be upgraded to a write,
+ * SQLITE_BUSY_SNAPSHOT). Metrics are read on the main thread, `lastUsedAt` written through Prisma.
  */
 export class SqliteIngestStore implements IngestStore {
-  private readonly writer: GroupCommit<IngestBatch>;
-  private reader: Promise<Database.Statement<[string, string, string, string, string]>> | undefined;
+  private started: Promise<{ worker: Worker; reader: Database.Statement }> | undefined;
   private readerDb: Database.Database | undefined;
+  private readonly waiters = new Map<number, Waiter>();
+  private nextJob = 1;
+  /** The events database's file, once known. */
+  eventsFile: string | undefined;
 
-  constructor(private readonly prisma: Db) {
-    this.writer = new GroupCommit(
-      (batches) => this.write(batches),
-      (batch) => batch.events.length,
-      MAX_EVENTS_PER_COMMIT,
+  constructor(private readonly prisma: Db) {}
+
+  async append(batch: IngestBatch): Promise<void> {
+    const { worker } = await this.start();
+    const receivedAt = sqliteDateTime(batch.receivedAt);
+    const events: EventRow[] = batch.events.map((event) => [
+      nextEventId(batch.receivedAt),
+      batch.orgId,
+      batch.keyId,
+      event.name,
+      event.at === batch.receivedAt ? receivedAt : sqliteDateTime(event.at),
+      receivedAt,
+      event.properties,
+    ]);
+    const rollups: RollupRow[] = rollupIncrements([batch]).map((row) => [
+      row.orgId,
+      row.eventName,
+      row.interval,
+      sqliteDateTime(row.bucketStart),
+      row.count,
+    ]);
+    const id = this.nextJob++;
+    const committed = new Promise<void>((resolve, reject) =>
+      this.waiters.set(id, { resolve, reject }),
     );
-  }
-
-  append(batch: IngestBatch): Promise<void> {
-    return this.writer.submit(batch);
+    const job: WriteJob = { id, events, rollups };
+    worker.postMessage(job);
+    return committed;
   }
 
   async metricPointsJson(range: MetricsRange): Promise<string> {
-    const select = await this.openReader();
-    return select
+    const { reader } = await this.start();
+    return reader
       .pluck()
       .get(
         range.orgId,
@@ -90,46 +201,71 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   async close(): Promise<void> {
-    await this.writer.idle();
+    if (!this.started) return;
+    const { worker } = await this.started;
+    this.started = undefined;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.postMessage("close");
+    await exited;
     this.readerDb?.close();
   }
 
-  private async write(batches: IngestBatch[]): Promise<void> {
-    const events: string[] = [];
-    for (const batch of batches) {
-      const receivedAt = sqliteDateTime(batch.receivedAt);
-      // Column order: id, orgId, keyId, eventName, eventAt, receivedAt, properties.
-      const prefix = JSON.stringify([batch.orgId, batch.keyId]).slice(1, -1);
-      for (const event of batch.events) {
-        const eventAt = event.at === batch.receivedAt ? receivedAt : sqliteDateTime(event.at);
-        events.push(
-          eventRow(nextEventId(batch.receivedAt), prefix, `${eventAt}","${receivedAt}`, event),
-        );
-      }
-    }
-    const rollups = rollupIncrements(batches).map((row) => [
-      row.orgId,
-      row.eventName,
-      row.interval,
-      sqliteDateTime(row.bucketStart),
-      row.count,
-    ]);
-    await this.prisma.$transaction([
-      this.prisma.$executeRawUnsafe(INSERT_EVENTS, `[${events.join(",")}]`),
-      this.prisma.$executeRawUnsafe(UPSERT_ROLLUPS, JSON.stringify(rollups)),
-    ]);
+  private start() {
+    this.started ??= this.open();
+    return this.started;
   }
 
-  /** Opened on first use, on the file Prisma's connection has open. */
-  private openReader() {
-    this.reader ??= this.prisma
-      .$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list")
-      .then((rows) => {
-        const file = rows.find((row) => row.name === "main")?.file;
-        if (!file) throw new Error("the SQLite database has no file to read metrics from");
-        this.readerDb = new Database(file, { readonly: true, fileMustExist: true });
-        return this.readerDb.prepare<[string, string, string, string, string]>(SELECT_POINTS);
+  private async open() {
+    const rows =
+      await this.prisma.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list");
+    const mainFile = rows.find((row) => row.name === "main")?.file;
+    if (!mainFile) throw new Error("the SQLite database has no file; events need one beside it");
+    const file = eventsDatabaseFile(mainFile);
+    this.eventsFile = file;
+
+    const worker = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve("better-sqlite3"),
+        file,
+        schema: EVENTS_SCHEMA,
+        insertEvent: INSERT_EVENT,
+        upsertRollup: UPSERT_ROLLUP,
+      },
+    });
+    // The worker creates the tables, then says it is ready.
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.on("message", (reply: WriterReply) => {
+        if ("ready" in reply) resolve();
+        else this.settle(reply);
       });
-    return this.reader;
+    });
+    worker.on("error", (error) => this.failAll(error));
+    worker.on("exit", () => {
+      this.failAll(new Error("the events writer stopped"));
+      this.started = undefined;
+    });
+    await ready;
+    this.readerDb = new Database(file, { readonly: true, fileMustExist: true });
+    const reader = this.readerDb.prepare(SELECT_POINTS);
+    return { worker, reader };
+  }
+
+  private settle(reply: Exclude<WriterReply, { ready: true }>): void {
+    if ("committed" in reply) {
+      for (const id of reply.committed) {
+        this.waiters.get(id)?.resolve();
+        this.waiters.delete(id);
+      }
+    } else {
+      this.waiters.get(reply.failed)?.reject(new Error(`storing events failed: ${reply.message}`));
+      this.waiters.delete(reply.failed);
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
   }
 }
