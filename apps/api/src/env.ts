@@ -13,9 +13,15 @@ const envSchema = z.object({
   /** Folder of the built SPA to serve; defaults to apps/web/dist. */
   WEB_DIST: z.string().optional(),
   /** Set when the app sits behind a TLS-terminating proxy: cookies get `Secure`. */
-  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   /** Benchmark only: adds POST /v1/_bench/discard-events (validates a batch, stores nothing). */
-  BENCH_ROUTES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  BENCH_ROUTES: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type Env = z.infer<typeof envSchema>;

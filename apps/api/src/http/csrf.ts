@@ -8,7 +8,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const requireCsrfHeader: RequestHandler = (req, _res, next) => {
   if (SAFE_METHODS.has(req.method)) return next();
   if (req.get(CSRF_HEADER) !== CSRF_HEADER_VALUE) {
-    throw ApiError.forbidden(`state-changing calls need the header X-Requested-With: ${CSRF_HEADER_VALUE}`);
+    throw ApiError.forbidden(
+      `state-changing calls need the header X-Requested-With: ${CSRF_HEADER_VALUE}`,
+    );
   }
   next();
 };

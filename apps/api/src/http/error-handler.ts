@@ -47,7 +47,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = String(req.id ?? "");
     const apiError = toApiError(err);
     if (!apiError) {
-      logger.error({ err, requestId, method: req.method, path: req.path }, "unhandled error");
+      logger.error(
+        { err, requestId, method: req.method, route: req.route?.path },
+        "unhandled error",
+      );
     }
     const known = apiError ?? new ApiError("internal", "something went wrong on our side");
     for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);

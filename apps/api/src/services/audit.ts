@@ -33,7 +33,10 @@ export async function recordAudit(tx: AuditWriter, entry: AuditEntry): Promise<v
 }
 
 /** `{field: [before, after]}` for every field of `after` whose value differs from `before`. */
-export function diffFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): Changes {
+export function diffFields<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): Changes {
   const changes: Changes = {};
   for (const [field, value] of Object.entries(after)) {
     if (value === undefined) continue;

@@ -154,6 +154,7 @@ export async function removeMember(
         actorId: actor.userId,
         action: "key.disabled",
         keyId: key.id,
+        subjectUserId: userId,
         changes: { enabled: [true, false] },
       });
     }
