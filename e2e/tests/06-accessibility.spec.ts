@@ -6,8 +6,10 @@ async function tabTo(page: Page, text: RegExp, max = 40): Promise<void> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press("Tab");
     const focused = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      return el ? `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`.trim() : "";
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el) return "";
+      const label = el.labels?.[0]?.textContent ?? "";
+      return (el.getAttribute("aria-label") ?? (label || el.textContent) ?? "").trim();
     });
     if (text.test(focused)) return;
   }

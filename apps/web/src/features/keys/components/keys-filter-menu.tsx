@@ -80,8 +80,7 @@ export function KeysFilterMenu({
             <label htmlFor={typeId}>Type</label>
             <select
               id={typeId}
-              className="select select--sm"
-              style={{ width: "auto" }}
+              className="select select--sm select--auto"
               value={type ?? ""}
               onChange={(e) =>
                 onTypeChange((e.target.value || undefined) as KeyTypeFilter | undefined)

@@ -101,7 +101,12 @@ export function KeysTable({
             </span>
             <span className="key-meta">
               {row.original.orgWide ? "Org-Wide" : "Personal"} ·{" "}
-              {permissionLabels(row.original.permissions).join(", ")}
+              {permissionLabels(row.original.permissions).join(", ")} ·{" "}
+              <span
+                className={`key-meta__status key-meta__status--${keyStatus(row.original).kind}`}
+              >
+                {keyStatus(row.original).label}
+              </span>
             </span>
           </span>
         ),
@@ -133,6 +138,7 @@ export function KeysTable({
         header: "Status",
         accessorFn: (key) => keyStatus(key).label,
         sortingFn: byStatus,
+        meta: { className: "col-optional" } satisfies ColumnMeta,
         cell: ({ row }) => {
           const status = keyStatus(row.original);
           return (

@@ -239,7 +239,9 @@ export function KeysView({ orgId }: { orgId: string }) {
             <Spinner size="sm" label="Updating" />
           ) : null}
           <span className="toolbar__spacer" />
-          {includeDisabled ? <span className="text-subtle">Showing disabled keys</span> : null}
+          {includeDisabled ? (
+            <span className="text-subtle hide-sm">Showing disabled keys</span>
+          ) : null}
           <KeysFilterMenu
             includeDisabled={includeDisabled}
             onIncludeDisabledChange={(value) => setParam("disabled", value ? "1" : undefined)}

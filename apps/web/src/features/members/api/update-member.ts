@@ -23,24 +23,11 @@ interface Variables {
 
 export function useUpdateMember(orgId: string) {
   const queryClient = useQueryClient();
-  const listKey = membersQueryKey(orgId);
   return useMutation({
     mutationFn: ({ userId, body }: Variables) => updateMember(orgId, userId, body),
-    // Checkboxes and selects follow the click at once; a refusal (e.g. the last admin) rolls back.
-    onMutate: async ({ userId, body }: Variables) => {
-      await queryClient.cancelQueries({ queryKey: listKey });
-      const previous = queryClient.getQueryData<MemberAnswer[]>(listKey);
-      queryClient.setQueryData<MemberAnswer[]>(listKey, (members) =>
-        members?.map((m) => (m.userId === userId ? { ...m, ...body } : m)),
-      );
-      return { previous };
-    },
-    onError: (_error, _variables, context) => {
-      if (context?.previous) queryClient.setQueryData(listKey, context.previous);
-    },
     onSettled: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: listKey }),
+        queryClient.invalidateQueries({ queryKey: membersQueryKey(orgId) }),
         // The caller may have changed their own role; rights decide which keys they see.
         queryClient.invalidateQueries({ queryKey: meQueryKey }),
         queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),

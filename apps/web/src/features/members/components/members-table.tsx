@@ -22,21 +22,9 @@ export function MembersTable({
   members: MemberAnswer[];
   currentUserId: string | undefined;
 }) {
-  const updateMember = useUpdateMember(orgId);
   const removeMember = useRemoveMember(orgId);
   const toast = useToast();
   const [toRemove, setToRemove] = useState<MemberAnswer | null>(null);
-  const pendingUserId = updateMember.isPending ? updateMember.variables?.userId : undefined;
-
-  const update = (member: MemberAnswer, body: UpdateMemberBody, done: string) => {
-    updateMember.mutate(
-      { userId: member.userId, body },
-      {
-        onSuccess: () => toast.show(done),
-        onError: (error) => toast.show(errorMessage(error), "danger"),
-      },
-    );
-  };
 
   return (
     <>
@@ -55,100 +43,18 @@ export function MembersTable({
             </tr>
           </thead>
           <tbody>
-            {members.map((member) => {
-              const isSelf = member.userId === currentUserId;
-              const isAdmin = member.role === "admin";
-              const busy = pendingUserId === member.userId;
-              return (
-                <tr key={member.userId} data-member-email={member.email}>
-                  <td>
-                    <span className="member-cell">
-                      <span>
-                        {member.name} {isSelf ? <Badge>You</Badge> : null}
-                      </span>
-                      <span className="member-cell__email">{member.email}</span>
-                    </span>
-                  </td>
-                  <td>
-                    <select
-                      className="select select--sm"
-                      style={{ width: "auto" }}
-                      aria-label={`Role of ${member.name}`}
-                      value={member.role}
-                      disabled={busy}
-                      onChange={(e) => {
-                        const role = e.target.value as Role;
-                        update(
-                          member,
-                          { role },
-                          `${member.name} is now ${role === "admin" ? "an admin" : "a member"}`,
-                        );
-                      }}
-                    >
-                      <option value="admin">Admin</option>
-                      <option value="member">Member</option>
-                    </select>
-                  </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      className="check__input"
-                      aria-label={`Manage org keys: ${member.name}`}
-                      title={
-                        isAdmin
-                          ? ADMIN_GRANT_NOTE
-                          : "May create and change org-wide keys when the org restricts them"
-                      }
-                      checked={member.manageOrgKeys}
-                      disabled={isAdmin || busy}
-                      onChange={(e) =>
-                        update(
-                          member,
-                          { manageOrgKeys: e.target.checked },
-                          `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage org keys`,
-                        )
-                      }
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      className="check__input"
-                      aria-label={`Manage personal keys: ${member.name}`}
-                      title={
-                        isAdmin
-                          ? ADMIN_GRANT_NOTE
-                          : "May see and change other members’ personal keys"
-                      }
-                      checked={member.managePersonalKeys}
-                      disabled={isAdmin || busy}
-                      onChange={(e) =>
-                        update(
-                          member,
-                          { managePersonalKeys: e.target.checked },
-                          `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage personal keys`,
-                        )
-                      }
-                    />
-                  </td>
-                  <td className="table__actions">
-                    <div className="table__actions-inner">
-                      <IconButton
-                        label={isSelf ? "You can’t remove yourself" : `Remove ${member.name}`}
-                        variant="danger-ghost"
-                        disabled={isSelf}
-                        onClick={() => {
-                          removeMember.reset();
-                          setToRemove(member);
-                        }}
-                      >
-                        <TrashIcon />
-                      </IconButton>
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
+            {members.map((member) => (
+              <MemberRow
+                key={member.userId}
+                orgId={orgId}
+                member={member}
+                isSelf={member.userId === currentUserId}
+                onRemove={() => {
+                  removeMember.reset();
+                  setToRemove(member);
+                }}
+              />
+            ))}
           </tbody>
         </table>
       </div>
@@ -174,5 +80,111 @@ export function MembersTable({
         keep working.
       </ConfirmDialog>
     </>
+  );
+}
+
+function MemberRow({
+  orgId,
+  member: saved,
+  isSelf,
+  onRemove,
+}: {
+  orgId: string;
+  member: MemberAnswer;
+  isSelf: boolean;
+  onRemove: () => void;
+}) {
+  const updateMember = useUpdateMember(orgId);
+  const toast = useToast();
+  // The controls follow a click at once; the server's answer (or a refusal) settles it.
+  const [pending, setPending] = useState<UpdateMemberBody>({});
+  const member = { ...saved, ...pending };
+  const isAdmin = member.role === "admin";
+
+  const update = (body: UpdateMemberBody, done: string) => {
+    setPending((current) => ({ ...current, ...body }));
+    updateMember.mutate(
+      { userId: saved.userId, body },
+      {
+        onSuccess: () => toast.show(done),
+        onError: (error) => toast.show(errorMessage(error), "danger"),
+        onSettled: () => setPending({}),
+      },
+    );
+  };
+
+  return (
+    <tr data-member-email={member.email}>
+      <td>
+        <span className="member-cell">
+          <span>
+            {member.name} {isSelf ? <Badge>You</Badge> : null}
+          </span>
+          <span className="member-cell__email">{member.email}</span>
+        </span>
+      </td>
+      <td>
+        <select
+          className="select select--sm select--auto"
+          aria-label={`Role of ${member.name}`}
+          value={member.role}
+          onChange={(e) => {
+            const role = e.target.value as Role;
+            update({ role }, `${member.name} is now ${role === "admin" ? "an admin" : "a member"}`);
+          }}
+        >
+          <option value="admin">Admin</option>
+          <option value="member">Member</option>
+        </select>
+      </td>
+      <td>
+        <input
+          type="checkbox"
+          className="check__input"
+          aria-label={`Manage org keys: ${member.name}`}
+          title={
+            isAdmin
+              ? ADMIN_GRANT_NOTE
+              : "May create and change org-wide keys when the org restricts them"
+          }
+          checked={isAdmin || member.manageOrgKeys}
+          disabled={isAdmin}
+          onChange={(e) =>
+            update(
+              { manageOrgKeys: e.target.checked },
+              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage org keys`,
+            )
+          }
+        />
+      </td>
+      <td>
+        <input
+          type="checkbox"
+          className="check__input"
+          aria-label={`Manage personal keys: ${member.name}`}
+          title={isAdmin ? ADMIN_GRANT_NOTE : "May see and change other members’ personal keys"}
+          checked={isAdmin || member.managePersonalKeys}
+          disabled={isAdmin}
+          onChange={(e) =>
+            update(
+              { managePersonalKeys: e.target.checked },
+              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage personal keys`,
+            )
+          }
+        />
+      </td>
+      <td className="table__actions">
+        <div className="table__actions-inner">
+          <IconButton
+            label={isSelf ? "You can’t remove yourself" : `Remove ${member.name}`}
+            variant="danger-ghost"
+            disabled={isSelf}
+            onClick={onRemove}
+          >
+            <TrashIcon />
+          </IconButton>
+        </div>
+      </td>
+    </tr>
   );
 }
