@@ -8,8 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const pnpmVersion = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))
-  .packageManager.split("@")[1];
+const pnpmVersion = JSON.parse(
+  readFileSync(path.join(root, "package.json"), "utf8"),
+).packageManager.split("@")[1];
 const [command, ...rest] = process.argv.slice(2);
 
 function run(cmd, args, options = {}) {
@@ -35,9 +36,13 @@ function hasPinnedPnpm() {
 if (!hasPinnedPnpm() && !process.env.KEYWARD_BOOTSTRAPPED) {
   console.log(`→ fetching pnpm@${pnpmVersion} through npx`);
   process.exit(
-    run("npx", ["-y", "-p", `pnpm@${pnpmVersion}`, "node", fileURLToPath(import.meta.url), command, ...rest], {
-      env: { ...process.env, KEYWARD_BOOTSTRAPPED: "1" },
-    }),
+    run(
+      "npx",
+      ["-y", "-p", `pnpm@${pnpmVersion}`, "node", fileURLToPath(import.meta.url), command, ...rest],
+      {
+        env: { ...process.env, KEYWARD_BOOTSTRAPPED: "1" },
+      },
+    ),
   );
 }
 
@@ -57,7 +62,10 @@ function ensureChromium() {
   const isRoot = process.getuid?.() === 0;
   if (isRoot && existsSync("/usr/bin/apt-get")) {
     console.log("→ installing Chromium from the system's packages");
-    if (run("apt-get", ["update", "-qq"]) === 0 && run("apt-get", ["install", "-y", "-qq", "chromium"]) === 0) {
+    if (
+      run("apt-get", ["update", "-qq"]) === 0 &&
+      run("apt-get", ["install", "-y", "-qq", "chromium"]) === 0
+    ) {
       return;
     }
   }

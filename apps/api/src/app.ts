@@ -53,8 +53,11 @@ export function createApp(deps: Deps): Express {
           "object-src": ["'none'"],
           "base-uri": ["'self'"],
           "form-action": ["'self'"],
+          // Only behind TLS: on plain http these would send the browser to an https that isn't there.
+          "upgrade-insecure-requests": deps.env.TRUST_PROXY ? [] : null,
         },
       },
+      strictTransportSecurity: deps.env.TRUST_PROXY,
     }),
   );
 

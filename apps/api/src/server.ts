@@ -20,6 +20,8 @@ const server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ provider, port }, "keyward is listening");
   console.log(`Keyward is running at http://localhost:${port}`);
 });
+// Longer than the usual proxy and client idle timeouts, so a reused keep-alive connection isn't closed under them.
+server.keepAliveTimeout = 65_000;
 
 function shutdown(signal: string): void {
   logger.info({ signal }, "shutting down");

@@ -1,4 +1,4 @@
 export * from "./errors.js";
 export * from "./key-format.js";
-export * from "./schemas.js";
 export * from "./public-api.js";
+export * from "./schemas.js";

@@ -5,7 +5,9 @@ export const KEY_CHECKSUM_LENGTH = 6;
 export const KEY_LENGTH = KEY_PREFIX.length + KEY_RANDOM_LENGTH + KEY_CHECKSUM_LENGTH;
 export const KEY_START_LENGTH = 8;
 
-const KEY_SHAPE = new RegExp(`^${KEY_PREFIX}[0-9A-Za-z]{${KEY_RANDOM_LENGTH + KEY_CHECKSUM_LENGTH}}$`);
+const KEY_SHAPE = new RegExp(
+  `^${KEY_PREFIX}[0-9A-Za-z]{${KEY_RANDOM_LENGTH + KEY_CHECKSUM_LENGTH}}$`,
+);
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

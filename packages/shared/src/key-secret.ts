@@ -12,4 +12,3 @@ export function generateKeySecret(): string {
 export function hashKeySecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
-

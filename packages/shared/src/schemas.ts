@@ -43,7 +43,11 @@ export const signupBodySchema = z.strictObject({
 export type SignupBody = z.input<typeof signupBodySchema>;
 
 export const loginBodySchema = z.strictObject({
-  email: z.string().trim().max(254).transform((s) => s.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((s) => s.toLowerCase()),
   password: z.string().max(1000),
 });
 export type LoginBody = z.input<typeof loginBodySchema>;

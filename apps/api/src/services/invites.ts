@@ -12,6 +12,7 @@ import { hashToken } from "./sessions.js";
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface InvitePreview {
+  orgId: string;
   orgName: string;
   email: string;
   role: Role;
@@ -61,7 +62,7 @@ export async function createInvite(
 async function findUsableInvite(db: Db, token: string) {
   const invite = await db.invite.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { org: { select: { name: true } } },
+    include: { org: { select: { id: true, name: true } } },
   });
   if (!invite || invite.acceptedAt || invite.expiresAt.getTime() <= Date.now()) {
     throw ApiError.notFound("invite");
@@ -72,6 +73,7 @@ async function findUsableInvite(db: Db, token: string) {
 export async function previewInvite(db: Db, token: string): Promise<InvitePreview> {
   const invite = await findUsableInvite(db, token);
   return {
+    orgId: invite.org.id,
     orgName: invite.org.name,
     email: invite.email,
     role: invite.role as Role,
