@@ -20,8 +20,10 @@ export function eventsDatabaseFile(mainFile: string): string {
   return mainFile.endsWith(".db") ? `${mainFile.slice(0, -3)}.events.db` : `${mainFile}.events.db`;
 }
 
-// The same tables as the Prisma schema's Event and MetricRollup (prisma/schema.sqlite.prisma);
-// keep them in step with it.
+// The columns of the Prisma schema's Event and MetricRollup (prisma/schema.sqlite.prisma); keep
+// them in step with it. The layout differs where only ingest speed is at stake: Event is clustered
+// by its id (WITHOUT ROWID: one B-tree, not two) and has no (orgId, eventName, eventAt) index,
+// which nothing reads, as metrics come from the roll-ups.
 const EVENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS "Event" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -31,8 +33,7 @@ CREATE TABLE IF NOT EXISTS "Event" (
     "eventAt" DATETIME NOT NULL,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "properties" TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS "Event_orgId_eventName_eventAt_idx" ON "Event"("orgId", "eventName", "eventAt");
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS "MetricRollup" (
     "orgId" TEXT NOT NULL,
     "eventName" TEXT NOT NULL,
@@ -40,7 +41,7 @@ CREATE TABLE IF NOT EXISTS "MetricRollup" (
     "bucketStart" DATETIME NOT NULL,
     "count" INTEGER NOT NULL,
     PRIMARY KEY ("orgId", "eventName", "interval", "bucketStart")
-);`;
+) WITHOUT ROWID;`;
 
 const INSERT_EVENT = `INSERT INTO "Event" ("id", "orgId", "keyId", "eventName", "eventAt", "receivedAt", "properties")
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
@@ -50,12 +51,14 @@ const UPSERT_ROLLUP = `INSERT INTO "MetricRollup" ("orgId", "eventName", "interv
   ON CONFLICT ("orgId", "eventName", "interval", "bucketStart")
   DO UPDATE SET "count" = "count" + excluded."count"`;
 
-// The answer's points are built as JSON by SQLite: no object per row in JavaScript.
-const SELECT_POINTS = `SELECT coalesce(json_group_array(
-    json_object('t', substr("bucketStart", 1, 23) || 'Z', 'count', "count") ORDER BY "bucketStart"
-  ), '[]')
-  FROM "MetricRollup"
-  WHERE "orgId" = ? AND "eventName" = ? AND "interval" = ? AND "bucketStart" >= ? AND "bucketStart" < ?`;
+// The answer's points are built as JSON text by SQLite, in index order (no sort, no object per
+// row in JavaScript): a month of minutes is 44,640 points.
+const SELECT_POINTS = `SELECT '[' || coalesce(group_concat(point, ','), '') || ']' FROM (
+    SELECT '{"t":"' || substr("bucketStart", 1, 23) || 'Z","count":' || "count" || '}' AS point
+    FROM "MetricRollup"
+    WHERE "orgId" = ? AND "eventName" = ? AND "interval" = ? AND "bucketStart" >= ? AND "bucketStart" < ?
+    ORDER BY "bucketStart"
+  )`;
 
 const TOUCH_KEYS = `UPDATE "ApiKey" SET "lastUsedAt" = used.value ->> 1
   FROM json_each(?) AS used
@@ -177,6 +180,7 @@ export class SqliteIngestStore implements IngestStore {
       this.waiters.set(id, { resolve, reject }),
     );
     const job: WriteJob = { id, events, rollups };
+    if (this.waiters.size === 1) worker.ref();
     worker.postMessage(job);
     return committed;
   }
@@ -205,6 +209,7 @@ export class SqliteIngestStore implements IngestStore {
     const { worker } = await this.started;
     this.started = undefined;
     const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.ref();
     worker.postMessage("close");
     await exited;
     this.readerDb?.close();
@@ -238,7 +243,7 @@ export class SqliteIngestStore implements IngestStore {
       worker.once("error", reject);
       worker.on("message", (reply: WriterReply) => {
         if ("ready" in reply) resolve();
-        else this.settle(reply);
+        else this.settle(worker, reply);
       });
     });
     worker.on("error", (error) => this.failAll(error));
@@ -247,12 +252,14 @@ export class SqliteIngestStore implements IngestStore {
       this.started = undefined;
     });
     await ready;
+    // Only unanswered writes keep the process alive, not an idle writer.
+    worker.unref();
     this.readerDb = new Database(file, { readonly: true, fileMustExist: true });
     const reader = this.readerDb.prepare(SELECT_POINTS);
     return { worker, reader };
   }
 
-  private settle(reply: Exclude<WriterReply, { ready: true }>): void {
+  private settle(worker: Worker, reply: Exclude<WriterReply, { ready: true }>): void {
     if ("committed" in reply) {
       for (const id of reply.committed) {
         this.waiters.get(id)?.resolve();
@@ -262,6 +269,7 @@ export class SqliteIngestStore implements IngestStore {
       this.waiters.get(reply.failed)?.reject(new Error(`storing events failed: ${reply.message}`));
       this.waiters.delete(reply.failed);
     }
+    if (this.waiters.size === 0) worker.unref();
   }
 
   private failAll(error: Error): void {
