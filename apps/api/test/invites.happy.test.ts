@@ -77,6 +77,7 @@ describe("reading and accepting an invite", () => {
     const created = await invite(admin, email, "admin");
     const res = await h.anonymous().get(`/api/invites/${created.token}`).expect(200);
     expect(res.body).toEqual({
+      orgId: admin.orgId,
       orgName: "Invitations Inc",
       email,
       role: "admin",
