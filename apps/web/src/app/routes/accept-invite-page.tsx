@@ -52,7 +52,7 @@ export function AcceptInvitePage() {
 
   const data = invite.data;
   const onAccepted = (session: SessionAnswer) => {
-    const org = session.orgs.find((o) => o.name === data.orgName) ?? session.orgs.at(-1);
+    const org = session.orgs.find((o) => o.id === data.orgId) ?? session.orgs.at(-1);
     navigate(org ? paths.keys(org.id) : paths.home, { replace: true });
   };
   const subtitle = (

@@ -3,6 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
 
 export interface InvitePreview {
+  orgId: string;
   orgName: string;
   email: string;
   role: Role;
