@@ -43,6 +43,7 @@ describe("401: the key is missing, malformed, unknown, disabled or expired", () 
 
   it("invalid_key for a malformed key or a wrong checksum, without a lookup", async () => {
     const lookup = vi.spyOn(v1.api.verifier, "lookup");
+    const findUnique = vi.spyOn(v1.h.deps.db.apiKey, "findUnique");
     const good = generateKeySecret();
     const last = good.at(-1) === "0" ? "1" : "0";
     for (const secret of [
@@ -53,8 +54,14 @@ describe("401: the key is missing, malformed, unknown, disabled or expired", () 
     ]) {
       expectError(await machine(v1.h, secret).get("/v1/key"), 401, "invalid_key");
     }
+    // Twice each: a refused malformed key is not remembered as "unknown" either.
+    for (const secret of [good.slice(0, -1) + last, good.replace("kw_", "kx_")]) {
+      expectError(await machine(v1.h, secret).get("/v1/key"), 401, "invalid_key");
+    }
     expect(lookup).not.toHaveBeenCalled();
+    expect(findUnique).not.toHaveBeenCalled();
     lookup.mockRestore();
+    findUnique.mockRestore();
   });
 
   it("invalid_key for a well-formed key that does not exist; repeats cost no query", async () => {
@@ -199,6 +206,17 @@ describe("429: rate limit per key", () => {
         where: { id: v1.admin.orgId },
         data: { rateLimitPerSecond: 1000 },
       });
+    }
+  });
+});
+
+describe("unknown routes", () => {
+  it("answer 404 in the error body", async () => {
+    for (const res of [
+      await machine(v1.h).get("/v1/events"),
+      await machine(v1.h).get("/v1/nope"),
+    ]) {
+      expectError(res, 404, "not_found");
     }
   });
 });

@@ -50,13 +50,22 @@ export class KeyVerifier {
     changes.on("change", this.onChange);
   }
 
-  /** The key with this secret, or null. Call with well-formed secrets only. */
-  async lookup(secret: string): Promise<VerifiedKey | null> {
-    // The same SHA-256 hex as hashKeySecret(), one-shot: a few µs less on every request.
-    const hash = digest("sha256", secret, "hex");
-    const cached = this.known.get(hash);
-    if (cached) return cached;
-    if (this.unknown.get(hash)) return null;
+  /** The SHA-256 hex of a secret, as the keys service stores it (one-shot: a few µs less). */
+  hashOf(secret: string): string {
+    return digest("sha256", secret, "hex");
+  }
+
+  /** From the cache only: the key, null for a known unknown, undefined when not cached. */
+  cached(hash: string): VerifiedKey | null | undefined {
+    const known = this.known.get(hash);
+    if (known) return known;
+    return this.unknown.get(hash) ? null : undefined;
+  }
+
+  /** The key with this hash, from the cache or the database (one query per hash at a time). */
+  async lookup(hash: string): Promise<VerifiedKey | null> {
+    const cached = this.cached(hash);
+    if (cached !== undefined) return cached;
     const inflight = this.inflight.get(hash);
     if (inflight) return inflight;
     const pending: Promise<VerifiedKey | null> = this.load(hash).finally(() => {

@@ -1,9 +1,16 @@
 interface Entry<V> {
   value: V;
   expiresAt: number;
+  /** When the entry last moved to the young end; refreshed at most once a second. */
+  touchedAt: number;
 }
 
-/** A size-bounded map whose entries also expire; the least recently used entry goes first. */
+const TOUCH_EVERY_MS = 1_000;
+
+/**
+ * A size-bounded map whose entries also expire; the least recently used entry goes first
+ * (recency kept to the second, so that a hot entry costs one Map lookup per hit).
+ */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
 
@@ -20,19 +27,24 @@ export class LruCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    const now = this.now();
+    if (entry.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    // Re-insert so that Map order (insertion order) tracks recency.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (now - entry.touchedAt >= TOUCH_EVERY_MS) {
+      // Map order is insertion order: re-inserting moves the entry to the young end.
+      entry.touchedAt = now;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
     return entry.value;
   }
 
   set(key: K, value: V): void {
+    const now = this.now();
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: now + this.ttlMs, touchedAt: now });
     if (this.entries.size > this.maxSize) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
