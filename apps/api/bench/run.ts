@@ -29,6 +29,8 @@ const seconds = (full: number) => (quick ? Math.max(1, Math.round(full / 4)) : f
 const LISTING_KEYS = quick ? 1_000 : 10_000;
 const BATCH_SIZE = 100;
 const INGEST_CONNECTIONS = 50;
+const AUTH_ROUNDS = quick ? 2 : 7;
+const INGEST_ROUNDS = quick ? 1 : 3;
 
 let serverPid = 0;
 const log = (message: string) => {
@@ -165,6 +167,14 @@ async function inParallel(count: number, concurrency: number, task: (i: number) 
   );
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 /** Several runs as one: summed throughput over summed time; the median run's latencies. */
 function combine(runs: Measured[]): Measured {
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
@@ -257,7 +267,7 @@ async function main(): Promise<void> {
       headers: { ...keyHeaders, "content-type": "application/json" },
       body: batch,
       connections: INGEST_CONNECTIONS,
-      durationSeconds: seconds(10),
+      durationSeconds: seconds(5),
     });
 
     log("warming up");
@@ -272,12 +282,13 @@ async function main(): Promise<void> {
 
     // 1. Auth overhead.
     log("auth overhead");
-    // Interleaved, so that neither side gets the warmer or the quieter half of the run.
+    // Interleaved pairs, each ratio taken within its pair (same machine weather), then the median:
+    // on a shared 2-core machine single runs swing by ±20%.
     const healthRuns: Measured[] = [];
     const keyRuns: Measured[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < AUTH_ROUNDS; round++) {
       healthRuns.push(
-        await load({ ...base, path: "/healthz", connections: 10, durationSeconds: seconds(3) }),
+        await load({ ...base, path: "/healthz", connections: 10, durationSeconds: seconds(2) }),
       );
       keyRuns.push(
         await load({
@@ -285,13 +296,15 @@ async function main(): Promise<void> {
           path: "/v1/key",
           headers: keyHeaders,
           connections: 10,
-          durationSeconds: seconds(3),
+          durationSeconds: seconds(2),
         }),
       );
     }
     const health = combine(healthRuns);
     const keyInfo = combine(keyRuns);
-    const authRatio = keyInfo.okPerSecond / health.okPerSecond;
+    const pairs = healthRuns.map((run, i) => [run, keyRuns[i] ?? run] as const);
+    const authRatio = median(pairs.map(([h, k]) => k.okPerSecond / h.okPerSecond));
+    const authCpuRatio = median(pairs.map(([h, k]) => h.cpuMicrosPerOk / k.cpuMicrosPerOk));
     rows.push(
       [
         "GET /healthz (no auth), 10 connections",
@@ -306,24 +319,29 @@ async function main(): Promise<void> {
         "",
       ],
       [
-        "Auth overhead: ratio /v1/key ÷ /healthz, requests/s",
+        `Auth overhead: ratio /v1/key ÷ /healthz, requests/s (median of ${AUTH_ROUNDS} interleaved pairs)`,
         fmt(authRatio, 2),
         "≥ 0.90",
         authRatio >= 0.9 ? "met" : "missed",
       ],
       [
-        "Auth overhead: ratio of server CPU per request, /healthz ÷ /v1/key",
-        fmt(health.cpuMicrosPerOk / keyInfo.cpuMicrosPerOk, 2),
+        `Auth overhead: ratio of server CPU per request, /healthz ÷ /v1/key (median of ${AUTH_ROUNDS} pairs)`,
+        fmt(authCpuRatio, 2),
         "(≥ 0.90)",
         "",
       ],
     );
 
     // 2. Ingest.
-    log("ingest: discard baseline");
-    const discard = await load(ingestSpec("/v1/_bench/discard-events"));
-    log("ingest: stored");
-    const ingest = await load(ingestSpec("/v1/events"));
+    log("ingest: discarded and stored, interleaved");
+    const discardRuns: Measured[] = [];
+    const ingestRuns: Measured[] = [];
+    for (let round = 0; round < INGEST_ROUNDS; round++) {
+      discardRuns.push(await load(ingestSpec("/v1/_bench/discard-events")));
+      ingestRuns.push(await load(ingestSpec("/v1/events")));
+    }
+    const discard = combine(discardRuns);
+    const ingest = combine(ingestRuns);
     log("ingest: raw better-sqlite3 loop");
     const raw = rawSqlite(path.join(dir, "raw-1.db"), seconds(5), events, 1);
     const rawGrouped = rawSqlite(
@@ -334,7 +352,9 @@ async function main(): Promise<void> {
     );
     const eventsPerSecond = ingest.okPerSecond * BATCH_SIZE;
     const discardPerSecond = discard.okPerSecond * BATCH_SIZE;
-    const ingestRatio = eventsPerSecond / discardPerSecond;
+    const ingestRatio = median(
+      ingestRuns.map((run, i) => run.okPerSecond / (discardRuns[i]?.okPerSecond ?? 1)),
+    );
     rows.push(
       [
         `POST /v1/events, ${BATCH_SIZE}-event batches, ${INGEST_CONNECTIONS} connections`,
@@ -349,7 +369,7 @@ async function main(): Promise<void> {
         "",
       ],
       [
-        "Ingest ratio stored ÷ discarded",
+        `Ingest ratio stored ÷ discarded (median of ${INGEST_ROUNDS} interleaved pairs)`,
         fmt(ingestRatio, 2),
         "≥ 0.70",
         ingestRatio >= 0.7 ? "met" : "missed",
