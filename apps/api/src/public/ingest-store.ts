@@ -117,17 +117,35 @@ function compareRollups(a: RollupIncrement, b: RollupIncrement): number {
 // Event ids: `evt_` + time + per-process randomness + a counter; cheaper than newId() per event
 // and still unique across processes and restarts.
 const PROCESS_TAG = randomBytes(6).toString("base64url").replace(/[-_]/g, "x");
+const ID_COUNTER_LIMIT = 36 ** 6;
 let counter = 0;
 let lastTime = -1;
 let timePart = "";
 
-export function nextEventId(now: number): string {
+function idPrefix(now: number): string {
   if (now !== lastTime) {
     lastTime = now;
     timePart = now.toString(36).padStart(9, "0");
   }
-  counter = (counter + 1) % 2_176_782_336;
-  return `evt_${timePart}${PROCESS_TAG}${counter.toString(36).padStart(6, "0")}`;
+  return `evt_${timePart}${PROCESS_TAG}`;
+}
+
+/** The id suffix for a counter value: 6 base-36 digits. */
+export function eventIdSuffix(n: number): string {
+  return n.toString(36).padStart(6, "0");
+}
+
+export function nextEventId(now: number): string {
+  counter = (counter + 1) % ID_COUNTER_LIMIT;
+  return `${idPrefix(now)}${eventIdSuffix(counter)}`;
+}
+
+/** `count` consecutive ids: `prefix + eventIdSuffix(first + i)`, so they can be built elsewhere. */
+export function reserveEventIds(now: number, count: number): { prefix: string; first: number } {
+  if (counter + count >= ID_COUNTER_LIMIT) counter = 0;
+  const first = counter + 1;
+  counter += count;
+  return { prefix: idPrefix(now), first };
 }
 
 /** An ingest store that keeps nothing: the benchmark's baseline. */
