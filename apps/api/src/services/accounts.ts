@@ -70,8 +70,12 @@ const WRONG_CREDENTIALS = "wrong email or password";
  * Checks the password and answers the user's id. An unknown email and a wrong password take
  * the same path (a bcrypt compare, a failure recorded) and the same 401 message.
  */
-export async function login(db: Db, input: { email: string; password: string }): Promise<string> {
-  const attempt = await beginLoginAttempt(db, input.email);
+export async function login(
+  db: Db,
+  provider: "sqlite" | "postgresql",
+  input: { email: string; password: string },
+): Promise<string> {
+  const attempt = await beginLoginAttempt(db, provider, input.email);
   const user = await db.user.findUnique({ where: { email: input.email } });
   const matches = await verifyPassword(input.password, user?.passwordHash);
   if (!matches || !user) throw ApiError.unauthenticated(WRONG_CREDENTIALS);

@@ -22,25 +22,36 @@ async function sweepExpiredFailures(db: Db, windowStart: Date): Promise<void> {
 }
 
 /**
- * Reserves a failure row before the password is checked, so parallel guesses each see the
- * ones started before them: at most about `LOGIN_FAILURE_LIMIT` reach bcrypt per window.
+ * Reserves a failure row before the password is checked: at most `LOGIN_FAILURE_LIMIT`
+ * attempts per email reach bcrypt per window, however many arrive at once.
  * Throws 429 `rate_limited` with `Retry-After` when the email has used up its attempts.
  */
-export async function beginLoginAttempt(db: Db, email: string): Promise<LoginAttempt> {
+export async function beginLoginAttempt(
+  db: Db,
+  provider: "sqlite" | "postgresql",
+  email: string,
+): Promise<LoginAttempt> {
   const now = new Date();
   const windowStart = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
   const id = newId("lf");
-  await db.loginFailure.create({ data: { id, email, at: now } });
-
-  const earlier = await db.loginFailure.findMany({
-    where: { email, at: { gt: windowStart }, id: { lt: id } },
-    orderBy: { at: "desc" },
-    take: LOGIN_FAILURE_LIMIT,
-    select: { at: true },
+  // Count and reserve as one step per email, so a burst of parallel guesses is counted one by one.
+  const earlier = await db.$transaction(async (tx) => {
+    if (provider === "postgresql") {
+      await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(${email}))) AS locked`;
+    }
+    const counted = await tx.loginFailure.findMany({
+      where: { email, at: { gt: windowStart } },
+      orderBy: { at: "desc" },
+      take: LOGIN_FAILURE_LIMIT,
+      select: { at: true },
+    });
+    if (counted.length < LOGIN_FAILURE_LIMIT) {
+      await tx.loginFailure.create({ data: { id, email, at: now } });
+    }
+    return counted;
   });
   if (earlier.length >= LOGIN_FAILURE_LIMIT) {
     // A refused attempt is not a failure: it must not push the lockout further out.
-    await db.loginFailure.deleteMany({ where: { id } });
     const oldestCounted = earlier[earlier.length - 1]?.at ?? now;
     const retryMs = oldestCounted.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime();
     const retryAfter = Math.max(1, Math.ceil(retryMs / 1000));
