@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { KeyIcon } from "@/components/ui/icons";
-import { ReadKeyExample, WriteKeyExample } from "./usage-examples";
+import { ApiReferenceLink, ReadKeyExample, WriteKeyExample } from "./usage-examples";
 
 export function KeysEmptyState({
   includeDisabled,
@@ -43,6 +43,7 @@ export function KeysEmptyState({
             <ReadKeyExample origin={origin} />
           </div>
         </div>
+        <ApiReferenceLink />
       </div>
     </EmptyState>
   );

@@ -3,7 +3,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DialogBody, DialogFooter } from "@/components/ui/dialog";
-import { ReadKeyExample, WriteKeyExample } from "./usage-examples";
+import { ApiReferenceLink, ReadKeyExample, WriteKeyExample } from "./usage-examples";
 
 /** Shown once, right after the key is created: the secret is not kept anywhere else. */
 export function SecretView({
@@ -36,6 +36,7 @@ export function SecretView({
           </div>
           {keyData.permissions.write ? <WriteKeyExample origin={origin} token={secret} /> : null}
           {keyData.permissions.read ? <ReadKeyExample origin={origin} token={secret} /> : null}
+          <ApiReferenceLink />
         </div>
       </DialogBody>
       <DialogFooter>

@@ -19,3 +19,15 @@ export function WriteKeyExample({ origin, token }: { origin: string; token?: str
 export function ReadKeyExample({ origin, token }: { origin: string; token?: string }) {
   return <CodeBlock label="Example: read a metric" code={metricsExample(origin, token)} />;
 }
+
+export function ApiReferenceLink() {
+  return (
+    <p className="text-muted">
+      Every call, field and error code is in the{" "}
+      <a href="/docs" target="_blank" rel="noreferrer">
+        API reference
+      </a>
+      .
+    </p>
+  );
+}
