@@ -33,7 +33,7 @@ test("journey 2: a key disabled from its row leaves the table and comes back und
   await page.reload();
   await expect(keys.row(name)).toBeVisible();
   await expect(keys.row(name)).toContainText("Disabled");
-  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
   await expect(page.getByRole("switch", { name: "Disabled", exact: true })).toHaveAttribute(
     "aria-checked",
     "true",

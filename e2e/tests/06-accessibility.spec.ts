@@ -66,7 +66,7 @@ test.describe("journey 6: accessibility", () => {
     const name = unique("Axe probe");
     await keys.createKey({ name, write: true });
     expect(await axe(page), "keys page").toEqual([]);
-    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
     await expect(page.getByRole("switch", { name: "Disabled" })).toBeVisible();
     expect(await axe(page), "filter menu").toEqual([]);
     await page.keyboard.press("Escape");

@@ -82,7 +82,7 @@ export class KeysPage {
   }
 
   async setIncludeDisabled(on: boolean): Promise<void> {
-    const filter = this.page.getByRole("button", { name: "Filter" });
+    const filter = this.page.getByRole("button", { name: "Filter", exact: true });
     await filter.click();
     const toggle = this.page.getByRole("switch", { name: "Disabled", exact: true });
     if ((await toggle.getAttribute("aria-checked")) !== String(on)) await toggle.click();
