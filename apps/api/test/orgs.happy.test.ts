@@ -15,14 +15,24 @@ afterAll(async () => {
 describe("GET/PATCH /api/orgs/:orgId", () => {
   it("answers the org and its default key policy", async () => {
     const res = await admin.client.get(`/api/orgs/${admin.orgId}`).expect(200);
-    expect(res.body).toEqual({ id: admin.orgId, name: "Acme", orgKeyPolicy: "everyone" });
+    expect(res.body).toEqual({
+      id: admin.orgId,
+      name: "Acme",
+      orgKeyPolicy: "everyone",
+      maxKeyLifetimeDays: null,
+    });
   });
 
   it("an admin renames the org and restricts org-wide keys; one org.updated event records both", async () => {
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}`, { name: "  Acme Corp ", orgKeyPolicy: "restricted" })
       .expect(200);
-    expect(res.body).toEqual({ id: admin.orgId, name: "Acme Corp", orgKeyPolicy: "restricted" });
+    expect(res.body).toEqual({
+      id: admin.orgId,
+      name: "Acme Corp",
+      orgKeyPolicy: "restricted",
+      maxKeyLifetimeDays: null,
+    });
     const again = await admin.client.get(`/api/orgs/${admin.orgId}`).expect(200);
     expect(again.body).toEqual(res.body);
 

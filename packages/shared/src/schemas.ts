@@ -32,6 +32,15 @@ export type Role = z.infer<typeof roleSchema>;
 export const orgKeyPolicySchema = z.enum(["everyone", "restricted"]);
 export type OrgKeyPolicy = z.infer<typeof orgKeyPolicySchema>;
 
+/** The lifetimes an admin may impose on new keys, in days; null means no limit. */
+export const MAX_KEY_LIFETIME_CHOICES = [30, 90, 365] as const;
+export const maxKeyLifetimeDaysSchema = z
+  .literal(MAX_KEY_LIFETIME_CHOICES, {
+    error: `must be null or one of ${MAX_KEY_LIFETIME_CHOICES.join(", ")}`,
+  })
+  .nullable();
+export type MaxKeyLifetimeDays = z.infer<typeof maxKeyLifetimeDaysSchema>;
+
 // ---- Session API: auth ----
 
 export const signupBodySchema = z.strictObject({
@@ -63,6 +72,7 @@ export type AcceptInviteBody = z.input<typeof acceptInviteBodySchema>;
 export const updateOrgBodySchema = z.strictObject({
   name: orgNameSchema.optional(),
   orgKeyPolicy: orgKeyPolicySchema.optional(),
+  maxKeyLifetimeDays: maxKeyLifetimeDaysSchema.optional(),
 });
 export type UpdateOrgBody = z.input<typeof updateOrgBodySchema>;
 
@@ -158,6 +168,7 @@ export interface OrgAnswer {
   id: string;
   name: string;
   orgKeyPolicy: OrgKeyPolicy;
+  maxKeyLifetimeDays: MaxKeyLifetimeDays;
 }
 
 export interface MemberAnswer {

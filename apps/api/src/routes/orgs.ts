@@ -2,7 +2,7 @@ import { updateOrgBodySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
 import { loadOrgMember, orgContext } from "../http/org-member.js";
-import { updateOrg } from "../services/orgs.js";
+import { presentOrg, updateOrg } from "../services/orgs.js";
 import { auditRouter } from "./audit.js";
 import { invitesRouter } from "./invites.js";
 import { keysRouter } from "./keys.js";
@@ -13,13 +13,12 @@ export function orgsRouter(deps: Deps): Router {
   const org = Router({ mergeParams: true });
   router.use("/:orgId", loadOrgMember(deps.db), org);
 
-  // GET /api/orgs/:orgId — the org and its key policy
+  // GET /api/orgs/:orgId — the org, its key policy and key lifetime limit
   org.get("/", (req, res) => {
-    const { org } = orgContext(req);
-    res.json({ id: org.id, name: org.name, orgKeyPolicy: org.orgKeyPolicy });
+    res.json(presentOrg(orgContext(req).org));
   });
 
-  // PATCH /api/orgs/:orgId — rename or change the key policy (admins)
+  // PATCH /api/orgs/:orgId — rename, change the key policy or the key lifetime limit (admins)
   org.patch("/", async (req, res) => {
     const ctx = orgContext(req);
     const body = updateOrgBodySchema.parse(req.body);
