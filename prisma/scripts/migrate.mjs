@@ -4,8 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { prismaDir, runPrisma } from "./prisma-cli.mjs";
+import { join, resolve } from "node:path";
+import { prismaDir, repoRoot, runPrisma } from "./prisma-cli.mjs";
 
 const [command, ...args] = process.argv.slice(2);
 const url = process.env.DATABASE_URL ?? "";
@@ -16,14 +16,12 @@ const config = (/** @type {"sqlite" | "postgres"} */ provider) =>
 if (command === "dev") {
   dev();
 } else if (command && ["deploy", "reset", "status", "resolve", "diff"].includes(command)) {
-  process.exit(
-    runPrisma(
-      ["migrate", command, "--config", config(isPostgres ? "postgres" : "sqlite"), ...args],
-      {
-        exit: false,
-      },
-    ),
+  const status = runPrisma(
+    ["migrate", command, "--config", config(isPostgres ? "postgres" : "sqlite"), ...args],
+    { exit: false },
   );
+  if (command === "reset" && status === 0 && !isPostgres) removeSqliteEventsDatabase();
+  process.exit(status);
 } else {
   console.error("usage: migrate.mjs <deploy|reset|status|dev> [prisma migrate options]");
   process.exit(2);
@@ -90,6 +88,19 @@ function maintenanceDatabase(serverUrl) {
   const url = new URL(serverUrl);
   url.pathname = "/postgres";
   return url.href;
+}
+
+/**
+ * On SQLite the API keeps events in a second file beside the main one (`keyward.db` →
+ * `keyward.events.db`, see apps/api/src/public/sqlite-ingest-store.ts): a reset empties it too.
+ */
+function removeSqliteEventsDatabase() {
+  const file = url.startsWith("file:")
+    ? resolve(repoRoot, url.replace(/^file:(\/\/)?/, "").replace(/\?.*$/, ""))
+    : join(repoRoot, "data", "keyward.db");
+  const events = file.endsWith(".db") ? `${file.slice(0, -3)}.events.db` : `${file}.events.db`;
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(events + suffix, { force: true });
+  console.log(`Removed the events database ${events}`);
 }
 
 /** @param {string} dir */

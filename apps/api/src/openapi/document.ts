@@ -191,11 +191,20 @@ function registerSessionApi(registry: OpenAPIRegistry): void {
     body: createInviteBodySchema,
     ok: 201,
   });
-  route("post", "/api/invites/{token}/accept", "Accept an invite", {
+  route("get", "/api/invites/{token}", "What an invite is for (org, email, role)", {
     params: z.object({ token: z.string() }),
-    body: acceptInviteBodySchema,
     auth: false,
   });
+  route(
+    "post",
+    "/api/invites/{token}/accept",
+    "Accept an invite (401 when signed out for an email that has an account: sign in first)",
+    {
+      params: z.object({ token: z.string() }),
+      body: acceptInviteBodySchema,
+      auth: false,
+    },
+  );
   route("get", "/api/orgs/{orgId}/keys", "List keys", {
     params: orgParams,
     query: listKeysQuerySchema,
