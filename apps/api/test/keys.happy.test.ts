@@ -48,6 +48,7 @@ describe("create and read", () => {
       orgWide: false,
       permissions: { read: false, write: true },
       enabled: true,
+      disabledReason: null,
       start: secret.slice(0, 8),
       owner: { id: admin.user.id, name: admin.user.name, email: admin.user.email },
       createdBy: { id: admin.user.id, name: admin.user.name },

@@ -167,7 +167,7 @@ describe("members", () => {
     for (const { key } of [personal1, personal2]) {
       expect(byId.get(key.id)).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
       const seen = await admin.client.get(`/api/orgs/${admin.orgId}/keys/${key.id}`).expect(200);
-      expect(seen.body.enabled).toBe(false);
+      expect(seen.body).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
     }
     expect(byId.get(orgWide.key.id)).toMatchObject({ enabled: true, disabledReason: null });
     expect(byId.get(adminKey.key.id)).toMatchObject({ enabled: true });
@@ -186,5 +186,12 @@ describe("members", () => {
     for (const e of forFrank) {
       expect(e).toMatchObject({ actorId: admin.user.id, changes: { enabled: [true, false] } });
     }
+
+    // A person enabling the key (or disabling it again) replaces the system's reason.
+    const keyPath = `/api/orgs/${admin.orgId}/keys/${personal1.key.id}`;
+    const enabled = await admin.client.patch(keyPath, { enabled: true }).expect(200);
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null });
+    const byHand = await admin.client.patch(keyPath, { enabled: false }).expect(200);
+    expect(byHand.body).toMatchObject({ enabled: false, disabledReason: null });
   });
 });

@@ -187,12 +187,16 @@ export interface InviteAnswer {
   expiresAt: string;
 }
 
+/** Why the system (not a person) disabled a key; `null` when enabled or disabled by hand. */
+export type KeyDisabledReason = "owner_removed";
+
 export interface KeyAnswer {
   id: string;
   name: string;
   orgWide: boolean;
   permissions: Permissions;
   enabled: boolean;
+  disabledReason: KeyDisabledReason | null;
   start: string;
   owner: UserRef | null;
   createdBy: { id: string; name: string };

@@ -1,4 +1,4 @@
-import type { KeyAnswer } from "@keyward/shared";
+import type { KeyAnswer, KeyDisabledReason } from "@keyward/shared";
 import type { OrgContext } from "../http/org-member.js";
 import { canEditKey } from "../policy.js";
 
@@ -18,6 +18,7 @@ export interface KeyRow {
   canRead: boolean;
   canWrite: boolean;
   enabled: boolean;
+  disabledReason: string | null;
   hash: string;
   start: string;
   expiresAt: Date | null;
@@ -27,6 +28,9 @@ export interface KeyRow {
   owner: { id: string; name: string; email: string } | null;
   createdBy: { id: string; name: string };
 }
+
+const presentDisabledReason = (reason: string | null): KeyDisabledReason | null =>
+  reason === "owner_removed" ? reason : null;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -38,6 +42,7 @@ export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
     orgWide: row.orgWide,
     permissions: { read: row.canRead, write: row.canWrite },
     enabled: row.enabled,
+    disabledReason: row.enabled ? null : presentDisabledReason(row.disabledReason),
     start: row.start,
     owner: row.orgWide || !row.owner ? null : row.owner,
     createdBy: row.createdBy,

@@ -16,6 +16,7 @@ function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
     orgWide: false,
     permissions: { read: true, write: false },
     enabled: true,
+    disabledReason: null,
     start: "kw_AbCdE",
     owner: { id: "usr_owner", name: "Olivia Owner", email: "olivia@example.com" },
     createdBy: { id: "usr_owner", name: "Olivia Owner" },
