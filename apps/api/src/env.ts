@@ -6,7 +6,10 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** Unset: embedded SQLite under data/. `postgresql://…`: PostgreSQL. */
   DATABASE_URL: z.string().optional(),
+  /** Set: rate limits are shared by every instance using this Redis. Unset: per instance. */
   REDIS_URL: z.string().optional(),
+  /** Prefix of Keyward's Redis keys, for deployments sharing one Redis. */
+  REDIS_KEY_PREFIX: z.string().default("keyward:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Public origin used in invite links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),

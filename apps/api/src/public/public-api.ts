@@ -1,6 +1,5 @@
 import { MAX_INGEST_BODY_BYTES } from "@keyward/shared";
 import express, { type Express } from "express";
-import { Redis } from "ioredis";
 import type { Deps } from "../deps.js";
 import { ingestEvents } from "./events.js";
 import { discardingStore, type IngestStore } from "./ingest-store.js";
@@ -20,6 +19,7 @@ export interface PublicApi {
   verifier: KeyVerifier;
   store: IngestStore;
   lastUsed: LastUsedCoalescer;
+  limiter: KeyRateLimiter;
   /** Writes pending `lastUsedAt` updates, stops timers, closes its connections. */
   close(): Promise<void>;
 }
@@ -29,11 +29,11 @@ export function createPublicApi(deps: Deps): PublicApi {
     deps.provider === "sqlite" ? new SqliteIngestStore(deps.db) : new PostgresIngestStore(deps.db);
   const verifier = new KeyVerifier(deps.db, deps.keyChanges);
   const lastUsed = new LastUsedCoalescer(store, deps.logger);
-  const redis = deps.env.REDIS_URL
-    ? new Redis(deps.env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on("error", (err) => deps.logger.warn({ err }, "redis (rate limits) is unreachable"));
-  const limiter = new KeyRateLimiter(redis);
+  const limiter = new KeyRateLimiter({
+    redisUrl: deps.env.REDIS_URL,
+    keyPrefix: deps.env.REDIS_KEY_PREFIX,
+    logger: deps.logger,
+  });
 
   const authenticate = verifyKey({
     hashOf: (secret) => verifier.hashOf(secret),
@@ -70,11 +70,12 @@ export function createPublicApi(deps: Deps): PublicApi {
     verifier,
     store,
     lastUsed,
+    limiter,
     async close() {
       verifier.close();
       await lastUsed.close();
       await store.close();
-      await redis?.quit().catch(() => redis.disconnect());
+      await limiter.close();
     },
   };
 }

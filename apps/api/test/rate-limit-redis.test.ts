@@ -1,0 +1,313 @@
+// Rate limits across instances: two app instances (each with its own limiter and Redis client)
+// sharing one real Redis count a key's requests together; without Redis each counts alone; a
+// Redis that is unreachable, goes away or hangs never fails a request. Needs a real Redis at
+// REDIS_URL (default redis://127.0.0.1:6379) and fails at once without one.
+import type { AddressInfo } from "node:net";
+import net from "node:net";
+import { API_KEY_HEADER } from "@keyward/shared";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import type { Env } from "../src/env.js";
+import { readEnv } from "../src/env.js";
+import { publicApiOf } from "../src/public/public-api.js";
+import { newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+
+const REDIS_URL = readEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
+/** Counters of this run only (they expire after their 1 s window anyway). */
+const PREFIX = `keyward-test:${process.pid}:${Date.now()}:`;
+const LIMIT = 5;
+/** Requests per burst, alternated between two instances: more than twice the limit. */
+const BURST = 16;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Answer {
+  status: number;
+  code?: string;
+  retryAfter: string | null;
+  ms: number;
+}
+
+interface Instance {
+  get(path: string, secret: string): Promise<Answer>;
+  /** Whether this instance counts in Redis right now. */
+  sharing(): boolean;
+  close(): Promise<void>;
+}
+
+let v1: V1;
+const instances: Instance[] = [];
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(
+      `this test needs a real Redis at ${REDIS_URL} (set REDIS_URL): ${(err as Error).message}`,
+    );
+  }
+  v1 = await setupV1();
+  await v1.h.deps.db.org.update({
+    where: { id: v1.admin.orgId },
+    data: { rateLimitPerSecond: LIMIT },
+  });
+});
+
+afterAll(async () => {
+  for (const instance of instances) await instance.close();
+  await teardownV1(v1);
+  redis?.disconnect();
+});
+
+/** Another app on the harness's database, listening on a free port, with these settings. */
+async function startInstance(env: Partial<Env>): Promise<Instance> {
+  const app = createApp({ ...v1.h.deps, env: { ...v1.h.deps.env, ...env } });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = publicApiOf(app);
+  if (!api) throw new Error("the public API is not mounted");
+  const instance: Instance = {
+    sharing: () => api.limiter.sharing,
+    async get(path, secret) {
+      const started = performance.now();
+      const res = await fetch(base + path, { headers: { [API_KEY_HEADER]: secret } });
+      const body = (await res.json()) as { error?: { code: string } };
+      const ms = performance.now() - started;
+      return {
+        status: res.status,
+        code: body.error?.code,
+        retryAfter: res.headers.get("retry-after"),
+        ms,
+      };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await api.close();
+    },
+  };
+  instances.push(instance);
+  return instance;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(20);
+  }
+}
+
+/** BURST requests of a fresh key (fresh counters), one after another, alternating A, B, A, … */
+async function alternate(a: Instance, b: Instance) {
+  const key = await newKey(v1);
+  const answers: Answer[] = [];
+  const started = performance.now();
+  for (let i = 0; i < BURST; i += 1) {
+    answers.push(await (i % 2 === 0 ? a : b).get("/v1/key", key.secret));
+  }
+  const ms = performance.now() - started;
+  const accepted = answers.filter((answer) => answer.status === 200).length;
+  return { key, answers, accepted, ms };
+}
+
+/** A burst that fits in one 1-second window (retried with a new key on a stalled machine). */
+async function alternateInOneWindow(a: Instance, b: Instance) {
+  for (let attempt = 1; ; attempt += 1) {
+    const burst = await alternate(a, b);
+    if (burst.ms < 800 || attempt === 3) {
+      expect(burst.ms, "the burst did not fit in one rate-limit window").toBeLessThan(1_000);
+      return burst;
+    }
+  }
+}
+
+function expectLimited(answers: Answer[]) {
+  for (const answer of answers) {
+    expect(answer).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+  }
+}
+
+/** A free port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("with Redis, the limit holds across instances", () => {
+  it("two instances together accept the org's limit per second, not twice it", async () => {
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
+    const a = await startInstance(env);
+    const b = await startInstance(env);
+    await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
+    const { key, answers, accepted } = await alternateInOneWindow(a, b);
+
+    expect(accepted).toBe(LIMIT);
+    expect(answers.slice(0, LIMIT).map((answer) => answer.status)).toEqual(Array(LIMIT).fill(200));
+    expectLimited(answers.slice(LIMIT));
+    // Both instances answered 200s and 429s: the count is shared, not one instance's own.
+    const byA = answers.filter((_, i) => i % 2 === 0);
+    const byB = answers.filter((_, i) => i % 2 === 1);
+    for (const mine of [byA, byB]) {
+      expect(mine.some((answer) => answer.status === 200)).toBe(true);
+      expect(mine.some((answer) => answer.status === 429)).toBe(true);
+    }
+    // The counter is in Redis, under this run's prefix.
+    expect(await redis.get(`${PREFIX}rl:${LIMIT}:${key.id}`)).toBe(String(BURST));
+
+    await sleep(1_100);
+    expect((await a.get("/v1/key", key.secret)).status).toBe(200);
+    expect((await b.get("/v1/key", key.secret)).status).toBe(200);
+  });
+});
+
+describe("without Redis, each instance limits on its own", () => {
+  it("two instances accept twice the limit between them", async () => {
+    const c = await startInstance({ REDIS_URL: undefined });
+    const d = await startInstance({ REDIS_URL: undefined });
+    const { key, answers, accepted } = await alternateInOneWindow(c, d);
+
+    expect(accepted).toBe(2 * LIMIT);
+    expect(answers.slice(0, 2 * LIMIT).map((answer) => answer.status)).toEqual(
+      Array(2 * LIMIT).fill(200),
+    );
+    expectLimited(answers.slice(2 * LIMIT));
+    expect(await redis.exists(`${PREFIX}rl:${LIMIT}:${key.id}`)).toBe(0);
+  });
+});
+
+describe("when Redis fails, requests are counted per instance and never fail", () => {
+  it("Redis unreachable from the start: each instance limits in memory", async () => {
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const env = { REDIS_URL: url, REDIS_KEY_PREFIX: PREFIX };
+    const e = await startInstance(env);
+    const f = await startInstance(env);
+    expect(e.sharing() || f.sharing()).toBe(false);
+    const { answers, accepted } = await alternateInOneWindow(e, f);
+
+    expect(accepted).toBe(2 * LIMIT);
+    expectLimited(answers.slice(2 * LIMIT));
+    expect(v1.h.logLines.some((line) => line.includes("redis is unreachable"))).toBe(true);
+  });
+
+  it("Redis going away, coming back and hanging: no 5xx, no request waits on it", async () => {
+    const link = await FaultyLink.open(REDIS_URL);
+    try {
+      const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
+      const g = await startInstance(env);
+      const h = await startInstance(env);
+      await until(() => g.sharing() && h.sharing(), "both instances are connected to Redis");
+
+      // Through the link: shared.
+      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+
+      // Gone: connections cut, nothing listening.
+      await link.cut();
+      const gone = await alternateInOneWindow(g, h);
+      expect(gone.accepted).toBe(2 * LIMIT);
+      expectLimited(gone.answers.slice(2 * LIMIT));
+
+      expect(g.sharing() || h.sharing()).toBe(false);
+
+      // Back on the same port: shared again once the clients have reconnected by themselves.
+      await link.restore();
+      await until(() => g.sharing() && h.sharing(), "both instances have reconnected", 15_000);
+      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+      expect(v1.h.logLines.some((line) => line.includes("redis answers again"))).toBe(true);
+
+      // Hanging: connected, but no answer ever comes. Requests wait at most the Redis timeout.
+      link.hang();
+      const hung = await alternate(g, h);
+      for (const answer of hung.answers) expect([200, 429]).toContain(answer.status);
+      expect(hung.accepted).toBeGreaterThanOrEqual(LIMIT);
+      expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(1_500);
+      // Only the first request per instance (and per retry second) pays the timeout.
+      expect(hung.answers.filter((answer) => answer.ms > 250).length).toBeLessThanOrEqual(4);
+    } finally {
+      await link.close();
+    }
+  });
+});
+
+/**
+ * A TCP link in front of the real Redis that can be cut (connections reset, port closed),
+ * restored on the same port, or made to hang (connections open, nothing forwarded).
+ */
+class FaultyLink {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private forwarding = true;
+
+  private constructor(
+    private readonly target: { host: string; port: number },
+    private port: number,
+  ) {}
+
+  static async open(redisUrl: string): Promise<FaultyLink> {
+    const url = new URL(redisUrl);
+    const link = new FaultyLink({ host: url.hostname, port: Number(url.port || 6379) }, 0);
+    await link.listen();
+    return link;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async cut(): Promise<void> {
+    await this.stopListening();
+  }
+
+  async restore(): Promise<void> {
+    this.forwarding = true;
+    await this.listen();
+  }
+
+  hang(): void {
+    this.forwarding = false;
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening();
+  }
+
+  private async listen(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.target);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("error", () => {});
+      }
+      client.on("data", (data) => this.forwarding && upstream.write(data));
+      upstream.on("data", (data) => this.forwarding && client.write(data));
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  private async stopListening(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
