@@ -74,6 +74,16 @@ function checkLifetime(org: OrgContext["org"], expiresAt: Date | null | undefine
 }
 
 /**
+ * The latest expiry an org's lifetime limit allows for a key made at `now`; null without a limit.
+ * A roll gives its new key the earlier of the old key's expiry and this: a key made before the
+ * limit (with no expiry, or a later one) is rotated into one that obeys it, not refused.
+ */
+function lifetimeEnd(org: OrgContext["org"], now: Date): Date | null {
+  const days = org.maxKeyLifetimeDays;
+  return days === null ? null : new Date(now.getTime() + days * DAY_MS);
+}
+
+/**
  * Key events carry the key's owner in `subjectUserId` (null while org-wide), which decides who
  * may read them (audit-log.ts). Kept current when a key changes type, and fixed at deletion.
  */
@@ -357,6 +367,8 @@ export async function rollKey(
     const now = new Date();
     const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
     const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    const limit = lifetimeEnd(org, now);
+    const newExpiresAt = limit && (!old.expiresAt || old.expiresAt > limit) ? limit : old.expiresAt;
     let updatedOld: KeyRow;
     try {
       updatedOld = await tx.apiKey.update({
@@ -381,7 +393,7 @@ export async function rollKey(
         enabled: old.enabled,
         hash: hashKeySecret(secret),
         start: keyStart(secret),
-        expiresAt: old.expiresAt,
+        expiresAt: newExpiresAt,
         createdAt: now,
       },
       include: keyInclude,
