@@ -2,6 +2,7 @@ import { createDb, migrateDatabase } from "@keyward/db";
 import { createApp } from "./app.js";
 import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
+import { gracefulCloser } from "./http/graceful-close.js";
 import { createLogger } from "./logger.js";
 import { publicApiOf } from "./public/public-api.js";
 
@@ -22,15 +23,31 @@ const server = app.listen(env.PORT, env.HOST, () => {
 });
 // Longer than the usual proxy and client idle timeouts, so a reused keep-alive connection isn't closed under them.
 server.keepAliveTimeout = 65_000;
+const closer = gracefulCloser(server);
+
+/** How long requests in flight may take to finish after SIGTERM before the process gives up. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+let shuttingDown = false;
 
 function shutdown(signal: string): void {
-  logger.info({ signal }, "shutting down");
-  server.close(() => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, "shutting down: finishing requests in flight");
+  // New connections are refused at once; requests in flight finish.
+  void closer.close().then(() => {
     // Pending lastUsedAt updates are written before the database closes.
     const publicApi = publicApiOf(app)?.close() ?? Promise.resolve();
-    void publicApi.finally(() => close().finally(() => process.exit(0)));
+    void publicApi.finally(() =>
+      close().finally(() => {
+        logger.info("shut down");
+        process.exit(0);
+      }),
+    );
   });
-  setTimeout(() => process.exit(1), 10_000).unref();
+  setTimeout(() => {
+    logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, "requests still running at shutdown timeout");
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS).unref();
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));

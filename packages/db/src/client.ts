@@ -22,8 +22,25 @@ export type Database = {
   close(): Promise<void>;
 };
 
-const SQLITE_PRAGMAS =
-  "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+/**
+ * How long a SQLite statement waits for another process's lock before failing with SQLITE_BUSY
+ * (answered 503). Short: better-sqlite3 waits synchronously, holding up the whole event loop, and
+ * within one process all writes share one connection, so only other processes ever hold a lock.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
+/**
+ * PostgreSQL limits, so a request fails (503) instead of hanging when the server or the network
+ * is gone: connecting, a statement on the server, a query's answer on the client.
+ */
+export const POSTGRES_TIMEOUTS = {
+  connectionTimeoutMillis: 3_000,
+  statement_timeout: 15_000,
+  query_timeout: 20_000,
+  lock_timeout: 10_000,
+} as const;
+
+const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;`;
 
 class SqliteAdapterFactory extends PrismaBetterSqlite3 {
   override async connect() {
@@ -43,10 +60,16 @@ export function createDb(url: string = defaultDatabaseUrl()): Database {
   if (provider === "sqlite") {
     const file = sqliteFile(url);
     mkdirSync(dirname(file), { recursive: true });
-    prisma = new PrismaClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }) });
+    prisma = new PrismaClient({
+      adapter: new SqliteAdapterFactory({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    });
   } else {
     // A parsed config, not { connectionString }: pg lets a connection string override fields.
-    const adapter = new PrismaPg(pgClientConfig(url));
+    const adapter = new PrismaPg(
+      { ...pgClientConfig(url), ...POSTGRES_TIMEOUTS, keepAlive: true },
+      // Idle pooled connections that die (the server restarts, the network drops) are replaced.
+      { onPoolError: () => {} },
+    );
     prisma = new PostgresPrismaClient({ adapter }) as unknown as Db;
   }
   return { prisma, provider, url, close: () => prisma.$disconnect() };

@@ -175,7 +175,12 @@ async function migratePostgres(
   try {
     // Several instances may start together: one migrates, the others wait and find nothing to do.
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
-    await client.query(POSTGRES_MIGRATIONS_TABLE);
+    // Only when missing: CREATE … IF NOT EXISTS is refused by a read-only database, which can
+    // still serve reads when it is up to date.
+    const { rows: table } = await client.query<{ exists: boolean }>(
+      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
+    );
+    if (!table[0]?.exists) await client.query(POSTGRES_MIGRATIONS_TABLE);
     const { rows } = await client.query<AppliedRow>(
       `SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`,
     );

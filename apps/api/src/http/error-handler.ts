@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ZodError } from "zod";
 import type { Logger } from "../logger.js";
 import { ApiError } from "./api-error.js";
+import { databaseUnavailableError } from "./database-errors.js";
 
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
@@ -39,7 +40,7 @@ function toApiError(err: unknown): ApiError | undefined {
   if (typeof httpError?.status === "number" && httpError.status >= 400 && httpError.status < 500) {
     return ApiError.invalid("request", "is malformed");
   }
-  return undefined;
+  return databaseUnavailableError(err);
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -50,6 +51,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error(
         { err, requestId, method: req.method, route: req.route?.path },
         "unhandled error",
+      );
+    } else if (apiError.code === "unavailable") {
+      // An outage, not a bug: one line per request, without the stack.
+      logger.warn(
+        { requestId, method: req.method, route: req.route?.path, details: apiError.details },
+        apiError.message,
       );
     }
     const known = apiError ?? new ApiError("internal", "something went wrong on our side");

@@ -7,7 +7,9 @@ interface Pending<T> {
 /**
  * Group commit: items submitted while a commit runs (or within one turn of the event loop) are
  * written together by the next commit. Each submitter is answered only after the commit that
- * holds its item; when a group fails, its items are retried one by one so one bad item fails alone.
+ * holds its item; when a group fails, its items are retried one by one so one bad item fails alone
+ * — unless `failsEveryItem` says the error is not about the items (the database is down), which
+ * fails the whole group at once rather than making each item wait out the same failure again.
  */
 export class GroupCommit<T> {
   private queue: Pending<T>[] = [];
@@ -17,6 +19,7 @@ export class GroupCommit<T> {
     private readonly commit: (items: T[]) => Promise<void>,
     private readonly weightOf: (item: T) => number,
     private readonly maxWeight: number,
+    private readonly failsEveryItem: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(item: T): Promise<void> {
@@ -53,8 +56,8 @@ export class GroupCommit<T> {
           await this.commit(group.map((pending) => pending.item));
           for (const pending of group) pending.resolve();
         } catch (error) {
-          if (group.length === 1) {
-            group[0]?.reject(error);
+          if (group.length === 1 || this.failsEveryItem(error)) {
+            for (const pending of group) pending.reject(error);
             continue;
           }
           for (const pending of group) {

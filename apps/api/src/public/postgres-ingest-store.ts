@@ -1,4 +1,5 @@
 import type { Db } from "@keyward/db";
+import { databaseUnavailableReason } from "../http/database-errors.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   type IngestBatch,
@@ -47,6 +48,7 @@ export class PostgresIngestStore implements IngestStore {
       (batches) => this.write(batches),
       (batch) => batch.events.length,
       MAX_EVENTS_PER_COMMIT,
+      (error) => databaseUnavailableReason(error) !== undefined,
     );
   }
 

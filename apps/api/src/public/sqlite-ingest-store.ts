@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { Db } from "@keyward/db";
+import { type Db, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
 import {
   type IngestBatch,
@@ -84,7 +84,10 @@ interface WriteJob {
   rollups: RollupRow[];
 }
 
-type WriterReply = { ready: true } | { committed: number[] } | { failed: number; message: string };
+type WriterReply =
+  | { ready: true }
+  | { committed: number[] }
+  | { failed: number[]; message: string; code?: string };
 
 /**
  * The writer thread: owns the events database's only connection that writes, and commits every
@@ -94,7 +97,7 @@ type WriterReply = { ready: true } | { committed: number[] } | { failed: number;
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { timeout: 5000 });
+const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 // Checkpoint less often: the hot B-tree pages are copied once per checkpoint, not once per 4 MB.
@@ -120,6 +123,14 @@ const write = db.transaction((jobs) => {
   }
   for (const row of rollups.values()) upsertRollup.run(row);
 });
+// The database itself cannot take writes (locked, read-only, full, I/O): every job would fail
+// the same way, so the group fails at once instead of each job waiting out the busy timeout again.
+const DATABASE_DOWN = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN)/;
+const failure = (ids, error) => ({
+  failed: ids,
+  message: String(error && error.message),
+  code: error && typeof error.code === "string" ? error.code : undefined,
+});
 let queue = [];
 function flush() {
   const jobs = queue;
@@ -128,12 +139,16 @@ function flush() {
     write(jobs);
     parentPort.postMessage({ committed: jobs.map((job) => job.id) });
   } catch (error) {
+    if (jobs.length === 1 || DATABASE_DOWN.test(String(error && error.code))) {
+      parentPort.postMessage(failure(jobs.map((job) => job.id), error));
+      return;
+    }
     for (const job of jobs) {
       try {
         write([job]);
         parentPort.postMessage({ committed: [job.id] });
       } catch (jobError) {
-        parentPort.postMessage({ failed: job.id, message: String(jobError && jobError.message) });
+        parentPort.postMessage(failure([job.id], jobError));
       }
     }
   }
@@ -149,6 +164,16 @@ parentPort.on("message", (message) => {
   if (queue.length === 1) setImmediate(flush);
 });
 `;
+
+/** A batch the events writer could not store; `code` is SQLite's (`SQLITE_BUSY`, …) when known. */
+export class EventsWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(`storing events failed: ${message}`);
+  }
+}
 
 interface Waiter {
   resolve: () => void;
@@ -244,7 +269,14 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   private start() {
-    this.started ??= this.open();
+    if (!this.started) {
+      const opening = this.open();
+      this.started = opening;
+      // A writer that could not open (the file locked, unreadable, …) is retried by the next call.
+      opening.catch(() => {
+        if (this.started === opening) this.started = undefined;
+      });
+    }
     return this.started;
   }
 
@@ -266,6 +298,7 @@ export class SqliteIngestStore implements IngestStore {
         schema: EVENTS_SCHEMA,
         insertEvent: INSERT_EVENT,
         upsertRollup: UPSERT_ROLLUP,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
       },
     });
     // The worker creates the tables, then says it is ready.
@@ -284,7 +317,11 @@ export class SqliteIngestStore implements IngestStore {
     await ready;
     // Only unanswered writes keep the process alive, not an idle writer.
     worker.unref();
-    this.readerDb = new Database(file, { readonly: true, fileMustExist: true });
+    this.readerDb = new Database(file, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+    });
     const reader = this.readerDb.prepare(SELECT_POINTS);
     return { worker, reader };
   }
@@ -296,8 +333,10 @@ export class SqliteIngestStore implements IngestStore {
         this.waiters.delete(id);
       }
     } else {
-      this.waiters.get(reply.failed)?.reject(new Error(`storing events failed: ${reply.message}`));
-      this.waiters.delete(reply.failed);
+      for (const id of reply.failed) {
+        this.waiters.get(id)?.reject(new EventsWriteError(reply.message, reply.code));
+        this.waiters.delete(id);
+      }
     }
     if (this.waiters.size === 0) worker.unref();
   }
