@@ -10,6 +10,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().optional(),
   /** Prefix of Keyward's Redis keys, for deployments sharing one Redis. */
   REDIS_KEY_PREFIX: z.string().default("keyward:"),
+  /** How long a verified key may be answered from an instance's cache (changes drop it at once). */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** The same while the PostgreSQL key-change channel is down and other instances' changes may be missed. */
+  KEY_CACHE_FALLBACK_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Public origin used in invite links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),

@@ -4,6 +4,7 @@ import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
 import { gracefulCloser } from "./http/graceful-close.js";
 import { createLogger } from "./logger.js";
+import { startKeyChangeChannel } from "./public/key-change-channel.js";
 import { publicApiOf } from "./public/public-api.js";
 
 const env = readEnv();
@@ -12,8 +13,14 @@ const logger = createLogger(env.LOG_LEVEL);
 const { applied } = await migrateDatabase(env.DATABASE_URL);
 if (applied.length > 0) logger.info({ applied }, "applied pending migrations");
 
-const { prisma, provider, close } = createDb(env.DATABASE_URL);
-const app = createApp({ db: prisma, provider, env, logger, keyChanges: new KeyChangeBus() });
+const { prisma, provider, url, close } = createDb(env.DATABASE_URL);
+const keyChanges = new KeyChangeBus();
+const app = createApp({ db: prisma, provider, env, logger, keyChanges });
+// Several instances may share PostgreSQL: they tell each other about key changes.
+const keyChangeChannel =
+  provider === "postgresql"
+    ? startKeyChangeChannel({ databaseUrl: url, db: prisma, bus: keyChanges, logger })
+    : undefined;
 
 const server = app.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -37,7 +44,8 @@ function shutdown(signal: string): void {
   void closer.close().then(() => {
     // Pending lastUsedAt updates are written before the database closes.
     const publicApi = publicApiOf(app)?.close() ?? Promise.resolve();
-    void publicApi.finally(() =>
+    const listener = keyChangeChannel?.close() ?? Promise.resolve();
+    void Promise.allSettled([publicApi, listener]).finally(() =>
       close().finally(() => {
         logger.info("shut down");
         process.exit(0);

@@ -1,6 +1,6 @@
 import { hash as digest, timingSafeEqual } from "node:crypto";
 import type { Db } from "@keyward/db";
-import type { KeyChange, KeyChangeBus } from "../deps.js";
+import type { KeyChangeBus, KeyChangeDelivery } from "../deps.js";
 import { LruCache } from "./lru-cache.js";
 
 /** What verification needs to know about a key: a snapshot, cached by the secret's hash. */
@@ -16,11 +16,17 @@ export interface VerifiedKey {
   rateLimitPerSecond: number;
 }
 
+export const KEY_CACHE_TTL_MS = 5_000;
+export const KEY_CACHE_FALLBACK_TTL_MS = 1_000;
+const UNKNOWN_TTL_MS = 2_000;
+
 export interface KeyVerifierOptions {
   /** Entries for existing keys. */
   maxKeys?: number;
-  /** Other instances' changes (issue 5) reach this one at the latest after this long. */
+  /** How long an entry may answer while changes are delivered promptly (a safety net). */
   ttlMs?: number;
+  /** How long an entry may answer while other instances' changes may be missed. */
+  fallbackTtlMs?: number;
   /** Entries for hashes that match no key, so a flood of one unknown key costs one query. */
   maxUnknown?: number;
   unknownTtlMs?: number;
@@ -28,26 +34,30 @@ export interface KeyVerifierOptions {
 
 /**
  * Finds keys by the SHA-256 of their secret, through a bounded cache. The cache never answers
- * stale after a change made through this instance: the keys service publishes every committed
- * change on the KeyChangeBus, and the entry is dropped before the changing request is answered.
- * A lookup that was already reading the database when a change arrived does not fill the cache.
+ * stale after a change it hears of: the keys service publishes every committed change on the
+ * KeyChangeBus (and on PostgreSQL the key-change channel delivers other instances' changes
+ * there), and the entry is dropped before the changing request is answered. A lookup that was
+ * already reading the database when a change arrived does not fill the cache. While the bus says
+ * changes may be missed (`lagging`), entries live only `fallbackTtlMs`; every switch of delivery
+ * starts from an empty cache, since changes may have been missed in between.
  */
 export class KeyVerifier {
-  private readonly known: LruCache<string, VerifiedKey>;
-  private readonly unknown: LruCache<string, true>;
+  private known!: LruCache<string, VerifiedKey>;
+  private unknown!: LruCache<string, true>;
   private readonly inflight = new Map<string, Promise<VerifiedKey | null>>();
   /** Bumped by every change; a lookup caches its answer only if none arrived meanwhile. */
   private generation = 0;
-  private readonly onChange = (change: KeyChange) => this.forget(change.hash);
+  private readonly onChange = (change: { hash: string }) => this.forget(change.hash);
+  private readonly onDelivery = (delivery: KeyChangeDelivery) => this.reset(delivery);
 
   constructor(
     private readonly db: Db,
     private readonly changes: KeyChangeBus,
-    options: KeyVerifierOptions = {},
+    private readonly options: KeyVerifierOptions = {},
   ) {
-    this.known = new LruCache(options.maxKeys ?? 10_000, options.ttlMs ?? 5_000);
-    this.unknown = new LruCache(options.maxUnknown ?? 10_000, options.unknownTtlMs ?? 2_000);
+    this.reset(changes.delivery);
     changes.on("change", this.onChange);
+    changes.on("delivery", this.onDelivery);
   }
 
   /** The SHA-256 hex of a secret, as the keys service stores it (one-shot: a few µs less). */
@@ -84,8 +94,22 @@ export class KeyVerifier {
 
   close(): void {
     this.changes.off("change", this.onChange);
+    this.changes.off("delivery", this.onDelivery);
     this.known.clear();
     this.unknown.clear();
+  }
+
+  /** Empties the cache, with entry lifetimes for this kind of delivery. */
+  private reset(delivery: KeyChangeDelivery): void {
+    const { maxKeys = 10_000, maxUnknown = 10_000 } = this.options;
+    const ttl = this.options.ttlMs ?? KEY_CACHE_TTL_MS;
+    const unknownTtl = this.options.unknownTtlMs ?? UNKNOWN_TTL_MS;
+    const fallback = this.options.fallbackTtlMs ?? KEY_CACHE_FALLBACK_TTL_MS;
+    const lagging = delivery === "lagging";
+    this.generation += 1;
+    this.inflight.clear();
+    this.known = new LruCache(maxKeys, lagging ? Math.min(ttl, fallback) : ttl);
+    this.unknown = new LruCache(maxUnknown, lagging ? Math.min(unknownTtl, fallback) : unknownTtl);
   }
 
   private async load(hash: string): Promise<VerifiedKey | null> {

@@ -27,7 +27,10 @@ export interface PublicApi {
 export function createPublicApi(deps: Deps): PublicApi {
   const store =
     deps.provider === "sqlite" ? new SqliteIngestStore(deps.db) : new PostgresIngestStore(deps.db);
-  const verifier = new KeyVerifier(deps.db, deps.keyChanges);
+  const verifier = new KeyVerifier(deps.db, deps.keyChanges, {
+    ttlMs: deps.env.KEY_CACHE_TTL_MS,
+    fallbackTtlMs: deps.env.KEY_CACHE_FALLBACK_TTL_MS,
+  });
   const lastUsed = new LastUsedCoalescer(store, deps.logger);
   const limiter = new KeyRateLimiter({
     redisUrl: deps.env.REDIS_URL,

@@ -211,7 +211,7 @@ export async function getKey(db: Db, ctx: OrgContext, keyId: string): Promise<Ke
 }
 
 export async function createKey(
-  { db }: KeyDeps,
+  { db, keyChanges }: KeyDeps,
   ctx: OrgContext,
   input: CreateKeyInput,
 ): Promise<KeyWithSecretAnswer> {
@@ -253,6 +253,8 @@ export async function createKey(
     });
     return created;
   });
+  // Every committed change is announced, creation too: no instance keeps this hash as unknown.
+  keyChanges.publish({ keyId: key.id, hash: key.hash });
   return { key: presentKey(key, ctx), secret };
 }
 

@@ -1,0 +1,336 @@
+// Several API instances on one PostgreSQL, as real processes: a key changed through one instance
+// stops (or starts) working on another within a second, through LISTEN/NOTIFY; while that
+// channel is down the other instance falls back to a short cache lifetime; counts and lastUsedAt
+// written by two instances add up. Runs only in the PostgreSQL run (see vitest.config.ts).
+import { performance } from "node:perf_hooks";
+import { pgClientConfig } from "@keyward/db";
+import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import {
+  API_KEY_HEADER,
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  type KeyWithSecretAnswer,
+  type MetricsAnswer,
+  type SessionAnswer,
+} from "@keyward/shared";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KEY_CHANGES_CHANNEL, listenerApplicationName } from "../src/public/key-change-channel.js";
+import { type ServerProcess, startServer } from "./support/server-process.js";
+
+const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
+/** Without a notice, B would answer from its cache this long: a missed notice cannot pass. */
+const CACHE_TTL_MS = 30_000;
+const FALLBACK_TTL_MS = 200;
+const REVOCATION_BOUND_MS = 1_000;
+
+let database: TestDatabase;
+let admin: pg.Client;
+let a: ServerProcess;
+let b: ServerProcess;
+const started: ServerProcess[] = [];
+
+async function instance(): Promise<ServerProcess> {
+  const server = await startServer({
+    databaseUrl: database.url,
+    env: {
+      KEY_CACHE_TTL_MS: String(CACHE_TTL_MS),
+      KEY_CACHE_FALLBACK_TTL_MS: String(FALLBACK_TTL_MS),
+    },
+  });
+  started.push(server);
+  return server;
+}
+
+/** The PostgreSQL backend of an instance's key-change listener, once it is connected. */
+async function listenerBackend(server: ServerProcess): Promise<number | null> {
+  const { rows } = await admin.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+    [listenerApplicationName(server.pid)],
+  );
+  return rows[0]?.pid ?? null;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase(POSTGRES);
+  admin = new pg.Client(pgClientConfig(database.url));
+  await admin.connect();
+  [a, b] = await Promise.all([instance(), instance()]);
+  await Promise.all([a, b].map((s) => until("the listener", () => listenerBackend(s))));
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.kill()));
+  await admin?.end();
+  await database?.drop();
+});
+
+const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
+
+interface Org {
+  cookie: string;
+  keysPath: string;
+}
+
+async function signUp(server: ServerProcess): Promise<Org> {
+  const res = await fetch(`${server.url}/api/auth/signup`, {
+    method: "POST",
+    headers: jsonHeaders,
+    body: JSON.stringify({
+      email: `scale-${Date.now()}@example.com`,
+      password: "correct horse battery",
+      name: "Scale Out",
+      orgName: "Scale Org",
+    }),
+  });
+  expect(res.status).toBe(201);
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const orgId = ((await res.json()) as SessionAnswer).orgs[0]?.id;
+  return { cookie, keysPath: `/api/orgs/${orgId}/keys` };
+}
+
+async function call(server: ServerProcess, org: Org, method: string, path: string, body?: object) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...jsonHeaders, cookie: org.cookie },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : ((await res.json()) as unknown);
+}
+
+async function newKey(server: ServerProcess, org: Org, enabled = true) {
+  const created = (await call(server, org, "POST", org.keysPath, {
+    name: "scale",
+    orgWide: true,
+    enabled,
+    permissions: { read: true, write: true },
+  })) as KeyWithSecretAnswer;
+  return { secret: created.secret, path: `${org.keysPath}/${created.key.id}` };
+}
+
+/** The status of a key's request; 429 counts as 200, since the key was accepted first. */
+async function verify(server: ServerProcess, secret: string): Promise<number> {
+  const res = await fetch(`${server.url}/v1/key`, { headers: { [API_KEY_HEADER]: secret } });
+  await res.arrayBuffer();
+  return res.status === 429 ? 200 : res.status;
+}
+
+/**
+ * Sends the key's requests to `server` continuously, makes `change` (through another instance)
+ * once the key's answer is cached there, and returns how long after `change` returned the server
+ * still answered `from`: the completion time of the last such answer to a request sent after the
+ * change, or 0. Stops at the first answer `to` that is followed by `to` only.
+ */
+async function windowAfter(
+  server: ServerProcess,
+  secret: string,
+  from: number,
+  to: number,
+  change: () => Promise<unknown>,
+): Promise<{ ms: number; lastAcceptedAt: number }> {
+  for (let warm = 0; warm < 20; warm += 1) expect(await verify(server, secret)).toBe(from);
+  let changedAt = Number.POSITIVE_INFINITY;
+  let lastFrom = 0;
+  let lastFromWall = 0;
+  let settledSince: number | null = null;
+  const probe = async () => {
+    while (performance.now() - changedAt < 10_000) {
+      const sentAt = performance.now();
+      const status = await verify(server, secret);
+      const doneAt = performance.now();
+      if (sentAt < changedAt) continue;
+      if (status === from) {
+        lastFrom = doneAt - changedAt;
+        lastFromWall = Date.now();
+        settledSince = null;
+      } else {
+        expect(status).toBe(to);
+        settledSince ??= doneAt;
+        if (doneAt - settledSince > 300) return;
+      }
+    }
+    throw new Error(`still answering ${from} 10 s after the change`);
+  };
+  const probes = Promise.all([probe(), probe()]);
+  await change();
+  changedAt = performance.now();
+  const changedWall = Date.now();
+  await probes;
+  return { ms: Math.round(lastFrom), lastAcceptedAt: lastFromWall || changedWall };
+}
+
+function report(what: string, ms: number): void {
+  console.log(`[scale-out] ${what}: ${ms} ms after instance A answered`);
+}
+
+describe("two API instances on one PostgreSQL", () => {
+  let org: Org;
+
+  beforeAll(async () => {
+    org = await signUp(a);
+  });
+
+  it("shares sessions: signed up on A, recognised on B", async () => {
+    const res = await fetch(`${b.url}/api/me`, { headers: { cookie: org.cookie } });
+    expect(res.status).toBe(200);
+  });
+
+  it("B refuses a key within 1 s of A disabling it", async () => {
+    const key = await newKey(a, org);
+    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
+      call(a, org, "PATCH", key.path, { enabled: false }),
+    );
+    report("disable: B accepted the disabled key for", ms);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
+  it("B accepts a key within 1 s of A enabling it", async () => {
+    const key = await newKey(a, org, false);
+    const { ms } = await windowAfter(b, key.secret, 401, 200, () =>
+      call(a, org, "PATCH", key.path, { enabled: true }),
+    );
+    report("enable: B refused the enabled key for", ms);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
+  it("B refuses a key within 1 s of A deleting it", async () => {
+    const key = await newKey(a, org);
+    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
+      call(a, org, "DELETE", key.path),
+    );
+    report("delete: B accepted the deleted key for", ms);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
+  it("B refuses the old key within 1 s of A rolling it with no grace, and takes the new one", async () => {
+    const key = await newKey(a, org);
+    let rolled: KeyWithSecretAnswer | undefined;
+    const { ms } = await windowAfter(b, key.secret, 200, 401, async () => {
+      rolled = (await call(a, org, "POST", `${key.path}/roll`, {
+        graceSeconds: 0,
+      })) as KeyWithSecretAnswer;
+    });
+    report("roll (grace 0): B accepted the old key for", ms);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+    expect(await verify(b, rolled?.secret ?? "")).toBe(200);
+  });
+
+  it("falls back to a short cache lifetime while B's listener is down, then listens again", async () => {
+    const key = await newKey(a, org);
+    for (let warm = 0; warm < 5; warm += 1) expect(await verify(b, key.secret)).toBe(200);
+    const backend = await listenerBackend(b);
+    expect(backend).not.toBeNull();
+    await admin.query("SELECT pg_terminate_backend($1)", [backend]);
+    await until("B to notice", async () => /key-change listener lost/.test(b.output()));
+
+    // A's notice is sent while nobody on B listens: only the fallback lifetime can end B's cache.
+    const { ms, lastAcceptedAt } = await windowAfter(b, key.secret, 200, 401, () =>
+      call(a, org, "PATCH", key.path, { enabled: false }),
+    );
+    report(
+      `listener down: B accepted the disabled key for (fallback TTL ${FALLBACK_TTL_MS} ms)`,
+      ms,
+    );
+    expect(ms).toBeLessThanOrEqual(FALLBACK_TTL_MS + 500);
+    // It was the fallback, not the reconnection (which empties the cache), that stopped B.
+    const back = await until("B to listen again", async () => {
+      const line = b
+        .output()
+        .split("\n")
+        .find((l) => l.includes("key-change listener is back"));
+      return line ? (JSON.parse(line) as { time: number }) : null;
+    });
+    expect(back.time).toBeGreaterThan(lastAcceptedAt);
+    await until("B's new listener", () => listenerBackend(b));
+
+    const again = await newKey(a, org);
+    const { ms: afterReconnect } = await windowAfter(b, again.secret, 200, 401, () =>
+      call(a, org, "PATCH", again.path, { enabled: false }),
+    );
+    report("after B reconnected: B accepted the disabled key for", afterReconnect);
+    expect(afterReconnect).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
+  it("counts every event ingested through both instances into the same roll-ups", async () => {
+    const key = await newKey(a, org);
+    const eventName = "scale-out";
+    const batches = 40;
+    const perBatch = 25;
+    const send = async (server: ServerProcess, n: number) => {
+      const events = Array.from({ length: perBatch }, (_, i) => ({ eventName, i, n }));
+      const res = await fetch(`${server.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [API_KEY_HEADER]: key.secret },
+        body: JSON.stringify(events),
+      });
+      expect(res.status).toBe(200);
+    };
+    await Promise.all(Array.from({ length: batches }, (_, n) => send(n % 2 ? a : b, n)));
+
+    for (const interval of ["minute", "hour", "day"]) {
+      const params = new URLSearchParams({
+        eventName,
+        interval,
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      for (const server of [a, b]) {
+        const res = await fetch(`${server.url}/v1/metrics?${params.toString()}`, {
+          headers: { [API_KEY_HEADER]: key.secret },
+        });
+        expect(res.status).toBe(200);
+        const points = ((await res.json()) as MetricsAnswer).points;
+        expect(points.reduce((sum, p) => sum + p.count, 0)).toBe(batches * perBatch);
+      }
+    }
+  });
+
+  it("keeps the newest lastUsedAt of two instances, and every state outlives both", async () => {
+    const key = await newKey(a, org);
+    expect(await verify(b, key.secret)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const newest = Date.now();
+    expect(await verify(a, key.secret)).toBe(200);
+    // A writes the newer use, then B the older one, which must not win.
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+
+    const c = await instance();
+    const res = await fetch(`${c.url}${key.path}`, { headers: { cookie: org.cookie } });
+    expect(res.status).toBe(200);
+    const { lastUsedAt } = (await res.json()) as { lastUsedAt: string | null };
+    expect(Date.parse(lastUsedAt ?? "")).toBeGreaterThanOrEqual(newest);
+    expect(await verify(c, key.secret)).toBe(200);
+  });
+
+  it("sends notices on its channel with the key id and hash, never the secret", async () => {
+    const c = started.at(-1) as ServerProcess;
+    const listener = new pg.Client(pgClientConfig(database.url));
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on("notification", (m) => payloads.push(m.payload ?? ""));
+    await listener.query(`LISTEN ${KEY_CHANGES_CHANNEL}`);
+    try {
+      const key = await newKey(c, org);
+      await call(c, org, "PATCH", key.path, { enabled: false });
+      await until("two notices", async () => payloads.length >= 2);
+      for (const payload of payloads) {
+        expect(payload).not.toContain(key.secret);
+        expect(JSON.parse(payload)).toMatchObject({ k: key.path.split("/").at(-1) });
+      }
+    } finally {
+      await listener.end();
+    }
+  });
+});
