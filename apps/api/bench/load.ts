@@ -1,10 +1,13 @@
 // The load generator, run as its own process by bench/run.ts: autocannon against one route,
-// printing one JSON line of results. With `revoke`, it also disables the key mid-run through the
-// session API and counts the requests sent after that call returned which were still accepted.
+// printing one JSON line of results. With several URLs (instances of the server), one autocannon
+// per URL, the connections split evenly, the results summed. With `revoke`, it also disables the
+// key mid-run through the session API and counts, per URL, the requests sent after that call
+// returned which were still accepted.
 import autocannon from "autocannon";
 
 export interface LoadSpec {
-  url: string;
+  /** One server, or several instances sprayed at once. */
+  urls: string[];
   path: string;
   method?: "GET" | "POST";
   headers?: Record<string, string>;
@@ -32,7 +35,16 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
-  revocation?: { acceptedAfter: number; refusedAfter: number; disableMs: number };
+  revocation?: Revocation;
+}
+
+export interface Revocation {
+  acceptedAfter: number;
+  refusedAfter: number;
+  disableMs: number;
+  /** Per URL, in `urls` order: accepted and refused after the disable returned, and how long after
+   * it the last accepted request was sent (ms; 0 when none was accepted). */
+  byUrl: { acceptedAfter: number; refusedAfter: number; lastAcceptedAfterMs: number }[];
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -44,45 +56,60 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let disabledAt = Number.POSITIVE_INFINITY;
-  let acceptedAfter = 0;
-  let refusedAfter = 0;
   let disableMs = 0;
   let disableError: string | undefined;
+  const byUrl = spec.urls.map(() => ({
+    acceptedAfter: 0,
+    refusedAfter: 0,
+    lastAcceptedAfterMs: 0,
+  }));
 
-  let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = (error, result) => (error ? reject(error) : resolve(result));
-  });
-  const instance = autocannon(
-    {
-      url: spec.url,
-      connections: spec.connections,
-      duration: spec.durationSeconds,
-      requests: [
-        {
-          method: spec.method ?? "GET",
-          path: spec.path,
-          headers: spec.headers ?? {},
-          ...(spec.body === undefined ? {} : { body: spec.body }),
-          // Called right before each request is written (one in flight per connection).
-          setupRequest: (request, context) => {
-            (context as { sentAt?: number }).sentAt = performance.now();
-            return request;
+  // At least one each: a 1-connection latency measure gets one connection per instance.
+  const perUrl = Math.max(1, Math.floor(spec.connections / spec.urls.length));
+  const instances = spec.urls.map((url, index) => {
+    const counts = byUrl[index] ?? { acceptedAfter: 0, refusedAfter: 0, lastAcceptedAfterMs: 0 };
+    let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
+    const done = new Promise<autocannon.Result>((resolve, reject) => {
+      finish = (error, result) => (error ? reject(error) : resolve(result));
+    });
+    const instance = autocannon(
+      {
+        url,
+        connections: perUrl,
+        duration: spec.durationSeconds,
+        requests: [
+          {
+            method: spec.method ?? "GET",
+            path: spec.path,
+            headers: spec.headers ?? {},
+            ...(spec.body === undefined ? {} : { body: spec.body }),
+            // Called right before each request is written (one in flight per connection).
+            setupRequest: (request, context) => {
+              (context as { sentAt?: number }).sentAt = performance.now();
+              return request;
+            },
+            onResponse: (status, _body, context) => {
+              const sentAt = (context as { sentAt?: number }).sentAt ?? 0;
+              if (sentAt > disabledAt) {
+                if (status === 200) {
+                  counts.acceptedAfter += 1;
+                  counts.lastAcceptedAfterMs = Math.max(
+                    counts.lastAcceptedAfterMs,
+                    sentAt - disabledAt,
+                  );
+                } else counts.refusedAfter += 1;
+              }
+            },
           },
-          onResponse: (status, _body, context) => {
-            if (((context as { sentAt?: number }).sentAt ?? 0) > disabledAt) {
-              if (status === 200) acceptedAfter += 1;
-              else refusedAfter += 1;
-            }
-          },
-        },
-      ],
-    },
-    (error, result) => finish(error, result),
-  );
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+        ],
+      },
+      (error, result) => finish(error, result),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    });
+    return { instance, done };
   });
 
   if (spec.revoke) {
@@ -102,27 +129,41 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       } catch (error) {
         disableError = String(error);
       }
-      setTimeout(() => instance.stop(), revoke.tailMs);
+      setTimeout(() => {
+        for (const { instance } of instances) instance.stop();
+      }, revoke.tailMs);
     }, revoke.afterMs);
   }
 
-  const result = await done;
+  const results = await Promise.all(instances.map(({ done }) => done));
   if (disableError) throw new Error(disableError);
   latencies.sort((a, b) => a - b);
   const ok = statuses["200"] ?? 0;
-  const seconds = result.duration;
+  const seconds = Math.max(...results.map((result) => result.duration));
+  const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
+  const sum = (pick: (counts: (typeof byUrl)[number]) => number) =>
+    byUrl.reduce((total, counts) => total + pick(counts), 0);
   return {
     requests: latencies.length,
     ok,
     statuses,
-    errors: result.errors + result.timeouts,
+    errors,
     seconds,
     rps: latencies.length / seconds,
     okPerSecond: ok / seconds,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    ...(spec.revoke ? { revocation: { acceptedAfter, refusedAfter, disableMs } } : {}),
+    ...(spec.revoke
+      ? {
+          revocation: {
+            acceptedAfter: sum((counts) => counts.acceptedAfter),
+            refusedAfter: sum((counts) => counts.refusedAfter),
+            disableMs,
+            byUrl,
+          },
+        }
+      : {}),
   };
 }
 

@@ -3,11 +3,19 @@
 //   --no-build   use the existing apps/api/dist
 //   --quick      shorter runs (a smoke test of the benchmark itself)
 //   --server-flag=--max-old-space-size=128   a node flag for the server (repeatable)
+//   --postgres[=postgresql://host/db]   a fresh PostgreSQL database on that server instead
+//       (default postgresql://127.0.0.1:5432/test), migrated once before any server starts
+//   --instances=2   that many server processes on the one database, sprayed round-robin (one
+//       autocannon per port, summed); needs --postgres, and shares rate limits through Redis
+//   --redis=redis://host:port   the Redis of the rate limiter (default redis://127.0.0.1:6379
+//       with several instances)
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createDb } from "@keyward/db";
+import { createPostgresTestDatabase } from "@keyward/db/testing";
 import {
   API_KEY_HEADER,
   CSRF_HEADER,
@@ -15,13 +23,32 @@ import {
   type KeyWithSecretAnswer,
   type SessionAnswer,
 } from "@keyward/shared";
-import Database from "better-sqlite3";
 import type { LoadResult, LoadSpec } from "./load.js";
 
 const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(apiDir, "../..");
-const flags = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+const flags = new Set(args);
+/** `--name=value`, `--name value`, or `fallback` for a bare `--name`; undefined when absent. */
+function option(name: string, fallback = ""): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+    if (arg === name) {
+      const next = args[i + 1];
+      return next !== undefined && !next.startsWith("--") ? next : fallback;
+    }
+  }
+  return undefined;
+}
 const quick = flags.has("--quick");
+const postgresServer = option("--postgres", "postgresql://127.0.0.1:5432/test");
+const instanceCount = Number(option("--instances") ?? 1);
+const redisUrl = option("--redis") ?? (instanceCount > 1 ? "redis://127.0.0.1:6379" : undefined);
+if (!Number.isInteger(instanceCount) || instanceCount < 1)
+  throw new Error("--instances: 1 or more");
+if (instanceCount > 1 && !postgresServer) {
+  throw new Error("--instances > 1 needs --postgres: SQLite serves one process");
+}
 const serverNodeFlags = [...flags]
   .filter((flag) => flag.startsWith("--server-flag="))
   .map((flag) => flag.slice("--server-flag=".length));
@@ -32,12 +59,12 @@ const INGEST_CONNECTIONS = 50;
 const AUTH_ROUNDS = quick ? 2 : 7;
 const INGEST_ROUNDS = quick ? 1 : 3;
 
-let serverPid = 0;
+let serverPids: number[] = [];
 const log = (message: string) => {
-  const memory = serverPid
-    ? ` (server RSS ${Math.round(rssMb(serverPid, "VmRSS"))} MB, peak ${Math.round(rssMb(serverPid))} MB)`
-    : "";
-  process.stderr.write(`[bench] ${message}${memory}\n`);
+  const memory = serverPids
+    .map((pid) => `RSS ${Math.round(rssMb(pid, "VmRSS"))} MB, peak ${Math.round(rssMb(pid))} MB`)
+    .join("; ");
+  process.stderr.write(`[bench] ${message}${memory ? ` (server ${memory})` : ""}\n`);
 };
 
 function build(): void {
@@ -59,7 +86,7 @@ interface Server {
   url: string;
 }
 
-function startServer(databaseUrl: string): Promise<Server> {
+function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [...serverNodeFlags, "dist/src/server.js"], {
     cwd: apiDir,
     env: {
@@ -70,6 +97,7 @@ function startServer(databaseUrl: string): Promise<Server> {
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
       BENCH_ROUTES: "true",
+      ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -87,11 +115,14 @@ function startServer(databaseUrl: string): Promise<Server> {
 const CLOCK_TICKS =
   Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** CPU time (user + system, all threads) the server has used so far, in ms. */
+/** CPU time (user + system, all threads) the server processes have used so far, in ms. */
 function serverCpuMs(): number {
-  if (!serverPid) return 0;
-  const fields = readFileSync(`/proc/${serverPid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  let total = 0;
+  for (const pid of serverPids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    total += ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  }
+  return total;
 }
 
 interface Measured extends LoadResult {
@@ -205,15 +236,33 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number) => `${fmt(n, 1)} ms`;
 
+const loadBefore = os.loadavg();
+/** " over 2 instances", or nothing with one. */
+const spread = instanceCount > 1 ? ` over ${instanceCount} instances` : "";
+const instanceName = (i: number) => String.fromCharCode(65 + i);
+
 async function main(): Promise<void> {
   build();
   const dir = mkdtempSync(path.join(os.tmpdir(), "keyward-bench-"));
-  const dbFile = path.join(dir, "bench.db");
-  const server = await startServer(`file:${dbFile}`);
+  // PostgreSQL: migrated here, once, before any instance starts (the instances find nothing to do).
+  const database = postgresServer
+    ? await createPostgresTestDatabase(postgresServer)
+    : { url: `file:${path.join(dir, "bench.db")}`, drop: async () => {} };
+  const servers: Server[] = [];
   const rows: [string, string, string, string][] = [];
   try {
-    serverPid = server.child.pid ?? 0;
-    log(`server at ${server.url} (pid ${serverPid}), database ${dbFile}`);
+    const serverEnv: Record<string, string> = redisUrl
+      ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `keyward-bench:${process.pid}:` }
+      : {};
+    for (let i = 0; i < instanceCount; i++)
+      servers.push(await startServer(database.url, serverEnv));
+    serverPids = servers.map((s) => s.child.pid ?? 0);
+    // Instance A takes the seeding and the session calls; the load goes to every instance.
+    const server = servers[0];
+    if (!server) throw new Error("no server");
+    log(
+      `${servers.map((s, i) => `${instanceName(i)} ${s.url} (pid ${s.child.pid})`).join(", ")}; database ${database.url}${redisUrl ? `; Redis ${redisUrl}` : ""}`,
+    );
 
     // Seed: an org, a read/write key, the org's rate limit raised above the load (there is no
     // API for that setting), and the keys for the listing.
@@ -232,9 +281,9 @@ async function main(): Promise<void> {
     const orgId = ((await signup.json()) as SessionAnswer).orgs[0]?.id ?? "";
     const session = { cookie };
     const keysUrl = `${server.url}/api/orgs/${orgId}/keys`;
-    const db = new Database(dbFile);
-    db.prepare(`UPDATE "Org" SET "rateLimitPerSecond" = 10000000 WHERE "id" = ?`).run(orgId);
-    db.close();
+    const db = createDb(database.url);
+    await db.prisma.org.update({ where: { id: orgId }, data: { rateLimitPerSecond: 10_000_000 } });
+    await db.close();
     const keyBody = (name: string) => ({
       name,
       orgWide: true,
@@ -248,11 +297,12 @@ async function main(): Promise<void> {
     log(`creating ${LISTING_KEYS} keys through the API`);
     const seedStarted = performance.now();
     await inParallel(LISTING_KEYS - 1, 8, async (i) => {
-      await call(keysUrl, "POST", session, keyBody(`listing key ${i}`));
+      const via = servers[i % servers.length] ?? server;
+      await call(`${via.url}/api/orgs/${orgId}/keys`, "POST", session, keyBody(`listing key ${i}`));
     });
     log(`created in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`);
 
-    const base = { url: server.url };
+    const base = { urls: servers.map((s) => s.url) };
     const events = Array.from({ length: BATCH_SIZE }, (_, i) => ({
       eventName: ["page_view", "signup", "checkout", "search"][i % 4],
       path: `/docs/page-${i}`,
@@ -307,13 +357,13 @@ async function main(): Promise<void> {
     const authCpuRatio = median(pairs.map(([h, k]) => h.cpuMicrosPerOk / k.cpuMicrosPerOk));
     rows.push(
       [
-        "GET /healthz (no auth), 10 connections",
+        `GET /healthz (no auth), 10 connections${spread}`,
         `${fmt(health.okPerSecond)} req/s, p50 ${ms(health.p50)}, p99 ${ms(health.p99)}; server CPU ${fmt(health.cpuMicrosPerOk)} µs/request`,
         "baseline",
         "",
       ],
       [
-        "GET /v1/key (valid key), 10 connections",
+        `GET /v1/key (valid key), 10 connections${spread}`,
         `${fmt(keyInfo.okPerSecond)} req/s, p50 ${ms(keyInfo.p50)}, p99 ${ms(keyInfo.p99)}; server CPU ${fmt(keyInfo.cpuMicrosPerOk)} µs/request`,
         "",
         "",
@@ -342,14 +392,6 @@ async function main(): Promise<void> {
     }
     const discard = combine(discardRuns);
     const ingest = combine(ingestRuns);
-    log("ingest: raw better-sqlite3 loop");
-    const raw = rawSqlite(path.join(dir, "raw-1.db"), seconds(5), events, 1);
-    const rawGrouped = rawSqlite(
-      path.join(dir, "raw-50.db"),
-      seconds(5),
-      events,
-      INGEST_CONNECTIONS,
-    );
     const eventsPerSecond = ingest.okPerSecond * BATCH_SIZE;
     const discardPerSecond = discard.okPerSecond * BATCH_SIZE;
     const ingestRatio = median(
@@ -357,7 +399,7 @@ async function main(): Promise<void> {
     );
     rows.push(
       [
-        `POST /v1/events, ${BATCH_SIZE}-event batches, ${INGEST_CONNECTIONS} connections`,
+        `POST /v1/events, ${BATCH_SIZE}-event batches, ${INGEST_CONNECTIONS} connections${spread}`,
         `${fmt(eventsPerSecond)} events/s, p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}; server CPU ${fmt(ingest.cpuMicrosPerOk / BATCH_SIZE, 1)} µs/event${ingest.ok < ingest.requests ? ` (${ingest.requests - ingest.ok} not 200)` : ""}`,
         "≥ 50,000 events/s",
         eventsPerSecond >= 50_000 ? "met" : "missed",
@@ -374,19 +416,31 @@ async function main(): Promise<void> {
         "≥ 0.70",
         ingestRatio >= 0.7 ? "met" : "missed",
       ],
-      [
-        "Raw better-sqlite3 insert loop, same rows and tables, one transaction per batch",
-        `${fmt(raw.eventsPerSecond)} events/s`,
-        "reference",
-        "",
-      ],
-      [
-        `Raw better-sqlite3 insert loop, ${INGEST_CONNECTIONS} batches per transaction`,
-        `${fmt(rawGrouped.eventsPerSecond)} events/s`,
-        "reference",
-        "",
-      ],
     );
+    if (!postgresServer) {
+      log("ingest: raw better-sqlite3 loop");
+      const raw = rawSqlite(path.join(dir, "raw-1.db"), seconds(5), events, 1);
+      const rawGrouped = rawSqlite(
+        path.join(dir, "raw-50.db"),
+        seconds(5),
+        events,
+        INGEST_CONNECTIONS,
+      );
+      rows.push(
+        [
+          "Raw better-sqlite3 insert loop, same rows and tables, one transaction per batch",
+          `${fmt(raw.eventsPerSecond)} events/s`,
+          "reference",
+          "",
+        ],
+        [
+          `Raw better-sqlite3 insert loop, ${INGEST_CONNECTIONS} batches per transaction`,
+          `${fmt(rawGrouped.eventsPerSecond)} events/s`,
+          "reference",
+          "",
+        ],
+      );
+    }
 
     // 3. Listing.
     log("listing");
@@ -398,7 +452,7 @@ async function main(): Promise<void> {
       durationSeconds: seconds(8),
     });
     rows.push([
-      `GET /api/orgs/:orgId/keys?limit=50, ${fmt(LISTING_KEYS)} keys, 1 connection`,
+      `GET /api/orgs/:orgId/keys?limit=50, ${fmt(LISTING_KEYS)} keys, 1 connection${instanceCount > 1 ? " per instance" : ""}`,
       `p95 ${ms(listing.p95)} (p50 ${ms(listing.p50)}, ${fmt(listing.okPerSecond)} req/s)`,
       "p95 ≤ 25 ms",
       listing.p95 <= 25 ? "met" : "missed",
@@ -428,7 +482,7 @@ async function main(): Promise<void> {
         durationSeconds: seconds(4),
       });
       rows.push([
-        `GET /v1/metrics, a month of minute data, interval=${interval} (${interval === "hour" ? "744" : "44,640"} points)`,
+        `GET /v1/metrics, a month of minute data, interval=${interval} (${interval === "hour" ? "744" : "44,640"} points), 1 connection${instanceCount > 1 ? " per instance" : ""}`,
         `p50 ${ms(result.p50)}, p95 ${ms(result.p95)}`,
         "< 50 ms",
         result.p95 < 50 ? "met" : "missed",
@@ -455,39 +509,71 @@ async function main(): Promise<void> {
       },
     });
     const accepted = revocation.revocation?.acceptedAfter ?? -1;
-    rows.push([
-      "Revocation: requests accepted after the disable call returned",
-      `${accepted} (of ${fmt(revocation.revocation?.refusedAfter ?? 0)} sent after it; disable took ${ms(revocation.revocation?.disableMs ?? 0)} under load)`,
-      "0",
-      accepted === 0 ? "met" : "missed",
-    ]);
+    const byInstance = revocation.revocation?.byUrl ?? [];
+    if (instanceCount === 1) {
+      rows.push([
+        "Revocation: requests accepted after the disable call returned",
+        `${accepted} (of ${fmt(revocation.revocation?.refusedAfter ?? 0)} sent after it; disable took ${ms(revocation.revocation?.disableMs ?? 0)} under load)`,
+        "0",
+        accepted === 0 ? "met" : "missed",
+      ]);
+    } else {
+      // Disabled through A; the other instances learn of it from the key-change channel.
+      const sameInstance = byInstance[0]?.acceptedAfter ?? -1;
+      const lag = Math.max(0, ...byInstance.map((counts) => counts.lastAcceptedAfterMs));
+      const detail = byInstance
+        .map(
+          (counts, i) =>
+            `${instanceName(i)} ${counts.acceptedAfter} of ${fmt(counts.acceptedAfter + counts.refusedAfter)}${counts.acceptedAfter > 0 ? ` (the last sent ${ms(counts.lastAcceptedAfterMs)} after)` : ""}`,
+        )
+        .join("; ");
+      rows.push([
+        `Revocation through A, 50 connections on one key${spread}: requests accepted after the disable call returned`,
+        `${detail}; disable took ${ms(revocation.revocation?.disableMs ?? 0)} under load`,
+        "0 on A; the others stop within 1 s",
+        sameInstance === 0 && lag <= 1_000 ? "met" : "missed",
+      ]);
+    }
 
     // 5. Peak RSS.
-    const rss = rssMb(server.child.pid ?? 0);
+    const rss = serverPids.map((pid) => rssMb(pid));
     rows.push([
-      "Peak RSS of the server (VmHWM)",
-      `${fmt(rss)} MB`,
+      instanceCount === 1 ? "Peak RSS of the server (VmHWM)" : "Peak RSS of each server (VmHWM)",
+      rss
+        .map((mb, i) => `${instanceCount === 1 ? "" : `${instanceName(i)} `}${fmt(mb)} MB`)
+        .join(", "),
       "≤ 250 MB",
-      rss <= 250 ? "met" : "missed",
+      Math.max(...rss) <= 250 ? "met" : "missed",
     ]);
     log("done");
   } finally {
-    serverPid = 0;
-    server.child.kill("SIGTERM");
-    await new Promise((resolve) => server.child.once("exit", resolve));
+    serverPids = [];
+    await Promise.all(
+      servers.map((s) => {
+        const exited = new Promise((resolve) => s.child.once("exit", resolve));
+        s.child.kill("SIGTERM");
+        return exited;
+      }),
+    );
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 
   const cpu = os.cpus();
   console.log(`\nKeyward benchmark — ${new Date().toISOString()}`);
   console.log(
-    `Machine: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load average before run ${os
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load average before run ${loadBefore
+      .map((l) => l.toFixed(2))
+      .join(" ")}, after ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
+  const store = postgresServer
+    ? `PostgreSQL (a fresh database on ${postgresServer})`
+    : "SQLite (WAL)";
   console.log(
-    `Server: node ${[...serverNodeFlags, "dist/src/server.js"].join(" ")}, NODE_ENV=production, LOG_LEVEL=warn, SQLite (WAL); load: autocannon in a separate process\n`,
+    `Server: ${instanceCount} × node ${[...serverNodeFlags, "dist/src/server.js"].join(" ")}, NODE_ENV=production, LOG_LEVEL=warn, ${store}${redisUrl ? ", rate limits in Redis" : ""}; load: autocannon in a separate process${instanceCount > 1 ? ", one per instance (connections split evenly), summed" : ""}; server CPU is the instances' own, not PostgreSQL's or Redis's\n`,
   );
   console.log("| measure | result | goal | |");
   console.log("|---|---|---|---|");
