@@ -2,7 +2,7 @@
 // database with default_transaction_read_only). Writes answer 503 naming the problem, reads
 // still work, the process stays up; a server that cannot even migrate exits once, saying why.
 import { execFileSync } from "node:child_process";
-import { chmodSync, closeSync, existsSync, openSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pgClientConfig } from "@keyward/db";
@@ -166,7 +166,9 @@ describe("read-only database", () => {
     } else {
       const file = join(tmpdir(), `kw-readonly-${process.pid}-${Date.now()}.db`);
       writeFileSync(file, "");
-      cleanups.push(() => execFileSync("rm", ["-f", file, `${file}-wal`, `${file}-shm`]));
+      cleanups.push(() => {
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+      });
       makeUnwritable([file]);
       url = `file:${file}`;
     }
