@@ -235,9 +235,10 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       const hung = await alternate(g, h);
       for (const answer of hung.answers) expect([200, 429]).toContain(answer.status);
       expect(hung.accepted).toBeGreaterThanOrEqual(LIMIT);
-      expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(1_500);
-      // Only the first request per instance (and per retry second) pays the timeout.
-      expect(hung.answers.filter((answer) => answer.ms > 250).length).toBeLessThanOrEqual(4);
+      expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(2_000);
+      // Only the first request per instance (and one per retry second) waits out the 500 ms timeout.
+      expect(hung.answers.filter((answer) => answer.ms >= 450).length).toBeLessThanOrEqual(4);
+      expect(hung.answers.filter((answer) => answer.ms >= 450).length).toBeGreaterThanOrEqual(2);
     } finally {
       await link.close();
     }
