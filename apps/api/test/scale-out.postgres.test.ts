@@ -79,6 +79,7 @@ const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HE
 
 interface Org {
   cookie: string;
+  orgPath: string;
   keysPath: string;
 }
 
@@ -96,7 +97,7 @@ async function signUp(server: ServerProcess): Promise<Org> {
   expect(res.status).toBe(201);
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const orgId = ((await res.json()) as SessionAnswer).orgs[0]?.id;
-  return { cookie, keysPath: `/api/orgs/${orgId}/keys` };
+  return { cookie, orgPath: `/api/orgs/${orgId}`, keysPath: `/api/orgs/${orgId}/keys` };
 }
 
 async function call(server: ServerProcess, org: Org, method: string, path: string, body?: object) {
@@ -109,10 +110,10 @@ async function call(server: ServerProcess, org: Org, method: string, path: strin
   return res.status === 204 ? undefined : ((await res.json()) as unknown);
 }
 
-async function newKey(server: ServerProcess, org: Org, enabled = true) {
+async function newKey(server: ServerProcess, org: Org, enabled = true, orgWide = true) {
   const created = (await call(server, org, "POST", org.keysPath, {
     name: "scale",
-    orgWide: true,
+    orgWide,
     enabled,
     permissions: { read: true, write: true },
   })) as KeyWithSecretAnswer;
@@ -224,6 +225,31 @@ describe("two API instances on one PostgreSQL", () => {
     report("roll (grace 0): B accepted the old key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
     expect(await verify(b, rolled?.secret ?? "")).toBe(200);
+  });
+
+  it("B refuses a removed member's personal key within 1 s of A removing the member", async () => {
+    const email = `member-${Date.now()}@example.com`;
+    const { token } = (await call(a, org, "POST", `${org.orgPath}/invites`, {
+      email,
+      role: "member",
+    })) as { token: string };
+    const accepted = await fetch(`${b.url}/api/invites/${token}/accept`, {
+      method: "POST",
+      headers: jsonHeaders,
+      body: JSON.stringify({ name: "Leaving Member", password: "another long password" }),
+    });
+    expect(accepted.status).toBe(200);
+    const member: Org = {
+      ...org,
+      cookie: (accepted.headers.get("set-cookie") ?? "").split(";")[0] ?? "",
+    };
+    const { user } = (await accepted.json()) as SessionAnswer;
+    const key = await newKey(a, member, true, false);
+    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
+      call(a, org, "DELETE", `${org.orgPath}/members/${user.id}`),
+    );
+    report("member removed: B accepted their personal key for", ms);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
 
   it("falls back to a short cache lifetime while B's listener is down, then listens again", async () => {
