@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate } from "react-router-dom";
 import { AcceptInvitePage } from "./routes/accept-invite-page";
+import { AuditPage } from "./routes/audit-page";
 import { HomeRedirect } from "./routes/home-redirect";
 import { KeysPage } from "./routes/keys-page";
 import { MembersPage } from "./routes/members-page";
@@ -29,6 +30,7 @@ export function createAppRouter() {
                 { index: true, element: <Navigate to="keys" replace /> },
                 { path: "keys", element: <KeysPage /> },
                 { path: "members", element: <MembersPage /> },
+                { path: "audit", element: <AuditPage /> },
               ],
             },
           ],

@@ -16,16 +16,22 @@ export function formatDate(iso: string): string {
   return dateOnly.format(new Date(iso));
 }
 
-/** "5 minutes ago", "in 3 days", "yesterday"; whole units, rounded toward zero. */
+/**
+ * "5 minutes ago", "in 24 hours", "yesterday": rounded to the nearest unit, the unit chosen
+ * after rounding (so 23 h 59 min is "in 24 hours", not "in 23 hours").
+ */
 export function formatRelative(iso: string, now: number = Date.now()): string {
   const diff = new Date(iso).getTime() - now;
-  const abs = Math.abs(diff);
-  if (abs < MINUTE) return diff <= 0 ? "just now" : "in less than a minute";
-  if (abs < HOUR) return relative.format(Math.trunc(diff / MINUTE), "minute");
-  if (abs < DAY) return relative.format(Math.trunc(diff / HOUR), "hour");
-  if (abs < 30 * DAY) return relative.format(Math.trunc(diff / DAY), "day");
-  if (abs < 365 * DAY) return relative.format(Math.trunc(diff / (30 * DAY)), "month");
-  return relative.format(Math.trunc(diff / (365 * DAY)), "year");
+  if (Math.abs(diff) < MINUTE) return diff <= 0 ? "just now" : "in less than a minute";
+  const minutes = Math.round(diff / MINUTE);
+  if (Math.abs(minutes) < 60) return relative.format(minutes, "minute");
+  const hours = Math.round(diff / HOUR);
+  if (Math.abs(hours) <= 24) return relative.format(hours, "hour");
+  const days = Math.round(diff / DAY);
+  if (Math.abs(days) < 60) return relative.format(days, "day");
+  const months = Math.round(diff / (30 * DAY));
+  if (Math.abs(months) < 12) return relative.format(months, "month");
+  return relative.format(Math.round(diff / (365 * DAY)), "year");
 }
 
 export type KeyStatusKind = "active" | "expiring" | "expired" | "disabled";
@@ -38,19 +44,41 @@ export interface KeyStatus {
 
 const EXPIRING_SOON = 7 * DAY;
 
+/** Why the system disabled a key, as the table and dialog say it. */
+export const DISABLED_REASONS: Record<NonNullable<KeyAnswer["disabledReason"]>, string> = {
+  owner_removed: "owner removed",
+};
+
+const DISABLED_REASON_DETAILS: Record<NonNullable<KeyAnswer["disabledReason"]>, string> = {
+  owner_removed:
+    "Disabled automatically when its owner was removed from the organization. Anyone who may edit it can enable it again.",
+};
+
 export function keyStatus(
-  key: Pick<KeyAnswer, "enabled" | "expiresAt">,
+  key: Pick<KeyAnswer, "enabled" | "expiresAt"> & Partial<Pick<KeyAnswer, "disabledReason">>,
   now: number = Date.now(),
 ): KeyStatus {
-  if (!key.enabled) return { kind: "disabled", label: "Disabled" };
+  if (!key.enabled) {
+    return key.disabledReason
+      ? {
+          kind: "disabled",
+          label: `Disabled — ${DISABLED_REASONS[key.disabledReason]}`,
+          detail: DISABLED_REASON_DETAILS[key.disabledReason],
+        }
+      : { kind: "disabled", label: "Disabled" };
+  }
   if (key.expiresAt) {
     const at = new Date(key.expiresAt).getTime();
     if (at <= now)
-      return { kind: "expired", label: "Expired", detail: formatDateTime(key.expiresAt) };
+      return {
+        kind: "expired",
+        label: "Expired",
+        detail: `Expired ${formatDateTime(key.expiresAt)}`,
+      };
     return {
       kind: at - now <= EXPIRING_SOON ? "expiring" : "active",
       label: `Expires ${formatRelative(key.expiresAt, now)}`,
-      detail: formatDateTime(key.expiresAt),
+      detail: `Expires ${formatDateTime(key.expiresAt)}`,
     };
   }
   return { kind: "active", label: "Active" };

@@ -5,6 +5,8 @@ export const paths = {
   invite: (token: string) => `/invites/${encodeURIComponent(token)}`,
   keys: (orgId: string) => `/orgs/${encodeURIComponent(orgId)}/keys`,
   members: (orgId: string) => `/orgs/${encodeURIComponent(orgId)}/members`,
+  audit: (orgId: string, keyId?: string) =>
+    `/orgs/${encodeURIComponent(orgId)}/audit${keyId ? `?keyId=${encodeURIComponent(keyId)}` : ""}`,
 } as const;
 
 const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/invites/"];

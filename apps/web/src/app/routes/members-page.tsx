@@ -94,7 +94,9 @@ export function MembersPage() {
               <h2 id="settings-title" className="card__title">
                 Settings
               </h2>
-              <p className="card__description">The organization’s name and key policy.</p>
+              <p className="card__description">
+                The organization’s name, key policy and key lifetime.
+              </p>
             </div>
           </div>
           <div className="card__body">

@@ -83,6 +83,9 @@ export function OrgLayout() {
               Members &amp; settings
             </NavLink>
           ) : null}
+          <NavLink to={paths.audit(orgId)} className="tabs__link">
+            Audit log
+          </NavLink>
         </nav>
       </header>
       <main id="main" className="page" tabIndex={-1}>

@@ -106,6 +106,21 @@ export const SortIcon = ({ sort, ...props }: IconProps & { sort: "asc" | "desc" 
   </Svg>
 );
 
+export const RotateIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M21 12a9 9 0 0 1-15.5 6.2L3 16" />
+    <path d="M3 12a9 9 0 0 1 15.5-6.2L21 8" />
+    <path d="M21 3v5h-5M3 21v-5h5" />
+  </Svg>
+);
+
+export const HistoryIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M3 12a9 9 0 1 0 3-6.7L3 8" />
+    <path d="M3 3v5h5M12 7v5l3 2" />
+  </Svg>
+);
+
 export const UserPlusIcon = (props: IconProps) => (
   <Svg {...props}>
     <circle cx="9" cy="8" r="4" />

@@ -1,38 +1,55 @@
-import type { KeyAnswer } from "@keyward/shared";
+import type { KeyAnswer, MaxKeyLifetimeDays } from "@keyward/shared";
 import { useState } from "react";
+import { Link } from "react-router-dom";
+import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { HistoryIcon, RotateIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
+import { formatDateTime } from "@/lib/format";
+import { paths } from "@/lib/paths";
 import { useCreateKey } from "../api/create-key";
+import { useRollKey } from "../api/roll-key";
 import { useUpdateKey } from "../api/update-key";
 import { type Access, readOnlyReason } from "./key-access";
 import { KeyForm } from "./key-form";
+import { oldKeyExpiry, RollKeyForm } from "./roll-key-form";
 import { SecretView } from "./secret-view";
 
 export type KeyDialogState =
   | { mode: "closed" }
   | { mode: "create" }
-  | { mode: "edit"; key: KeyAnswer };
+  | { mode: "edit"; key: KeyAnswer }
+  | { mode: "roll"; key: KeyAnswer };
 
 interface Created {
   key: KeyAnswer;
   secret: string;
+  /** Set after a roll: when the old key stops working (ms since the epoch). */
+  oldKeyStopsAt?: number;
 }
 
 export function KeyDialog({
   orgId,
   state,
   orgWideAccess,
+  maxLifetimeDays,
   currentUserId,
+  onRoll,
   onClose,
 }: {
   orgId: string;
   state: KeyDialogState;
   orgWideAccess: Access;
+  /** The org's limit on key lifetime; `undefined` while it loads. */
+  maxLifetimeDays: MaxKeyLifetimeDays | undefined;
   currentUserId: string | undefined;
+  /** Switches the dialog to rolling this key. */
+  onRoll: (key: KeyAnswer) => void;
   onClose: () => void;
 }) {
   const createKey = useCreateKey(orgId);
   const updateKey = useUpdateKey(orgId);
+  const rollKey = useRollKey(orgId);
   const toast = useToast();
   // Held only while this dialog shows it; gone for good once it closes.
   const [created, setCreated] = useState<Created | null>(null);
@@ -41,19 +58,27 @@ export function KeyDialog({
     setCreated(null);
     createKey.reset();
     updateKey.reset();
+    rollKey.reset();
     onClose();
   };
 
   if (state.mode === "closed") return null;
 
   if (created) {
+    const stopsAt = created.oldKeyStopsAt;
     return (
       <Dialog
         key="secret"
         open
         onClose={close}
         title="Your new API key"
-        description={`“${created.key.name}” is ready to use.`}
+        description={
+          stopsAt === undefined
+            ? `“${created.key.name}” is ready to use.`
+            : stopsAt <= Date.now()
+              ? `“${created.key.name}” was rolled. The old key no longer works.`
+              : `“${created.key.name}” was rolled. The old key keeps working until ${formatDateTime(new Date(stopsAt).toISOString())}.`
+        }
         size="lg"
       >
         <SecretView keyData={created.key} secret={created.secret} onDone={close} />
@@ -73,6 +98,7 @@ export function KeyDialog({
         <KeyForm
           mode="create"
           orgWideAccess={orgWideAccess}
+          maxLifetimeDays={maxLifetimeDays}
           isPending={createKey.isPending}
           serverError={createKey.error}
           onCancel={close}
@@ -90,6 +116,42 @@ export function KeyDialog({
   }
 
   const key = state.key;
+
+  if (state.mode === "roll") {
+    return (
+      <Dialog
+        key={`roll-${key.id}`}
+        open
+        onClose={close}
+        title={`Roll “${key.name}”`}
+        description={`Key ${key.start}… · ${key.orgWide ? "Org-Wide" : `Personal key of ${key.owner?.name ?? "a member"}`}`}
+      >
+        <RollKeyForm
+          keyData={key}
+          isPending={rollKey.isPending}
+          serverError={rollKey.error}
+          onCancel={close}
+          onSubmit={(graceSeconds) => {
+            const rolledAt = Date.now();
+            rollKey.mutate(
+              { keyId: key.id, body: { graceSeconds } },
+              {
+                onSuccess: (answer) => {
+                  setCreated({
+                    key: answer.key,
+                    secret: answer.secret,
+                    oldKeyStopsAt: oldKeyExpiry(key, graceSeconds, rolledAt).at,
+                  });
+                  rollKey.reset();
+                },
+              },
+            );
+          }}
+        />
+      </Dialog>
+    );
+  }
+
   const reason = key.canEdit ? undefined : readOnlyReason(key, currentUserId);
   return (
     <Dialog
@@ -107,9 +169,31 @@ export function KeyDialog({
         keyData={key}
         readOnlyReason={reason}
         orgWideAccess={orgWideAccess}
+        maxLifetimeDays={maxLifetimeDays}
         isPending={updateKey.isPending}
         serverError={updateKey.error}
         onCancel={close}
+        keyActions={
+          <>
+            {key.canEdit ? (
+              <Button
+                size="sm"
+                icon={<RotateIcon />}
+                disabled={updateKey.isPending}
+                onClick={() => {
+                  updateKey.reset();
+                  onRoll(key);
+                }}
+              >
+                Roll key…
+              </Button>
+            ) : null}
+            <Link className="btn btn--ghost btn--sm" to={paths.audit(orgId, key.id)}>
+              <HistoryIcon />
+              View history
+            </Link>
+          </>
+        }
         onSubmit={(body) =>
           updateKey.mutate(
             { keyId: key.id, body },

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api-client";
 import { ORG_WIDE_RESTRICTED_REASON, orgWideAccess } from "./key-access";
-import { KeyForm } from "./key-form";
+import { KeyForm, localDate } from "./key-form";
 
 const allowed = { allowed: true } as const;
 const restricted = { allowed: false, reason: ORG_WIDE_RESTRICTED_REASON } as const;
@@ -206,6 +206,88 @@ describe("KeyForm, edit mode", () => {
     expect(screen.getByText("kw_AbCdE…")).toBeVisible();
     expect(screen.getByText("Never")).toBeVisible();
     expect(document.body.textContent).not.toMatch(/kw_[0-9A-Za-z]{38}/);
+  });
+});
+
+describe("KeyForm, the org's maximum key lifetime", () => {
+  const optionLabels = () =>
+    [...(screen.getByLabelText("Expiration") as HTMLSelectElement).options].map((o) => o.text);
+
+  it("offers every choice, Never by default, without a limit", () => {
+    renderCreate({ maxLifetimeDays: null });
+    expect(optionLabels()).toEqual([
+      "Never",
+      "In 7 days",
+      "In 30 days",
+      "In 90 days",
+      "In 365 days",
+      "On a date…",
+    ]);
+    expect(screen.getByLabelText("Expiration")).toHaveValue("never");
+  });
+
+  it("under a 30-day limit offers no Never and nothing longer, and defaults to the limit", async () => {
+    const { onSubmit, user } = renderCreate({ maxLifetimeDays: 30 });
+    expect(optionLabels()).toEqual(["In 7 days", "In 30 days", "On a date…"]);
+    expect(screen.getByLabelText("Expiration")).toHaveAccessibleDescription(
+      "Your organization requires keys to expire within 30 days.",
+    );
+    await user.type(screen.getByLabelText("Name"), "Limited");
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
+    const days = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+  });
+
+  it("bounds the date picker by the limit and refuses a later date typed in", async () => {
+    const { onSubmit, user } = renderCreate({ maxLifetimeDays: 90 });
+    await user.type(screen.getByLabelText("Name"), "Dated");
+    await user.selectOptions(screen.getByLabelText("Expiration"), "date");
+    const date = screen.getByLabelText("Expiration date");
+    expect(date).toHaveAttribute("max", localDate(Date.now() + 90 * 86_400_000));
+    expect(date).toHaveAttribute("min", localDate(Date.now() + 86_400_000));
+
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(date).toHaveAccessibleDescription(expect.stringContaining("Choose a date."));
+
+    const tooLate = localDate(Date.now() + 120 * 86_400_000);
+    await user.type(date, tooLate);
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(date).toHaveAttribute("aria-invalid", "true");
+    expect(date).toHaveAccessibleDescription(expect.stringContaining("within 90 days"));
+
+    await user.clear(date);
+    const ok = localDate(Date.now() + 10 * 86_400_000);
+    await user.type(date, ok);
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
+    const [y, m, d] = ok.split("-").map(Number) as [number, number, number];
+    expect(body.expiresAt).toBe(new Date(y, m - 1, d).toISOString());
+  });
+
+  it("in edit mode keeps the key's expiry by default and offers no Never under a limit", () => {
+    render(
+      <KeyForm
+        mode="edit"
+        keyData={key({ expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() })}
+        orgWideAccess={allowed}
+        maxLifetimeDays={30}
+        isPending={false}
+        serverError={null}
+        onCancel={vi.fn()}
+        onSubmit={vi.fn()}
+      />,
+    );
+    expect(optionLabels()).toEqual([
+      expect.stringMatching(/^No change \(expires /),
+      "7 days from now",
+      "30 days from now",
+      "On a date…",
+    ]);
+    expect(screen.getByRole("button", { name: "Save changes" })).toBeDisabled();
   });
 });
 

@@ -2,10 +2,11 @@ import {
   type CreateKeyBody,
   createKeyBodySchema,
   type KeyAnswer,
+  type MaxKeyLifetimeDays,
   type UpdateKeyBody,
   updateKeyBodySchema,
 } from "@keyward/shared";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogBody, DialogFooter } from "@/components/ui/dialog";
@@ -13,22 +14,74 @@ import { Checkbox, FieldError, SelectField, TextField } from "@/components/ui/fi
 import { LockIcon } from "@/components/ui/icons";
 import { errorMessage, isApiError } from "@/lib/api-client";
 import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
-import { formatDateTime, formatRelative, keyHint } from "@/lib/format";
+import { formatDateTime, formatRelative, keyHint, keyStatus } from "@/lib/format";
 import type { Access } from "./key-access";
 
 const DAY_MS = 86_400_000;
-const EXPIRY_DAYS = [7, 30, 90, 365] as const;
-type ExpiryChoice = "keep" | "never" | `${(typeof EXPIRY_DAYS)[number]}`;
+export const EXPIRY_DAYS = [7, 30, 90, 365] as const;
+type ExpiryChoice = "keep" | "never" | "date" | `${(typeof EXPIRY_DAYS)[number]}`;
+
+/** `yyyy-mm-dd` of a moment, in the browser's time zone (what `<input type="date">` uses). */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The start (00:00, local time) of a `yyyy-mm-dd` day, or null if it is not a date. */
+function startOfLocalDay(date: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return null;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const day = new Date(y, m - 1, d);
+  return day.getMonth() === m - 1 && day.getDate() === d ? day : null;
+}
+
+/**
+ * The expiration choices an org's limit allows: no "never" under a limit, nothing longer, and
+ * custom dates from tomorrow to the last day within the limit (a key expires at the start of
+ * the chosen day, so that day is still within it).
+ */
+export function expiryOptions(
+  mode: "create" | "edit",
+  keyExpiresAt: string | null,
+  maxDays: MaxKeyLifetimeDays | undefined,
+  now = Date.now(),
+) {
+  const limit = maxDays ?? null;
+  const days = EXPIRY_DAYS.filter((d) => limit === null || d <= limit);
+  const choices: ExpiryChoice[] = [
+    ...(mode === "edit" ? (["keep"] as const) : []),
+    ...(limit === null && (mode === "create" || keyExpiresAt) ? (["never"] as const) : []),
+    ...days.map((d) => `${d}` as const),
+    "date",
+  ];
+  return {
+    choices,
+    days,
+    defaultChoice: (mode === "edit"
+      ? "keep"
+      : limit === null
+        ? "never"
+        : `${limit}`) as ExpiryChoice,
+    minDate: localDate(now + DAY_MS),
+    maxDate: limit === null ? undefined : localDate(now + limit * DAY_MS),
+  };
+}
 
 const FORM_FIELDS = ["name", "orgWide", "permissions", "enabled", "expiresAt"] as const;
 
 interface CommonProps {
   /** May the caller create org-wide keys (or turn this key org-wide)? */
   orgWideAccess: Access;
+  /** The org's limit on key lifetime in days (null: none; undefined: not known yet). */
+  maxLifetimeDays?: MaxKeyLifetimeDays | undefined;
   isPending: boolean;
   /** The mutation's error: field errors from the server are shown beside their field. */
   serverError: unknown;
   onCancel: () => void;
+  /** Actions on the key shown under its details (e.g. roll, history). */
+  keyActions?: ReactNode;
 }
 
 export type KeyFormProps = CommonProps &
@@ -50,11 +103,21 @@ interface Values {
   write: boolean;
   enabled: boolean;
   expiry: ExpiryChoice;
+  /** `yyyy-mm-dd` when `expiry` is "date". */
+  expiryDate: string;
 }
 
 function initialValues(props: KeyFormProps): Values {
   if (props.mode === "create") {
-    return { name: "", orgWide: false, read: true, write: false, enabled: true, expiry: "never" };
+    return {
+      name: "",
+      orgWide: false,
+      read: true,
+      write: false,
+      enabled: true,
+      expiry: "never",
+      expiryDate: "",
+    };
   }
   const key = props.keyData;
   return {
@@ -64,17 +127,26 @@ function initialValues(props: KeyFormProps): Values {
     write: key.permissions.write,
     enabled: key.enabled,
     expiry: "keep",
+    expiryDate: key.expiresAt ? localDate(Date.parse(key.expiresAt)) : "",
   };
 }
 
-function expiresAtFor(choice: ExpiryChoice, now = Date.now()): string | null | undefined {
-  if (choice === "keep") return undefined;
-  if (choice === "never") return null;
-  return new Date(now + Number(choice) * DAY_MS).toISOString();
+/** `expiresAt` for the body: undefined leaves it as it is; "" is a date not chosen yet. */
+function expiresAtFor(values: Values, now = Date.now()): string | null | undefined {
+  switch (values.expiry) {
+    case "keep":
+      return undefined;
+    case "never":
+      return null;
+    case "date":
+      return startOfLocalDay(values.expiryDate)?.toISOString() ?? "";
+    default:
+      return new Date(now + Number(values.expiry) * DAY_MS).toISOString();
+  }
 }
 
 function createBody(values: Values): CreateKeyBody {
-  const expiresAt = expiresAtFor(values.expiry);
+  const expiresAt = expiresAtFor(values);
   return {
     name: values.name,
     orgWide: values.orgWide,
@@ -92,7 +164,7 @@ function updateBody(values: Values, key: KeyAnswer): UpdateKeyBody {
     body.permissions = { read: values.read, write: values.write };
   }
   if (values.enabled !== key.enabled) body.enabled = values.enabled;
-  const expiresAt = expiresAtFor(values.expiry);
+  const expiresAt = expiresAtFor(values);
   if (expiresAt !== undefined && !(expiresAt === null && key.expiresAt === null)) {
     body.expiresAt = expiresAt;
   }
@@ -104,14 +176,21 @@ function trimName<T extends { name?: string | undefined }>(body: T): T {
 }
 
 export function KeyForm(props: KeyFormProps) {
-  const { mode, orgWideAccess, isPending, serverError, onCancel } = props;
+  const { mode, orgWideAccess, maxLifetimeDays, isPending, serverError, onCancel, keyActions } =
+    props;
   const keyData = props.mode === "edit" ? props.keyData : undefined;
   const readOnlyReason = props.mode === "edit" ? props.readOnlyReason : undefined;
   const readOnly = Boolean(readOnlyReason);
 
-  const [values, setValues] = useState<Values>(() => initialValues(props));
+  const [stateValues, setValues] = useState<Values>(() => initialValues(props));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const permissionsErrorId = useId();
+
+  const expiry = expiryOptions(mode, keyData?.expiresAt ?? null, maxLifetimeDays);
+  // A choice the org's limit no longer allows (it loaded or changed) falls back to the default.
+  const values: Values = expiry.choices.includes(stateValues.expiry)
+    ? stateValues
+    : { ...stateValues, expiry: expiry.defaultChoice };
 
   const serverErrors = isApiError(serverError) ? serverError.fieldErrors : {};
   const errorFor = (field: (typeof FORM_FIELDS)[number]) =>
@@ -126,15 +205,39 @@ export function KeyForm(props: KeyFormProps) {
 
   const set = <K extends keyof Values>(field: K, value: Values[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
-    const errorField = field === "read" || field === "write" ? "permissions" : field;
+    const errorField =
+      field === "read" || field === "write"
+        ? "permissions"
+        : field === "expiry" || field === "expiryDate"
+          ? "expiresAt"
+          : field;
     if (clientErrors[errorField]) {
       setClientErrors(({ [errorField]: _cleared, ...rest }) => rest);
     }
   };
 
+  /** The checks zod cannot make: a date was chosen, and it is within the org's limit. */
+  const expiryError = (): string | undefined => {
+    const expiresAt = expiresAtFor(values);
+    if (expiresAt === "") return "Choose a date.";
+    if (
+      expiresAt &&
+      maxLifetimeDays &&
+      Date.parse(expiresAt) > Date.now() + maxLifetimeDays * DAY_MS
+    ) {
+      return `must be within ${maxLifetimeDays} days: this organization limits key lifetime`;
+    }
+    return undefined;
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (readOnly) return;
+    const lifetimeError = expiryError();
+    if (lifetimeError) {
+      setClientErrors({ expiresAt: lifetimeError });
+      return;
+    }
     if (props.mode === "create") {
       const body = createBody(values);
       const parsed = createKeyBodySchema.safeParse(body);
@@ -253,21 +356,45 @@ export function KeyForm(props: KeyFormProps) {
               name="expiry"
               value={values.expiry}
               onChange={(e) => set("expiry", e.target.value as ExpiryChoice)}
-              error={describeFieldError("Expiration", errorFor("expiresAt"))}
+              hint={
+                maxLifetimeDays
+                  ? `Your organization requires keys to expire within ${maxLifetimeDays} days.`
+                  : undefined
+              }
+              error={
+                values.expiry === "date"
+                  ? undefined
+                  : describeFieldError("Expiration", errorFor("expiresAt"))
+              }
             >
               {mode === "edit" ? <option value="keep">{currentExpiry}</option> : null}
-              {mode === "create" || keyData?.expiresAt ? (
-                <option value="never">Never</option>
-              ) : null}
-              {EXPIRY_DAYS.map((days) => (
+              {expiry.choices.includes("never") ? <option value="never">Never</option> : null}
+              {expiry.days.map((days) => (
                 <option key={days} value={String(days)}>
                   {mode === "edit" ? `${days} days from now` : `In ${days} days`}
                 </option>
               ))}
+              <option value="date">On a date…</option>
             </SelectField>
+            {values.expiry === "date" ? (
+              <TextField
+                label="Expiration date"
+                name="expiryDate"
+                type="date"
+                value={values.expiryDate}
+                min={expiry.minDate}
+                max={expiry.maxDate}
+                onChange={(e) => set("expiryDate", e.target.value)}
+                hint={`The key stops working at the start of that day (00:00 your time)${
+                  expiry.maxDate ? `; the last day allowed is ${expiry.maxDate}` : ""
+                }.`}
+                error={describeFieldError("Expiration date", errorFor("expiresAt"))}
+              />
+            ) : null}
           </fieldset>
 
           {keyData ? <KeyDetails keyData={keyData} /> : null}
+          {keyActions ? <div className="key-actions">{keyActions}</div> : null}
         </div>
       </DialogBody>
       <DialogFooter>
@@ -291,10 +418,16 @@ export function KeyForm(props: KeyFormProps) {
 }
 
 function KeyDetails({ keyData }: { keyData: KeyAnswer }) {
+  const status = keyStatus(keyData);
   return (
     <dl className="details">
       <dt>Key</dt>
       <dd className="mono">{keyHint(keyData.start)}</dd>
+      <dt>Status</dt>
+      <dd>
+        {status.label}
+        {status.detail ? <span className="text-subtle"> · {status.detail}</span> : null}
+      </dd>
       <dt>Type</dt>
       <dd>
         {keyData.orgWide ? "Org-Wide" : `Personal — ${keyData.owner?.name ?? "unknown owner"}`}

@@ -12,7 +12,7 @@ import {
 import { useMemo } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { IconButton } from "@/components/ui/button";
-import { SortIcon, TrashIcon } from "@/components/ui/icons";
+import { RotateIcon, SortIcon, TrashIcon } from "@/components/ui/icons";
 import { Switch } from "@/components/ui/switch";
 import {
   formatDateTime,
@@ -37,8 +37,12 @@ const STATUS_RANK: Record<KeyStatusKind, number> = {
   disabled: 3,
 };
 
-const byStatus: SortingFn<KeyAnswer> = (a, b) =>
-  STATUS_RANK[keyStatus(a.original).kind] - STATUS_RANK[keyStatus(b.original).kind];
+const byStatus: SortingFn<KeyAnswer> = (a, b) => {
+  const now = Date.now();
+  return (
+    STATUS_RANK[keyStatus(a.original, now).kind] - STATUS_RANK[keyStatus(b.original, now).kind]
+  );
+};
 
 const byTime =
   (field: "createdAt" | "lastUsedAt"): SortingFn<KeyAnswer> =>
@@ -62,8 +66,11 @@ export interface KeysTableProps {
   onSortingChange: OnChangeFn<SortingState>;
   onOpen: (key: KeyAnswer) => void;
   onToggleEnabled: (key: KeyAnswer, enabled: boolean) => void;
+  onRoll: (key: KeyAnswer) => void;
   onDelete: (key: KeyAnswer) => void;
   pendingKeyIds: ReadonlySet<string>;
+  /** The time statuses and relative times are computed at (refreshed by the caller). */
+  now: number;
 }
 
 export function KeysTable({
@@ -73,8 +80,10 @@ export function KeysTable({
   onSortingChange,
   onOpen,
   onToggleEnabled,
+  onRoll,
   onDelete,
   pendingKeyIds,
+  now,
 }: KeysTableProps) {
   const columns = useMemo<ColumnDef<KeyAnswer>[]>(() => {
     const list: ColumnDef<KeyAnswer>[] = [
@@ -103,9 +112,9 @@ export function KeysTable({
               {row.original.orgWide ? "Org-Wide" : "Personal"} ·{" "}
               {permissionLabels(row.original.permissions).join(", ")} ·{" "}
               <span
-                className={`key-meta__status key-meta__status--${keyStatus(row.original).kind}`}
+                className={`key-meta__status key-meta__status--${keyStatus(row.original, now).kind}`}
               >
-                {keyStatus(row.original).label}
+                {keyStatus(row.original, now).label}
               </span>
             </span>
           </span>
@@ -136,11 +145,11 @@ export function KeysTable({
       {
         id: "status",
         header: "Status",
-        accessorFn: (key) => keyStatus(key).label,
+        accessorFn: (key) => keyStatus(key, now).label,
         sortingFn: byStatus,
         meta: { className: "col-optional" } satisfies ColumnMeta,
         cell: ({ row }) => {
-          const status = keyStatus(row.original);
+          const status = keyStatus(row.original, now);
           return (
             <Badge tone={STATUS_TONE[status.kind]} dot title={status.detail}>
               {status.label}
@@ -173,7 +182,7 @@ export function KeysTable({
         meta: { className: "col-optional" } satisfies ColumnMeta,
         cell: ({ row }) => (
           <time dateTime={row.original.createdAt} title={formatDateTime(row.original.createdAt)}>
-            {formatRelative(row.original.createdAt)}
+            {formatRelative(row.original.createdAt, now)}
           </time>
         ),
       },
@@ -190,7 +199,7 @@ export function KeysTable({
               dateTime={row.original.lastUsedAt}
               title={formatDateTime(row.original.lastUsedAt)}
             >
-              {formatRelative(row.original.lastUsedAt)}
+              {formatRelative(row.original.lastUsedAt, now)}
             </time>
           ) : (
             <span className="text-subtle">Never</span>
@@ -216,6 +225,17 @@ export function KeysTable({
                 onCheckedChange={(enabled) => onToggleEnabled(key, enabled)}
               />
               <IconButton
+                label={`Roll ${key.name}`}
+                title={locked ? "You can’t roll this key" : "Roll key: new secret, old one expires"}
+                disabled={locked}
+                onClick={(event) => {
+                  event.stopPropagation();
+                  onRoll(key);
+                }}
+              >
+                <RotateIcon />
+              </IconButton>
+              <IconButton
                 label={`Delete ${key.name}`}
                 variant="danger-ghost"
                 disabled={locked}
@@ -232,7 +252,7 @@ export function KeysTable({
       },
     );
     return list;
-  }, [showOwner, onOpen, onToggleEnabled, onDelete, pendingKeyIds]);
+  }, [showOwner, onOpen, onToggleEnabled, onRoll, onDelete, pendingKeyIds, now]);
 
   const table = useReactTable({
     data: keys,
@@ -246,7 +266,7 @@ export function KeysTable({
 
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--dense">
         <caption className="visually-hidden">API keys</caption>
         <thead>
           {table.getHeaderGroups().map((group) => (

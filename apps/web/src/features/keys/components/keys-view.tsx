@@ -12,6 +12,7 @@ import { useToast } from "@/components/ui/toast";
 import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useOrg } from "@/features/orgs/api/get-org";
 import { errorMessage } from "@/lib/api-client";
+import { useNow } from "@/lib/use-now";
 import { useDeleteKey } from "../api/delete-key";
 import { type KeyListFilters, type KeyTypeFilter, useKeys } from "../api/get-keys";
 import { useUpdateKey } from "../api/update-key";
@@ -84,6 +85,8 @@ export function KeysView({ orgId }: { orgId: string }) {
   const deleteKey = useDeleteKey(orgId);
 
   const openKey = useCallback((key: KeyAnswer) => setDialog({ mode: "edit", key }), []);
+  const rollKey = useCallback((key: KeyAnswer) => setDialog({ mode: "roll", key }), []);
+  const now = useNow();
   const askDelete = useCallback(
     (key: KeyAnswer) => {
       deleteKey.reset();
@@ -183,8 +186,10 @@ export function KeysView({ orgId }: { orgId: string }) {
           onSortingChange={setSorting}
           onOpen={openKey}
           onToggleEnabled={toggleEnabled}
+          onRoll={rollKey}
           onDelete={askDelete}
           pendingKeyIds={pendingKeyIds}
+          now={now}
         />
         <div className="table-footer">
           <span aria-live="polite">
@@ -256,7 +261,9 @@ export function KeysView({ orgId }: { orgId: string }) {
         orgId={orgId}
         state={dialog}
         orgWideAccess={access}
+        maxLifetimeDays={org.data?.maxKeyLifetimeDays}
         currentUserId={me.data?.user.id}
+        onRoll={rollKey}
         onClose={() => setDialog({ mode: "closed" })}
       />
 

@@ -1,0 +1,39 @@
+import type { AuditEventAnswer, Page } from "@keyward/shared";
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { api } from "@/lib/api-client";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Every audit list of an org (any filter) lives under this key. */
+export const auditQueryKey = (orgId: string) => ["orgs", orgId, "audit"] as const;
+
+export interface AuditFilters {
+  keyId: string | undefined;
+}
+
+export function getAudit(
+  orgId: string,
+  query: AuditFilters & { cursor?: string | undefined; limit?: number },
+  signal?: AbortSignal,
+): Promise<Page<AuditEventAnswer>> {
+  return api.get<Page<AuditEventAnswer>>(`/api/orgs/${encodeURIComponent(orgId)}/audit`, {
+    signal,
+    query: { keyId: query.keyId, cursor: query.cursor, limit: query.limit ?? AUDIT_PAGE_SIZE },
+  });
+}
+
+export function auditQueryOptions(orgId: string, filters: AuditFilters) {
+  return infiniteQueryOptions({
+    queryKey: [...auditQueryKey(orgId), "list", filters] as const,
+    queryFn: ({ pageParam, signal }) => getAudit(orgId, { ...filters, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+    // A log: every visit shows what happened up to now.
+    staleTime: 0,
+  });
+}
+
+export function useAudit(orgId: string, filters: AuditFilters) {
+  return useInfiniteQuery(auditQueryOptions(orgId, filters));
+}

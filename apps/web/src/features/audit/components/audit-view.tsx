@@ -1,0 +1,162 @@
+import { type ReactNode, useCallback, useMemo } from "react";
+import { Link, useSearchParams } from "react-router-dom";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { HistoryIcon } from "@/components/ui/icons";
+import { PageLoader, Spinner } from "@/components/ui/spinner";
+import { useMe, useMembership } from "@/features/auth/api/get-me";
+import { useKeysById } from "@/features/keys/api/get-key";
+import { useMembers } from "@/features/members/api/get-members";
+import { errorMessage } from "@/lib/api-client";
+import { paths } from "@/lib/paths";
+import { useNow } from "@/lib/use-now";
+import { useAudit } from "../api/get-audit";
+import { type ChangeContext, deletedKeyIds, keyNamesFromEvents } from "./audit-format";
+import { AuditTable, type KeyLabel } from "./audit-table";
+
+export function AuditView({ orgId }: { orgId: string }) {
+  const [searchParams] = useSearchParams();
+  const keyId = searchParams.get("keyId") || undefined;
+  const me = useMe();
+  const membership = useMembership(orgId);
+  const isAdmin = membership?.role === "admin";
+  const members = useMembers(orgId);
+  const audit = useAudit(orgId, { keyId });
+  const now = useNow();
+
+  const events = useMemo(() => audit.data?.pages.flatMap((page) => page.items) ?? [], [audit.data]);
+  const namesInEvents = useMemo(() => keyNamesFromEvents(events), [events]);
+  const deleted = useMemo(() => deletedKeyIds(events), [events]);
+
+  // Each key on the page, once (cached): its current name and the hint the keys table shows,
+  // which tells a rolled key from its successor. A deleted key answers 404; the events name it.
+  const keyIds = useMemo(() => {
+    const ids = new Set(events.flatMap((event) => (event.keyId ? [event.keyId] : [])));
+    if (keyId) ids.add(keyId);
+    return [...ids].sort();
+  }, [events, keyId]);
+  const fetchedKeys = useKeysById(orgId, keyIds);
+  const currentKeys = useMemo(() => {
+    const keys = new Map<string, { name: string; start: string }>();
+    for (const query of fetchedKeys) if (query.data) keys.set(query.data.id, query.data);
+    return keys;
+  }, [fetchedKeys]);
+
+  const keyLabel = useCallback(
+    (id: string): KeyLabel => ({
+      name: currentKeys.get(id)?.name ?? namesInEvents.get(id),
+      start: currentKeys.get(id)?.start,
+      deleted: deleted.has(id),
+    }),
+    [currentKeys, namesInEvents, deleted],
+  );
+  const changeContext = useMemo<ChangeContext>(() => {
+    const names = new Map(members.data?.map((m) => [m.userId, m.name]));
+    return { userName: (userId) => names.get(userId) };
+  }, [members.data]);
+
+  const filteredKey = keyId ? keyLabel(keyId) : undefined;
+  const filteredKeyName = filteredKey?.name;
+
+  let content: ReactNode;
+  if (audit.isPending) {
+    content = <PageLoader label="Loading the audit log" />;
+  } else if (audit.isError) {
+    content = (
+      <div className="table-state">
+        <Alert
+          tone="danger"
+          title="Could not load the audit log"
+          action={
+            <Button size="sm" onClick={() => audit.refetch()}>
+              Try again
+            </Button>
+          }
+        >
+          {errorMessage(audit.error)}
+        </Alert>
+      </div>
+    );
+  } else if (events.length === 0) {
+    content = (
+      <EmptyState icon={<HistoryIcon />} title={keyId ? "No events for this key" : "No events yet"}>
+        {keyId
+          ? "Nothing you can see has happened to this key, or it does not exist."
+          : "Changes to keys, members and settings will show here."}
+      </EmptyState>
+    );
+  } else {
+    content = (
+      <>
+        <AuditTable
+          orgId={orgId}
+          events={events}
+          filteredKeyId={keyId}
+          keyLabel={keyLabel}
+          changeContext={changeContext}
+          currentUserId={me.data?.user.id}
+          now={now}
+        />
+        <div className="table-footer">
+          <span aria-live="polite">
+            {events.length} {events.length === 1 ? "event" : "events"}
+            {audit.hasNextPage ? " loaded" : ""}
+          </span>
+          {audit.hasNextPage ? (
+            <Button
+              size="sm"
+              onClick={() => audit.fetchNextPage()}
+              isLoading={audit.isFetchingNextPage}
+            >
+              Load more
+            </Button>
+          ) : null}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">Audit log</h1>
+          <p className="page-header__description">
+            {isAdmin
+              ? "Who did what to keys, members and settings, newest first."
+              : "Who did what to the keys you can see, newest first. Admins see every event."}
+          </p>
+        </div>
+      </div>
+
+      <section className="card" aria-label="Audit events">
+        <div className="toolbar">
+          {keyId ? (
+            <>
+              <p className="toolbar__text">
+                History of <strong>{filteredKeyName ? `“${filteredKeyName}”` : "one key"}</strong>
+                {filteredKey?.deleted ? <span className="text-subtle"> (deleted)</span> : null}
+              </p>
+              <span className="toolbar__spacer" />
+              <Link className="btn btn--secondary btn--sm" to={paths.audit(orgId)}>
+                Show all events
+              </Link>
+            </>
+          ) : (
+            <>
+              <p className="toolbar__text text-subtle">
+                Select a key’s name to see only its history.
+              </p>
+              <span className="toolbar__spacer" />
+            </>
+          )}
+          {audit.isFetching && !audit.isPending && !audit.isFetchingNextPage ? (
+            <Spinner size="sm" label="Updating" />
+          ) : null}
+        </div>
+        {content}
+      </section>
+    </>
+  );
+}

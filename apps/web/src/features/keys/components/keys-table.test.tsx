@@ -1,0 +1,91 @@
+import type { KeyAnswer } from "@keyward/shared";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { KeysTable } from "./keys-table";
+
+const NOW = Date.parse("2026-06-01T12:00:00.000Z");
+const HOUR = 3_600_000;
+
+function key(overrides: Partial<KeyAnswer>): KeyAnswer {
+  return {
+    id: "key_1",
+    name: "Ingest",
+    orgWide: true,
+    permissions: { read: false, write: true },
+    enabled: true,
+    disabledReason: null,
+    start: "kw_AbCdE",
+    owner: null,
+    createdBy: { id: "usr_1", name: "Ada" },
+    createdAt: "2026-05-01T00:00:00.000Z",
+    updatedAt: "2026-05-01T00:00:00.000Z",
+    lastUsedAt: null,
+    expiresAt: null,
+    canEdit: true,
+    ...overrides,
+  };
+}
+
+function renderTable(keys: KeyAnswer[]) {
+  const onRoll = vi.fn();
+  render(
+    <KeysTable
+      keys={keys}
+      showOwner
+      sorting={[]}
+      onSortingChange={vi.fn()}
+      onOpen={vi.fn()}
+      onToggleEnabled={vi.fn()}
+      onRoll={onRoll}
+      onDelete={vi.fn()}
+      pendingKeyIds={new Set()}
+      now={NOW}
+    />,
+  );
+  return { onRoll, user: userEvent.setup() };
+}
+
+const rowOf = (id: string) => {
+  const row = document.querySelector<HTMLElement>(`tr[data-key-id="${id}"]`);
+  if (!row) throw new Error(`no row ${id}`);
+  return within(row);
+};
+
+describe("KeysTable", () => {
+  it("shows a rolled key beside its successor, the old one 'Expires in 24 hours'", () => {
+    renderTable([
+      key({ id: "key_new", start: "kw_NeWwW" }),
+      key({ id: "key_old", start: "kw_OlDdD", expiresAt: new Date(NOW + 24 * HOUR).toISOString() }),
+    ]);
+    expect(screen.getAllByRole("button", { name: "Ingest" })).toHaveLength(2);
+    expect(rowOf("key_old").getAllByText("Expires in 24 hours").length).toBeGreaterThan(0);
+    expect(rowOf("key_new").getAllByText("Active").length).toBeGreaterThan(0);
+  });
+
+  it("says Expired, and why a key was disabled", () => {
+    renderTable([
+      key({ id: "key_exp", expiresAt: new Date(NOW - HOUR).toISOString() }),
+      key({
+        id: "key_orphan",
+        orgWide: false,
+        owner: { id: "usr_gone", name: "Bob", email: "bob@example.com" },
+        enabled: false,
+        disabledReason: "owner_removed",
+      }),
+    ]);
+    expect(rowOf("key_exp").getAllByText("Expired").length).toBeGreaterThan(0);
+    expect(rowOf("key_orphan").getAllByText("Disabled — owner removed").length).toBeGreaterThan(0);
+  });
+
+  it("offers Roll only on keys the caller may edit", async () => {
+    const editable = key({ id: "key_mine", name: "Mine" });
+    const { onRoll, user } = renderTable([
+      editable,
+      key({ id: "key_theirs", name: "Theirs", canEdit: false }),
+    ]);
+    expect(screen.getByRole("button", { name: "Roll Theirs" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Roll Mine" }));
+    expect(onRoll).toHaveBeenCalledWith(editable);
+  });
+});
