@@ -89,13 +89,15 @@ function runAsync(cmd, args, options = {}) {
   });
 }
 
-/** Whether a PostgreSQL answers at `url` (with pg from packages/db, installed by now). */
+/** Whether a PostgreSQL answers at `url` (with packages/db's pg, installed by now, and its defaults). */
 async function postgresAnswers(url) {
-  const pg = createRequire(path.join(root, "packages/db/package.json"))("pg");
-  const parsed = new URL(url);
+  const require = createRequire(path.join(root, "packages/db/package.json"));
+  const pg = require("pg");
+  const config = require("pg-connection-string").parseIntoClientConfig(url);
   const client = new pg.Client({
-    connectionString: url,
-    user: decodeURIComponent(parsed.username) || process.env.USER || os.userInfo().username,
+    ...config,
+    // libpq's default user, as packages/db's pgClientConfig: pg only looks at $USER.
+    user: config.user || process.env.USER || os.userInfo().username,
     connectionTimeoutMillis: 3_000,
   });
   client.on("error", () => {});
