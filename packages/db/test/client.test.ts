@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Database } from "../src/index.js";
+import { createDb, type Database, SQLITE_BUSY_TIMEOUT_MS } from "../src/index.js";
 import { repoRoot } from "../src/paths.js";
 import type { TestDatabase } from "../src/testing.js";
 import { createMigratedDatabase, providers } from "./helpers.js";
@@ -21,12 +21,28 @@ it("opens SQLite in WAL mode with a busy timeout and foreign keys", async () => 
         (await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0] ?? {},
       )[0];
     expect(await pragma("journal_mode")).toBe("wal");
-    expect(Number(await pragma("busy_timeout"))).toBe(5000);
+    expect(Number(await pragma("busy_timeout"))).toBe(SQLITE_BUSY_TIMEOUT_MS);
     expect(Number(await pragma("foreign_keys"))).toBe(1);
   } finally {
     await db.close();
     await testDb.drop();
   }
+});
+
+describe.each(providers.filter((p) => p === "postgresql"))("createDb on %s", () => {
+  it("opens PostgreSQL with statement and lock timeouts, so a request cannot hang on the database", async () => {
+    const testDb = await createMigratedDatabase("postgresql");
+    const db = createDb(testDb.url);
+    try {
+      const show = async (name: string) =>
+        (await db.prisma.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name];
+      expect(await show("statement_timeout")).toBe("15s");
+      expect(await show("lock_timeout")).toBe("10s");
+    } finally {
+      await db.close();
+      await testDb.drop();
+    }
+  });
 });
 
 describe.each(providers)("createDb on %s", (provider) => {
