@@ -140,7 +140,7 @@ function encode(s: string): string {
   try {
     return encodeURIComponent(s);
   } catch {
-    return `${encodeURIComponent(s.toWellFormed())}%ED%A0%80`;
+    return `${encodeURIComponent(s.replace(/\p{Cs}/gu, ""))}%ED%A0%80`;
   }
 }
 
