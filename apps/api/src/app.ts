@@ -6,7 +6,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Deps } from "./deps.js";
-import { requireCsrfHeader } from "./http/csrf.js";
+import { requireCsrfHeader, requireSameOrigin } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { loadSession, requireUser } from "./http/session.js";
 import { redactUrlSecrets } from "./logger.js";
@@ -71,6 +71,12 @@ export function createApp(deps: Deps): Express {
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
   api.use(requireCsrfHeader);
+  api.use(requireSameOrigin(deps.env.PUBLIC_URL));
+  // Session answers carry secrets (a new key's) and personal data: never kept by a cache.
+  api.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
   api.use(loadSession(deps.db));
   api.use("/auth", authRouter(deps));
   api.use("/me", requireUser, meRouter(deps));

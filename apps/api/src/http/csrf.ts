@@ -14,3 +14,29 @@ export const requireCsrfHeader: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * Defence in depth behind the header: a state-changing call whose browser says it comes from
+ * another origin (`Origin`, or `Sec-Fetch-Site: cross-site`) is refused, even with the header.
+ * The own origin is `PUBLIC_URL` when set, else the request's own host (as the dev proxy keeps it).
+ */
+export function requireSameOrigin(publicUrl: string | undefined): RequestHandler {
+  const publicOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const refuse = () =>
+      ApiError.forbidden("state-changing calls must come from the app's own origin");
+    if (req.get("sec-fetch-site") === "cross-site") throw refuse();
+    const origin = req.get("origin");
+    if (origin === undefined) return next();
+    if (origin === publicOrigin) return next();
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw refuse();
+    }
+    if (host !== req.get("host")) throw refuse();
+    next();
+  };
+}
