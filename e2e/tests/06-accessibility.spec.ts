@@ -86,6 +86,28 @@ test.describe("journey 6: accessibility", () => {
     expect(await axe(page), "edit dialog").toEqual([]);
     await page.keyboard.press("Escape");
 
+    // Rolling: the grace-period choice, with the custom fields open.
+    await keys
+      .row(name)
+      .getByRole("button", { name: `Roll ${name}`, exact: true })
+      .click();
+    await expect(keys.dialog.getByRole("heading", { name: `Roll “${name}”` })).toBeVisible();
+    await keys.dialog.getByRole("radio", { name: /^Custom/ }).check();
+    await expect(keys.dialog.getByLabel("Grace period", { exact: true })).toBeVisible();
+    expect(await axe(page), "roll dialog").toEqual([]);
+    await page.keyboard.press("Escape");
+    await expect(keys.dialog).toBeHidden();
+
+    // The audit log, from a key's history link, then unfiltered.
+    await keys.openKey(name);
+    await keys.dialog.getByRole("link", { name: "View history" }).click();
+    await expect(page.getByText(`History of “${name}”`)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Audit log" })).toBeVisible();
+    expect(await axe(page), "key history").toEqual([]);
+    await page.getByRole("link", { name: "Show all events" }).click();
+    await expect(page.getByRole("table", { name: "Audit log" })).toBeVisible();
+    expect(await axe(page), "audit page").toEqual([]);
+
     await page.goto(`/orgs/${admin.orgId}/members`);
     await expect(page.getByRole("heading", { name: "Members & settings" })).toBeVisible();
     await expect(page.getByRole("table", { name: /Members of/ })).toBeVisible();
@@ -100,6 +122,10 @@ test.describe("journey 6: accessibility", () => {
     await expect(keys.row(name)).toBeVisible();
     expect(await axe(page), "keys page at 390 px").toEqual([]);
     await shot(page, "keys-page-390", { fullPage: true });
+    await page.goto(`/orgs/${admin.orgId}/audit`);
+    await expect(page.getByRole("table", { name: "Audit log" })).toBeVisible();
+    expect(await axe(page), "audit page at 390 px").toEqual([]);
+    await shot(page, "audit-page-390");
   });
 
   test("a key can be created with the keyboard only; Esc closes the dialog", async ({

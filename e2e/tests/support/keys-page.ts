@@ -34,6 +34,11 @@ export class KeysPage {
       .filter({ has: this.page.getByRole("button", { name, exact: true }) });
   }
 
+  /** The row of one key among several of the same name (e.g. after a roll), by its hint. */
+  rowByHint(secretOrStart: string): Locator {
+    return this.table.getByRole("row").filter({ hasText: `${secretOrStart.slice(0, 8)}…` });
+  }
+
   enabledSwitch(name: string): Locator {
     return this.page.getByRole("switch", { name: `Enabled: ${name}`, exact: true });
   }

@@ -23,9 +23,11 @@ export function AuditView({ orgId }: { orgId: string }) {
   const isAdmin = membership?.role === "admin";
   const members = useMembers(orgId);
   const audit = useAudit(orgId, { keyId });
-  const now = useNow();
+  const tick = useNow();
 
   const events = useMemo(() => audit.data?.pages.flatMap((page) => page.items) ?? [], [audit.data]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick and dataUpdatedAt are the triggers
+  const now = useMemo(() => Date.now(), [tick, audit.dataUpdatedAt]);
   const namesInEvents = useMemo(() => keyNamesFromEvents(events), [events]);
   const deleted = useMemo(() => deletedKeyIds(events), [events]);
 

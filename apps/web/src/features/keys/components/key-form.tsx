@@ -14,7 +14,7 @@ import { Checkbox, FieldError, SelectField, TextField } from "@/components/ui/fi
 import { LockIcon } from "@/components/ui/icons";
 import { errorMessage, isApiError } from "@/lib/api-client";
 import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
-import { formatDateTime, formatRelative, keyHint, keyStatus } from "@/lib/format";
+import { formatDate, formatDateTime, formatRelative, keyHint, keyStatus } from "@/lib/format";
 import type { Access } from "./key-access";
 
 const DAY_MS = 86_400_000;
@@ -35,6 +35,12 @@ function startOfLocalDay(date: string): Date | null {
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
   const day = new Date(y, m - 1, d);
   return day.getMonth() === m - 1 && day.getDate() === d ? day : null;
+}
+
+/** "Dec 27, 2026" for `2026-12-27`. */
+function formatLocalDate(date: string): string {
+  const day = startOfLocalDay(date);
+  return day ? formatDate(day.toISOString()) : date;
 }
 
 /**
@@ -386,7 +392,9 @@ export function KeyForm(props: KeyFormProps) {
                 max={expiry.maxDate}
                 onChange={(e) => set("expiryDate", e.target.value)}
                 hint={`The key stops working at the start of that day (00:00 your time)${
-                  expiry.maxDate ? `; the last day allowed is ${expiry.maxDate}` : ""
+                  expiry.maxDate
+                    ? `; the last day allowed is ${formatLocalDate(expiry.maxDate)}`
+                    : ""
                 }.`}
                 error={describeFieldError("Expiration date", errorFor("expiresAt"))}
               />

@@ -75,6 +75,11 @@ export function KeysView({ orgId }: { orgId: string }) {
     () => keysQuery.data?.pages.flatMap((page) => page.items) ?? [],
     [keysQuery.data],
   );
+  const tick = useNow();
+  // Relative times are computed at one instant, refreshed by the tick and by every new answer
+  // (a key created a moment ago must not read "in less than a minute").
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick and dataUpdatedAt are the triggers
+  const now = useMemo(() => Date.now(), [tick, keysQuery.dataUpdatedAt]);
 
   const [sorting, setSorting] = useState<SortingState>([]);
   const [dialog, setDialog] = useState<KeyDialogState>({ mode: "closed" });
@@ -86,7 +91,6 @@ export function KeysView({ orgId }: { orgId: string }) {
 
   const openKey = useCallback((key: KeyAnswer) => setDialog({ mode: "edit", key }), []);
   const rollKey = useCallback((key: KeyAnswer) => setDialog({ mode: "roll", key }), []);
-  const now = useNow();
   const askDelete = useCallback(
     (key: KeyAnswer) => {
       deleteKey.reset();
