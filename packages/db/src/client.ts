@@ -66,7 +66,8 @@ export function createDb(url: string = defaultDatabaseUrl()): Database {
   } else {
     // A parsed config, not { connectionString }: pg lets a connection string override fields.
     const adapter = new PrismaPg(
-      { ...pgClientConfig(url), ...POSTGRES_TIMEOUTS, keepAlive: true },
+      // The url's own settings (e.g. ?statement_timeout=) win over these defaults.
+      { ...POSTGRES_TIMEOUTS, keepAlive: true, ...pgClientConfig(url) },
       // Idle pooled connections that die (the server restarts, the network drops) are replaced.
       { onPoolError: () => {} },
     );

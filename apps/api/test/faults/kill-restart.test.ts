@@ -29,7 +29,7 @@ describe("kill -9 mid-ingest", () => {
     server = await startServer({ databaseUrl: database.url });
     const session = await signUp(server.url, "kill");
     const { secret } = await createKey(session);
-    const batchSize = 50;
+    const batchSize = 200;
     const killAfter = 40;
     // Each batch has its own event name, so each can be counted on its own afterwards.
     const acknowledged: string[] = [];
@@ -58,7 +58,7 @@ describe("kill -9 mid-ingest", () => {
         }
       }
     };
-    await Promise.all(Array.from({ length: 8 }, (_, client) => sender(client)));
+    await Promise.all(Array.from({ length: 12 }, (_, client) => sender(client)));
     await running.exited();
     expect(running.child.signalCode).toBe("SIGKILL");
 
