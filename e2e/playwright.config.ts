@@ -9,7 +9,11 @@ const repoRoot = path.resolve(here, "..");
 
 export const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${PORT}`;
-export const ADMIN_STATE = path.join(here, "artifacts", ".auth", "admin.json");
+// Per-run files (results, the signed-in admin). A second run in the same working tree sets
+// E2E_RUN_DIR elsewhere, or each would wipe the other's results and replace its session.
+process.env.E2E_RUN_DIR ??= path.join(here, "artifacts");
+const runDir = process.env.E2E_RUN_DIR;
+export const ADMIN_STATE = path.join(runDir, ".auth", "admin.json");
 
 // One fresh SQLite file per run. The config is also loaded by every worker: the path travels
 // to them through the environment, and only the main process (no TEST_WORKER_INDEX) deletes it.
@@ -27,7 +31,7 @@ const systemChromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find(
 
 export default defineConfig({
   testDir: "tests",
-  outputDir: "artifacts/test-results",
+  outputDir: path.join(runDir, "test-results"),
   fullyParallel: true,
   forbidOnly: true,
   retries: process.env.CI ? 1 : 0,

@@ -15,8 +15,10 @@ import { KeysPage } from "./keys-page";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const E2E_ROOT = path.resolve(here, "..", "..");
 export const ARTIFACTS = path.join(E2E_ROOT, "artifacts");
-export const ADMIN_STATE = path.join(ARTIFACTS, ".auth", "admin.json");
-export const ADMIN_INFO = path.join(ARTIFACTS, ".auth", "admin-info.json");
+/** Set by playwright.config.ts (E2E_RUN_DIR, default e2e/artifacts). */
+const RUN_DIR = process.env.E2E_RUN_DIR ?? ARTIFACTS;
+export const ADMIN_STATE = path.join(RUN_DIR, ".auth", "admin.json");
+export const ADMIN_INFO = path.join(RUN_DIR, ".auth", "admin-info.json");
 export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
 
 export const PASSWORD = "correct horse battery staple";

@@ -66,7 +66,7 @@ export function KeysFilterMenu({
                 Disabled
               </span>
               <p id={disabledHintId} className="popover__hint">
-                Also show disabled keys
+                Also show disabled keys (expired keys always show, marked Expired)
               </p>
             </div>
             <Switch
