@@ -165,7 +165,10 @@ test.describe("journey 7: roll a key with a grace period, its history, the org's
     expect(editChoices.slice(1)).toEqual(["7 days from now", "30 days from now", "On a date…"]);
   });
 
-  test("a key disabled because its owner left says so in the table", async ({ signUp, invite }) => {
+  test("a member sees only their keys' events; their key, disabled when they leave, says why", async ({
+    signUp,
+    invite,
+  }) => {
     const owner = await signUp("keeper");
     const { orgId } = owner.account;
     const leaver = await invite(owner, "member", "leaver");
@@ -175,6 +178,18 @@ test.describe("journey 7: roll a key with a grace period, its history, the org's
       orgWide: false,
       permissions: { read: true, write: false },
     });
+
+    // A member's Audit page holds only what the API shows them: their key's events, no
+    // member or settings events.
+    await leaver.page.goto(`/orgs/${orgId}/audit`);
+    await expect(
+      leaver.page.getByText("Who did what to the keys you can see, newest first."),
+    ).toBeVisible();
+    const log = leaver.page.getByRole("table", { name: "Audit log" });
+    await expect(log.locator("tbody tr")).toHaveCount(1);
+    await expect(log.locator("tbody tr").first()).toHaveAttribute("data-action", "key.created");
+    await expect(log).toContainText(name);
+
     const removed = await apiCall(owner.context.request, "GET", `/api/orgs/${orgId}/members`).then(
       async (res) => (await res.json()) as { userId: string; email: string }[],
     );
