@@ -163,6 +163,13 @@ test.describe("journey 7: roll a key with a grace period, its history, the org's
     const editChoices = await optionTexts(editExpiration);
     expect(editChoices[0]).toMatch(/^No change \(expires /);
     expect(editChoices.slice(1)).toEqual(["7 days from now", "30 days from now", "On a date…"]);
+
+    // The dialog also leads to rolling the key.
+    await keys.dialog.getByRole("button", { name: "Roll key…" }).click();
+    await expect(keys.dialog.getByRole("heading", { name: `Roll “${name}”` })).toBeVisible();
+    await expect(keys.dialog.getByRole("radio", { name: /^In 24 hours/ })).toBeChecked();
+    await keys.dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(keys.dialog).toBeHidden();
   });
 
   test("a member sees only their keys' events; their key, disabled when they leave, says why", async ({
