@@ -1,6 +1,6 @@
-// Rate limits across instances: two app instances (each with its own limiter and Redis client)
-// sharing one real Redis count a key's requests together; without Redis each counts alone; a
-// Redis that is unreachable, goes away or hangs never fails a request. Needs a real Redis at
+// Rate limits across instances: two app instances (each with its own limiter and Redis client),
+// and two real server processes, sharing one real Redis count a key's requests together; without
+// Redis each counts alone; a Redis that is unreachable, goes away or hangs never fails a request. Needs a real Redis at
 // REDIS_URL (default redis://127.0.0.1:6379) and fails at once without one.
 import type { AddressInfo } from "node:net";
 import net from "node:net";
@@ -11,6 +11,7 @@ import { createApp } from "../src/app.js";
 import type { Env } from "../src/env.js";
 import { readEnv } from "../src/env.js";
 import { publicApiOf } from "../src/public/public-api.js";
+import { startServer } from "./support/server-process.js";
 import { newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
 
 const REDIS_URL = readEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -29,8 +30,12 @@ interface Answer {
   ms: number;
 }
 
-interface Instance {
+/** Something that answers HTTP: an app in this process, or a server process. */
+interface Target {
   get(path: string, secret: string): Promise<Answer>;
+}
+
+interface Instance extends Target {
   /** Whether this instance counts in Redis right now. */
   sharing(): boolean;
   close(): Promise<void>;
@@ -74,11 +79,23 @@ async function startInstance(env: Partial<Env>): Promise<Instance> {
   const app = createApp({ ...v1.h.deps, env: { ...v1.h.deps.env, ...env } });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const api = publicApiOf(app);
   if (!api) throw new Error("the public API is not mounted");
   const instance: Instance = {
+    ...target(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     sharing: () => api.limiter.sharing,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await api.close();
+    },
+  };
+  instances.push(instance);
+  return instance;
+}
+
+function target(base: string): Target {
+  return {
     async get(path, secret) {
       const started = performance.now();
       const res = await fetch(base + path, { headers: { [API_KEY_HEADER]: secret } });
@@ -91,14 +108,7 @@ async function startInstance(env: Partial<Env>): Promise<Instance> {
         ms,
       };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await api.close();
-    },
   };
-  instances.push(instance);
-  return instance;
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -110,7 +120,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 }
 
 /** BURST requests of a fresh key (fresh counters), one after another, alternating A, B, A, … */
-async function alternate(a: Instance, b: Instance) {
+async function alternate(a: Target, b: Target) {
   const key = await newKey(v1);
   const answers: Answer[] = [];
   const started = performance.now();
@@ -123,7 +133,7 @@ async function alternate(a: Instance, b: Instance) {
 }
 
 /** A burst that fits in one 1-second window (retried with a new key on a stalled machine). */
-async function alternateInOneWindow(a: Instance, b: Instance) {
+async function alternateInOneWindow(a: Target, b: Target) {
   for (let attempt = 1; ; attempt += 1) {
     const burst = await alternate(a, b);
     if (burst.ms < 800 || attempt === 3) {
@@ -173,6 +183,37 @@ describe("with Redis, the limit holds across instances", () => {
     await sleep(1_100);
     expect((await a.get("/v1/key", key.secret)).status).toBe(200);
     expect((await b.get("/v1/key", key.secret)).status).toBe(200);
+  });
+});
+
+describe("two server processes", () => {
+  it("share one key's limit through Redis", async () => {
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
+    const databaseUrl = v1.h.deps.env.DATABASE_URL ?? "";
+    const servers = await Promise.all([
+      startServer({ databaseUrl, env }),
+      startServer({ databaseUrl, env }),
+    ]);
+    try {
+      const [a, b] = servers.map((server) => target(server.url)) as [Target, Target];
+      // Both count in Redis once one request through each leaves a count of 2 there.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const probe = await newKey(v1);
+        await a.get("/v1/key", probe.secret);
+        await b.get("/v1/key", probe.secret);
+        if ((await redis.get(`${PREFIX}rl:${LIMIT}:${probe.id}`)) === "2") break;
+        if (Date.now() > deadline) throw new Error("the server processes never counted in Redis");
+        await sleep(100);
+      }
+
+      const { key, answers, accepted } = await alternateInOneWindow(a, b);
+      expect(accepted).toBe(LIMIT);
+      expectLimited(answers.slice(LIMIT));
+      expect(await redis.get(`${PREFIX}rl:${LIMIT}:${key.id}`)).toBe(String(BURST));
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
   });
 });
 
