@@ -8,6 +8,7 @@ import { pinoHttp } from "pino-http";
 import type { Deps } from "./deps.js";
 import { requireCsrfHeader, requireSameOrigin } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { refuseNul } from "./http/no-nul.js";
 import { loadSession, requireUser } from "./http/session.js";
 import { redactUrlSecrets } from "./logger.js";
 import { mountApiReference } from "./openapi/routes.js";
@@ -72,6 +73,7 @@ export function createApp(deps: Deps): Express {
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
   api.use(requireCsrfHeader);
   api.use(requireSameOrigin(deps.env.PUBLIC_URL));
+  api.use(refuseNul);
   // Session answers carry secrets (a new key's) and personal data: never kept by a cache.
   api.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");

@@ -19,9 +19,20 @@ export function isEventNameLength(s: string): boolean {
   return [...s].length <= MAX_EVENT_NAME_LENGTH;
 }
 
+/** No database keeps a NUL character in text (PostgreSQL refuses it outright). */
+export function hasNul(s: string): boolean {
+  return s.includes("\u0000");
+}
+
+/** A valid event name: 1–200 code points, no NUL. */
+export function isEventName(s: string): boolean {
+  return isEventNameLength(s) && !hasNul(s);
+}
+
 export const eventNameSchema = z
   .string()
   .refine(isEventNameLength, { message: `must be 1–${MAX_EVENT_NAME_LENGTH} characters` })
+  .refine((s) => !hasNul(s), { message: "must not contain NUL characters" })
   .meta({ description: "1–200 characters (Unicode code points).", example: "page_view" });
 
 export const isoDateTimeSchema = z.iso

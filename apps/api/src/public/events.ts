@@ -2,7 +2,7 @@ import {
   type IngestAnswer,
   type IngestEvent,
   ingestEventSchema,
-  isEventNameLength,
+  isEventName,
   isoDateTimeSchema,
   MAX_EVENTS_PER_BATCH,
 } from "@keyward/shared";
@@ -34,7 +34,7 @@ function badEvent(index: number, field: string, message: string): ApiError {
 function isPlainValidEvent(value: unknown): value is IngestEvent {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const { eventName, eventTimestamp } = value as Record<string, unknown>;
-  if (typeof eventName !== "string" || !isEventNameLength(eventName)) return false;
+  if (typeof eventName !== "string" || !isEventName(eventName)) return false;
   return (
     eventTimestamp === undefined ||
     (typeof eventTimestamp === "string" && isoDateTimeSchema.safeParse(eventTimestamp).success)
