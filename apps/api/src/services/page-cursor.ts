@@ -28,6 +28,9 @@ export function decodeCursor(timeField: string, cursor: string): CursorPosition 
   if (typeof time !== "string" || typeof id !== "string" || id.length === 0 || id.length > 100) {
     throw invalid;
   }
+  // Four-digit years only: a cursor we handed out never holds another, and PostgreSQL's
+  // timestamps end where JavaScript's do not (a year of ±100,000 was a 500 there).
+  if (!/^\d{4}-/.test(time)) throw invalid;
   const date = new Date(time);
   if (Number.isNaN(date.getTime()) || date.toISOString() !== time) throw invalid;
   return { time: date, id };
