@@ -550,6 +550,121 @@ describe("JSON bodies", () => {
   });
 });
 
+describe("NUL characters in otherwise valid input", () => {
+  it("are a 400 naming the field on every route, before any database sees them", async () => {
+    const before = await fingerprint(v1.h, ["loginFailure"]);
+    const eventsBefore = await eventCount();
+    const nul = "a\u0000b";
+    const cases: [string, string, string, unknown, string][] = [
+      [
+        "POST",
+        "/api/auth/signup",
+        "",
+        { email: "nul@example.com", password: `correct horse ${nul}`, name: nul, orgName: "O" },
+        "name",
+      ],
+      [
+        "POST",
+        "/api/auth/login",
+        "",
+        { email: `x${nul}@example.com`, password: "whatever password" },
+        "email",
+      ],
+      ["PATCH", `/api/orgs/${v1.admin.orgId}`, adminToken, { name: nul }, "name"],
+      [
+        "POST",
+        `/api/orgs/${v1.admin.orgId}/invites`,
+        adminToken,
+        { email: `y${nul}@example.com`, role: "member" },
+        "email",
+      ],
+      [
+        "POST",
+        `/api/orgs/${v1.admin.orgId}/keys`,
+        adminToken,
+        { name: nul, orgWide: true, permissions: { read: true, write: false } },
+        "name",
+      ],
+      ["PATCH", `/api/orgs/${v1.admin.orgId}/keys/${keyId}`, adminToken, { name: nul }, "name"],
+      [
+        "POST",
+        `/api/invites/${inviteToken}/accept`,
+        "",
+        { name: nul, password: "correct horse battery" },
+        "name",
+      ],
+      [
+        "GET",
+        `/api/orgs/${v1.admin.orgId}/keys?q=${encodeURIComponent(nul)}`,
+        adminToken,
+        undefined,
+        "query",
+      ],
+      [
+        "GET",
+        `/api/orgs/${v1.admin.orgId}/audit?keyId=${encodeURIComponent(nul)}`,
+        adminToken,
+        undefined,
+        "query",
+      ],
+      [
+        "GET",
+        `/api/orgs/${v1.admin.orgId}/keys/${encodeURIComponent(nul)}`,
+        adminToken,
+        undefined,
+        "path",
+      ],
+    ];
+    for (const [method, path, token, body, field] of cases) {
+      count("NUL in valid input");
+      const res = await send(method, path, {
+        body: body === undefined ? undefined : serialize(body),
+        token,
+      });
+      expectNamedRefusal(res, `${method} ${path}`, [400]);
+      const details = (res.body as { error: { details: { field: string }[] } }).error.details;
+      expect(
+        details.map((d) => d.field),
+        `${method} ${path}`,
+      ).toContain(field);
+    }
+    for (const [path, field] of [
+      ["/v1/events", "eventName"],
+      [`/v1/metrics?eventName=${encodeURIComponent(nul)}`, "eventName"],
+    ] as const) {
+      count("NUL in valid input");
+      const res = path.startsWith("/v1/events")
+        ? await send("POST", path, {
+            body: serialize([{ eventName: "fine" }, { eventName: nul }]),
+            apiKey: writeKey,
+          })
+        : await send("GET", path, { apiKey: writeKey });
+      expectNamedRefusal(res, path, [400]);
+      expect(JSON.stringify((res.body as { error: { details: unknown } }).error.details)).toContain(
+        field,
+      );
+    }
+    await expectUnchanged(v1.h, before, "NUL characters", ["loginFailure"]);
+    expect(await eventCount()).toBe(eventsBefore);
+  });
+
+  it("a cursor outside four-digit years is a 400 naming cursor", async () => {
+    for (const time of ["-142372-06-26T13:37:38.629Z", "+272996-01-29T06:45:50.974Z"]) {
+      count("NUL in valid input");
+      const cursor = Buffer.from(
+        JSON.stringify({ createdAt: time, at: time, id: "key_x" }),
+      ).toString("base64url");
+      for (const path of [
+        `/api/orgs/${v1.admin.orgId}/keys`,
+        `/api/orgs/${v1.admin.orgId}/audit`,
+      ]) {
+        const res = await send("GET", `${path}?cursor=${cursor}`, { token: adminToken });
+        expectNamedRefusal(res, `${path} cursor ${time}`, [400]);
+      }
+    }
+  });
+});
+
 describe("query and path parameters", () => {
   const QUERIES = [
     {
@@ -684,7 +799,9 @@ describe("afterwards", () => {
           fc.pre(loginBodySchema.safeParse(body).success);
           count("login, well-formed");
           const res = await send("POST", "/api/auth/login", { body: serialize(body) });
-          expectNamedRefusal(res, `login ${serialize(body)}`, [401, 429]);
+          // A NUL anywhere is refused by name before the login is tried.
+          const hasNulChar = serialize(body).includes("\\u0000");
+          expectNamedRefusal(res, `login ${serialize(body)}`, hasNulChar ? [400] : [401, 429]);
           if (res.status === 401) refused += 1;
         },
       ),
