@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// `*.postgres.test.ts` need PostgreSQL (several server processes on one database): they run only
+// when TEST_DATABASE_URL names a server, as in `npm test`'s and CI's PostgreSQL run.
+const postgresOnly = process.env.TEST_DATABASE_URL ? [] : ["**/*.postgres.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -10,7 +14,7 @@ export default defineConfig({
         test: {
           name: "api",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "test/faults/**"],
+          exclude: ["**/node_modules/**", "test/faults/**", ...postgresOnly],
           sequence: { groupOrder: 0 },
         },
       },
@@ -21,6 +25,7 @@ export default defineConfig({
         test: {
           name: "faults",
           include: ["test/faults/**/*.test.ts"],
+          exclude: ["**/node_modules/**", ...postgresOnly],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
