@@ -1,7 +1,8 @@
 // Several API instances on one PostgreSQL, as real processes: a key changed through one instance
 // stops (or starts) working on another within a second, through LISTEN/NOTIFY; while that
 // channel is down the other instance falls back to a short cache lifetime; counts and lastUsedAt
-// written by two instances add up. Runs only in the PostgreSQL run (see vitest.config.ts).
+// written by two instances add up. Runs only in the PostgreSQL run (see vitest.config.ts):
+// TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/scale-out.postgres.test.ts
 import { performance } from "node:perf_hooks";
 import { pgClientConfig } from "@keyward/db";
 import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
