@@ -296,6 +296,16 @@ describe("two API instances on one PostgreSQL", () => {
     expect(afterReconnect).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
 
+  it("ignores a malformed notice and keeps listening", async () => {
+    await admin.query("SELECT pg_notify($1, $2)", [KEY_CHANGES_CHANNEL, "not a notice"]);
+    await until("B to log it", async () => /malformed key-change notice/.test(b.output()));
+    const key = await newKey(a, org);
+    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
+      call(a, org, "PATCH", key.path, { enabled: false }),
+    );
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
   it("counts every event ingested through both instances into the same roll-ups", async () => {
     const key = await newKey(a, org);
     const eventName = "scale-out";

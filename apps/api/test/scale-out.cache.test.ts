@@ -1,0 +1,105 @@
+// The verification cache of "instance B" (its own KeyVerifier and KeyChangeBus) beside the
+// harness app as "instance A", on one database: what B does with changes it hears of from
+// another instance, and with the key-change channel up (`prompt`) or down (`lagging`).
+import type { KeyWithSecretAnswer } from "@keyward/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyChangeBus } from "../src/deps.js";
+import { KeyVerifier } from "../src/public/key-verifier.js";
+import { createHarness, type Harness, type SignedIn } from "./harness.js";
+
+const FALLBACK_TTL_MS = 100;
+
+let h: Harness;
+let admin: SignedIn;
+let bus: KeyChangeBus;
+let verifier: KeyVerifier;
+
+beforeAll(async () => {
+  h = await createHarness();
+  admin = await h.signup();
+  bus = new KeyChangeBus();
+  verifier = new KeyVerifier(h.deps.db, bus, {
+    ttlMs: 60_000,
+    unknownTtlMs: 60_000,
+    fallbackTtlMs: FALLBACK_TTL_MS,
+  });
+});
+
+afterAll(async () => {
+  verifier?.close();
+  await h?.close();
+});
+
+async function newKey() {
+  const res = await admin.client
+    .post(`/api/orgs/${admin.orgId}/keys`, {
+      name: "cached",
+      orgWide: true,
+      permissions: { read: true, write: true },
+    })
+    .expect(201);
+  const { key, secret } = res.body as KeyWithSecretAnswer;
+  return {
+    id: key.id,
+    hash: verifier.hashOf(secret),
+    path: `/api/orgs/${admin.orgId}/keys/${key.id}`,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("another instance's verification cache", () => {
+  it("answers from its cache until the change is delivered, then reads the database", async () => {
+    const key = await newKey();
+    expect((await verifier.lookup(key.hash))?.enabled).toBe(true);
+    await admin.client.patch(key.path, { enabled: false }).expect(200);
+    // A's own bus heard it; B has not: its entry is stale, as it would be with no channel.
+    expect(verifier.cached(key.hash)?.enabled).toBe(true);
+    bus.deliver({ keyId: key.id, hash: key.hash });
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    expect((await verifier.lookup(key.hash))?.enabled).toBe(false);
+  });
+
+  it("drops a hash it holds as unknown when its key is created elsewhere", async () => {
+    const unknownHash = "ab".repeat(32);
+    expect(await verifier.lookup(unknownHash)).toBeNull();
+    expect(verifier.cached(unknownHash)).toBeNull();
+    bus.deliver({ keyId: "key_elsewhere", hash: unknownHash });
+    expect(verifier.cached(unknownHash)).toBeUndefined();
+  });
+
+  it("keeps entries only the fallback lifetime while changes may be missed", async () => {
+    const key = await newKey();
+    await verifier.lookup(key.hash);
+    bus.setDelivery("lagging");
+    // Whatever was cached before may already be stale: it is gone.
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    await verifier.lookup(key.hash);
+    expect(verifier.cached(key.hash)?.enabled).toBe(true);
+    await admin.client.patch(key.path, { enabled: false }).expect(200);
+    await sleep(FALLBACK_TTL_MS + 20);
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    expect((await verifier.lookup(key.hash))?.enabled).toBe(false);
+  });
+
+  it("starts from an empty cache when changes are delivered again, and keeps entries longer", async () => {
+    const key = await newKey();
+    bus.setDelivery("lagging");
+    await verifier.lookup(key.hash);
+    bus.setDelivery("prompt");
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    await verifier.lookup(key.hash);
+    await sleep(FALLBACK_TTL_MS + 20);
+    expect(verifier.cached(key.hash)?.enabled).toBe(true);
+  });
+
+  it("does not cache what a lookup read before the delivery changed", async () => {
+    const key = await newKey();
+    bus.setDelivery("prompt");
+    const reading = verifier.lookup(key.hash);
+    bus.setDelivery("lagging");
+    expect((await reading)?.enabled).toBe(true);
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    bus.setDelivery("prompt");
+  });
+});
