@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { type Db, pgClientConfig } from "@keyward/db";
 import pg from "pg";
 import type { KeyChange, KeyChangeBus, KeyChangeOrigin } from "../deps.js";
@@ -12,8 +13,12 @@ const RECONNECT_MAX_MS = 30_000;
 const HEARTBEAT_MS = 5_000;
 const QUERY_TIMEOUT_MS = 5_000;
 
-/** The listener's `application_name`, so an operator (or a test) can find it in pg_stat_activity. */
-export const listenerApplicationName = (pid: number = process.pid) => `keyward-key-changes-${pid}`;
+/**
+ * The listener's `application_name`, so an operator (or a test) can find it in pg_stat_activity;
+ * with the host, since instances in containers often share pid 1 (PostgreSQL keeps 63 bytes).
+ */
+export const listenerApplicationName = (pid: number = process.pid, host: string = hostname()) =>
+  `keyward-key-changes-${host.slice(0, 30)}-${pid}`;
 
 export interface KeyChangeChannel {
   close(): Promise<void>;
