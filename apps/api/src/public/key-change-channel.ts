@@ -138,13 +138,9 @@ export function startKeyChangeChannel(options: {
       k: change.keyId,
       h: change.hash,
     } satisfies Notice);
-    try {
-      if (!client) throw new Error("listener is down");
-      await client.query("SELECT pg_notify($1, $2)", [KEY_CHANGES_CHANNEL, payload]);
-    } catch {
-      // The listener connection is down or broke: the pool's connections may still work.
-      await db.$executeRawUnsafe("SELECT pg_notify($1, $2)", KEY_CHANGES_CHANNEL, payload);
-    }
+    // Through the pool, not the listening connection: that one runs one query at a time, and
+    // parallel key changes would queue behind each other (and its heartbeat) there.
+    await db.$executeRawUnsafe("SELECT pg_notify($1, $2)", KEY_CHANGES_CHANNEL, payload);
   };
 
   const onChange = (change: KeyChange, origin: KeyChangeOrigin) => {

@@ -29,9 +29,14 @@ const SELECT_POINTS = `SELECT coalesce(json_agg(json_build_object(
   WHERE "orgId" = $1 AND "eventName" = $2 AND "interval" = $3
     AND "bucketStart" >= $4::timestamp(3) AND "bucketStart" < $5::timestamp(3)`;
 
-const TOUCH_KEYS = `UPDATE "ApiKey" AS k SET "lastUsedAt" = used.at
-  FROM unnest($1::text[], $2::timestamp(3)[]) AS used(id, at)
-  WHERE k."id" = used.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < used.at)`;
+// Rows are locked in id order first, so two instances touching overlapping keys can't deadlock.
+const TOUCH_KEYS = `WITH locked AS (
+    SELECT "id" FROM "ApiKey" WHERE "id" = ANY($1::text[]) ORDER BY "id" FOR UPDATE
+  )
+  UPDATE "ApiKey" AS k SET "lastUsedAt" = used.at
+  FROM unnest($1::text[], $2::timestamp(3)[]) AS used(id, at), locked
+  WHERE k."id" = used.id AND locked."id" = k."id"
+    AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < used.at)`;
 
 const MAX_EVENTS_PER_COMMIT = 20_000;
 
