@@ -218,6 +218,53 @@ async function runPostgresSuites() {
   }
 }
 
+const DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379";
+
+/** Whether a Redis answers PING at `url` (with the api's ioredis, installed by now). */
+async function redisAnswers(url) {
+  const require = createRequire(path.join(root, "apps/api/package.json"));
+  const { Redis } = require("ioredis");
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * The environment of the SQLite run: no TEST_DATABASE_URL (PostgreSQL comes next), and
+ * TEST_REDIS_URL when a Redis answers, for the shared rate-limit suite (`*.redis.test.ts`).
+ * Redis can't be fetched from the npm registry like PostgreSQL: without one, that suite is left
+ * out with a notice, unless TEST_REDIS_URL was set, which makes a missing Redis an error.
+ */
+async function sqliteRunEnv() {
+  const { TEST_DATABASE_URL: _postgres, TEST_REDIS_URL: explicit, ...env } = process.env;
+  const url = explicit || DEFAULT_TEST_REDIS_URL;
+  if (await redisAnswers(url)) {
+    console.log(`→ the shared rate-limit suite runs on the Redis at ${redact(url)}`);
+    return { ...env, TEST_REDIS_URL: url };
+  }
+  if (explicit) {
+    console.error(`\n✗ no Redis answers at TEST_REDIS_URL (${redact(url)})`);
+    process.exit(1);
+  }
+  console.warn(
+    `\n! no Redis at ${url}: the shared rate-limit suite (apps/api/test/*.redis.test.ts) is not run.` +
+      " Set TEST_REDIS_URL to a Redis to run it.\n",
+  );
+  return env;
+}
+
 function redact(url) {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
@@ -237,9 +284,9 @@ switch (command) {
     ensureChromium();
     must("pnpm", ["lint"]);
     must("pnpm", ["typecheck"]);
+    must("pnpm", ["audit:deps"]);
     // SQLite first, whatever TEST_DATABASE_URL says: the PostgreSQL run comes next.
-    const { TEST_DATABASE_URL: _postgres, ...sqliteEnv } = process.env;
-    must("pnpm", ["test:unit"], { env: sqliteEnv });
+    must("pnpm", ["test:unit"], { env: await sqliteRunEnv() });
     const postgresStatus = await runPostgresSuites();
     if (postgresStatus !== 0) {
       console.error(`\n✗ the PostgreSQL suites failed (exit ${postgresStatus})`);

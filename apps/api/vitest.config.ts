@@ -2,7 +2,11 @@ import { defineConfig } from "vitest/config";
 
 // `*.postgres.test.ts` need PostgreSQL (several server processes on one database): they run only
 // when TEST_DATABASE_URL names a server, as in `npm test`'s and CI's PostgreSQL run.
-const postgresOnly = process.env.TEST_DATABASE_URL ? [] : ["**/*.postgres.test.ts"];
+// `*.redis.test.ts` need a real Redis: they run only when TEST_REDIS_URL names one.
+const needsService = [
+  ...(process.env.TEST_DATABASE_URL ? [] : ["**/*.postgres.test.ts"]),
+  ...(process.env.TEST_REDIS_URL ? [] : ["**/*.redis.test.ts"]),
+];
 
 export default defineConfig({
   test: {
@@ -14,7 +18,7 @@ export default defineConfig({
         test: {
           name: "api",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "test/faults/**", ...postgresOnly],
+          exclude: ["**/node_modules/**", "test/faults/**", ...needsService],
           sequence: { groupOrder: 0 },
         },
       },
@@ -25,7 +29,7 @@ export default defineConfig({
         test: {
           name: "faults",
           include: ["test/faults/**/*.test.ts"],
-          exclude: ["**/node_modules/**", ...postgresOnly],
+          exclude: ["**/node_modules/**", ...needsService],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
