@@ -10,8 +10,14 @@ import { publicApiOf } from "./public/public-api.js";
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
 
-const { applied } = await migrateDatabase(env.DATABASE_URL);
-if (applied.length > 0) logger.info({ applied }, "applied pending migrations");
+try {
+  const { applied } = await migrateDatabase(env.DATABASE_URL);
+  if (applied.length > 0) logger.info({ applied }, "applied pending migrations");
+} catch (err) {
+  // Once, with the reason, and exit 1: a supervisor restarting us would only fail the same way.
+  logger.fatal({ reason: (err as Error).message }, "cannot migrate the database; not starting");
+  process.exit(1);
+}
 
 const { prisma, provider, url, close } = createDb(env.DATABASE_URL);
 const keyChanges = new KeyChangeBus();
