@@ -1,7 +1,9 @@
-import type { AuditEventAnswer, KeyAnswer, Page } from "@keyward/shared";
+import type { Db } from "@keyward/db";
+import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
 import type { KeyChange } from "../src/deps.js";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
+import { Client, createHarness, type Harness, type SignedIn } from "./harness.js";
 import { createKey, listAll } from "./keys-fixtures.js";
 
 let h: Harness;
@@ -382,5 +384,99 @@ describe("delete", () => {
       action: "key.deleted",
       changes: { name: ["doomed", null], orgWide: [true, null] },
     });
+  });
+});
+
+describe("audit answers name the key", () => {
+  it("each key event names the key as it is now; other events and deleted keys name none; one key query a page", async () => {
+    const owner = await h.signup({ name: "Namer", orgName: "Naming Org" });
+    const path = `/api/orgs/${owner.orgId}/keys`;
+    const renamed = await createKey(owner.client, path, { name: "first name", orgWide: true });
+    await owner.client.patch(`${path}/${renamed.key.id}`, { name: "second name" }).expect(200);
+    const roll = await owner.client
+      .post(`${path}/${renamed.key.id}/roll`, { graceSeconds: 60 })
+      .expect(201);
+    const successor = roll.body as KeyWithSecretAnswer;
+    const doomed = await createKey(owner.client, path, { name: "doomed", orgWide: false });
+    await owner.client.delete(`${path}/${doomed.key.id}`).expect(204);
+    await owner.client.patch(`/api/orgs/${owner.orgId}`, { name: "Naming Org 2" }).expect(200);
+    await owner.client
+      .post(`/api/orgs/${owner.orgId}/invites`, {
+        email: "namer-invitee@example.com",
+        role: "member",
+      })
+      .expect(201);
+
+    const res = await owner.client.get(`/api/orgs/${owner.orgId}/audit?limit=100`).expect(200);
+    const events = (res.body as Page<AuditEventAnswer>).items;
+    const of = (keyId: string) => events.filter((e) => e.keyId === keyId);
+
+    // The renamed (and rolled) key: every event, old or new, carries its current name and hint.
+    const renamedEvents = of(renamed.key.id);
+    expect(renamedEvents.map((e) => e.action).sort()).toEqual([
+      "key.created",
+      "key.rolled",
+      "key.updated",
+    ]);
+    for (const event of renamedEvents) {
+      expect(event.key).toEqual({ name: "second name", start: renamed.secret.slice(0, 8) });
+    }
+    // The creation still records the name it had then.
+    expect(renamedEvents.find((e) => e.action === "key.created")?.changes.name).toEqual([
+      null,
+      "first name",
+    ]);
+    // Its successor shares the name but not the hint, which tells them apart.
+    const [successorCreated] = of(successor.key.id);
+    expect(successorCreated?.key).toEqual({
+      name: "second name",
+      start: successor.secret.slice(0, 8),
+    });
+    expect(successor.secret.slice(0, 8)).not.toBe(renamed.secret.slice(0, 8));
+
+    // A deleted key: no current key to name; its deletion event still records the name.
+    const doomedEvents = of(doomed.key.id);
+    expect(doomedEvents.map((e) => e.action)).toEqual(["key.deleted", "key.created"]);
+    for (const event of doomedEvents) expect(event.key).toBeNull();
+    expect(doomedEvents[0]?.changes.name).toEqual(["doomed", null]);
+
+    // Org and member events concern no key.
+    const others = events.filter((e) => !e.action.startsWith("key."));
+    expect(others.map((e) => e.action).sort()).toEqual(["member.invited", "org.updated"]);
+    for (const event of others) expect(event).toMatchObject({ keyId: null, key: null });
+
+    // Only the name and the hint: nothing secret, no other column of the key.
+    const dump = JSON.stringify(res.body);
+    for (const { secret } of [renamed, successor, doomed]) {
+      expect(dump).not.toContain(secret);
+      expect(dump).not.toContain(secret.slice(3, 35));
+    }
+    const row = await h.deps.db.apiKey.findUniqueOrThrow({ where: { id: renamed.key.id } });
+    expect(dump).not.toContain(row.hash);
+    for (const event of events) {
+      if (event.key) expect(Object.keys(event.key).sort()).toEqual(["name", "start"]);
+    }
+
+    // The keys of a page come from one query, whatever the number of keys on it.
+    let keyQueries = 0;
+    const counted = h.deps.db.$extends({
+      query: {
+        apiKey: {
+          async $allOperations({ args, query }) {
+            keyQueries += 1;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const client = new Client(createApp({ ...h.deps, db: counted }));
+    await client
+      .post("/api/auth/login", { email: owner.user.email, password: owner.password })
+      .expect(200);
+    keyQueries = 0;
+    const again = await client.get(`/api/orgs/${owner.orgId}/audit?limit=100`).expect(200);
+    expect(again.body).toEqual(res.body);
+    expect(new Set(events.flatMap((e) => (e.keyId ? [e.keyId] : []))).size).toBe(3);
+    expect(keyQueries).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AuditEventAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, createHarness, type Harness } from "./harness.js";
-import { addMember, createKey, createTeam, type Team } from "./keys-fixtures.js";
+import { addMember, createKey, createTeam, listAll, type Team } from "./keys-fixtures.js";
 
 let h: Harness;
 let team: Team;
@@ -45,6 +45,9 @@ describe("secrets", () => {
     const logDump = h.logLines.join("\n");
     const listed = await admin.client.get(`${keysPath}?includeDisabled=true`).expect(200);
     const listDump = JSON.stringify(listed.body);
+    const auditAnswer = await admin.client.get(`/api/orgs/${team.orgId}/audit?limit=100`);
+    expect(auditAnswer.status).toBe(200);
+    const auditAnswerDump = JSON.stringify(auditAnswer.body);
 
     for (const { key, secret } of [...made, doomed]) {
       const random = secret.slice(3, 35);
@@ -54,6 +57,7 @@ describe("secrets", () => {
         ["AuditEvent rows", auditDump],
         ["log lines", logDump],
         ["the list answer", listDump],
+        ["the audit answer", auditAnswerDump],
       ] as const) {
         expect(dump.includes(secret), `secret in ${where}`).toBe(false);
         expect(dump.includes(random), `secret's random part in ${where}`).toBe(false);
@@ -61,6 +65,7 @@ describe("secrets", () => {
       expect(auditDump.includes(hash), "hash in audit").toBe(false);
       expect(logDump.includes(hash), "hash in logs").toBe(false);
       expect(listDump.includes(hash), "hash in answers").toBe(false);
+      expect(auditAnswerDump.includes(hash), "hash in the audit answer").toBe(false);
 
       const row = keyRows.find((r) => r.id === key.id);
       if (key.id === doomed.key.id) {
@@ -141,6 +146,22 @@ describe("audit log visibility", () => {
       expect(publicEvents.sort()).toEqual(["key.created", "key.updated"]);
       const narrowed = await auditAll(users[role].client, `keyId=${othersPersonal.key.id}`);
       expect(narrowed).toEqual([]);
+      // Each event they see answers as it does to an admin, key name and hint included; no
+      // hidden key is named, and a deleted key is named by no one.
+      const seenIds = new Set(seen.map((e) => e.id));
+      expect(seen).toEqual(all.filter((e) => seenIds.has(e.id)));
+      // Every key named to them is one their keys list shows, named the same.
+      const listed = await listAll(users[role].client, keysPath, { includeDisabled: "true" });
+      const listedById = new Map(listed.map((k) => [k.id, { name: k.name, start: k.start }]));
+      for (const event of seen) {
+        if (event.key) expect(event.key).toEqual(event.keyId && listedById.get(event.keyId));
+      }
+      for (const id of expectSeen.filter((id) => id !== deletedPublic.key.id)) {
+        expect(seen.find((e) => e.keyId === id)?.key, `${role} gets ${id} named`).toBeTruthy();
+      }
+      for (const event of seen.filter((e) => e.keyId === deletedPublic.key.id)) {
+        expect(event.key).toBeNull();
+      }
     }
 
     const manager = await auditAll(users.personalKeysMember.client);
@@ -165,5 +186,23 @@ describe("audit log visibility", () => {
       actor: { id: bystander.user.id, name: bystander.user.name },
       changes: { name: [othersPersonal.key.name, "still private"] },
     });
+    // The admin sees each existing key named as it is now, after the rename too.
+    for (const event of oneKey) {
+      expect(event.key).toEqual({
+        name: "still private",
+        start: othersPersonal.secret.slice(0, 8),
+      });
+    }
+    for (const event of all) {
+      if (!event.keyId) expect(event.key).toBeNull();
+      if (event.keyId === deletedPrivate.key.id || event.keyId === deletedPublic.key.id) {
+        expect(event.key).toBeNull();
+      }
+    }
+    expect(
+      all
+        .filter((e) => e.keyId === orgWide.key.id)
+        .every((e) => e.key?.start === orgWide.secret.slice(0, 8)),
+    ).toBe(true);
   });
 });

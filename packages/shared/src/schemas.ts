@@ -237,4 +237,14 @@ export interface AuditEventAnswer {
   action: AuditAction;
   keyId: string | null;
   changes: Record<string, [unknown, unknown]>;
+  /**
+   * The key's current name and `start` (its first characters, not secret); null for events
+   * that concern no key, and for a key deleted since (its `key.deleted` event names it).
+   */
+  key: AuditEventKey | null;
+}
+
+export interface AuditEventKey {
+  name: string;
+  start: string;
 }

@@ -7,6 +7,9 @@
 //   Events of keys that still exist are then checked against the key itself (canSeeKey), so an
 //   event written without `subjectUserId` never shows another member's personal key; such a page
 //   can hold fewer than `limit` items while `nextCursor` still leads on.
+// Each item names its key (`key: {name, start}`, current values) from one query for the page's
+// keys, the same one that checks them; null for non-key events and for a deleted key (its
+// `key.deleted` event records the name but not `start`, so the client names it from that event).
 import type { Db, Prisma } from "@keyward/db";
 import type { AuditAction, AuditEventAnswer, listAuditQuerySchema, Page } from "@keyward/shared";
 import type { z } from "zod";
@@ -59,7 +62,8 @@ export async function listAudit(
     (row) => row.at,
     (row) => row,
   );
-  const items = await dropEventsOfHiddenKeys(db, ctx, page.items);
+  const keys = await keysOf(db, ctx.org.id, page.items);
+  const items = dropEventsOfHiddenKeys(ctx, page.items, keys);
   const actorIds = [...new Set(items.map((row) => row.actorId))];
   const actors = await db.user.findMany({
     where: { id: { in: actorIds } },
@@ -67,30 +71,53 @@ export async function listAudit(
   });
   const nameOf = new Map(actors.map((a) => [a.id, a.name]));
   return {
-    items: items.map((row) => ({
-      id: row.id,
-      at: row.at.toISOString(),
-      actor: { id: row.actorId, name: nameOf.get(row.actorId) ?? "" },
-      action: row.action as AuditAction,
-      keyId: row.keyId,
-      changes: parseChanges(row.changes),
-    })),
+    items: items.map((row) => {
+      const key = row.keyId ? keys.get(row.keyId) : undefined;
+      return {
+        id: row.id,
+        at: row.at.toISOString(),
+        actor: { id: row.actorId, name: nameOf.get(row.actorId) ?? "" },
+        action: row.action as AuditAction,
+        keyId: row.keyId,
+        changes: parseChanges(row.changes),
+        key: key ? { name: key.name, start: key.start } : null,
+      };
+    }),
     nextCursor: page.nextCursor,
   };
 }
 
-async function dropEventsOfHiddenKeys<Row extends { keyId: string | null }>(
+type PageKey = {
+  id: string;
+  name: string;
+  start: string;
+  orgWide: boolean;
+  ownerId: string | null;
+};
+
+/** The org's existing keys among the rows' `keyId`s, in one query; deleted keys are absent. */
+async function keysOf(
   db: Db,
-  { actor, org }: OrgContext,
-  rows: Row[],
-): Promise<Row[]> {
-  if (canSeeAllAudit(actor) || canSeeAllPersonalKeys(actor)) return rows;
+  orgId: string,
+  rows: { keyId: string | null }[],
+): Promise<Map<string, PageKey>> {
   const keyIds = [...new Set(rows.flatMap((row) => (row.keyId ? [row.keyId] : [])))];
-  if (keyIds.length === 0) return rows;
+  if (keyIds.length === 0) return new Map();
   const keys = await db.apiKey.findMany({
-    where: { orgId: org.id, id: { in: keyIds } },
-    select: { id: true, orgWide: true, ownerId: true },
+    where: { orgId, id: { in: keyIds } },
+    select: { id: true, name: true, start: true, orgWide: true, ownerId: true },
   });
-  const hidden = new Set(keys.filter((key) => !canSeeKey(actor, key)).map((key) => key.id));
-  return rows.filter((row) => !row.keyId || !hidden.has(row.keyId));
+  return new Map(keys.map((key) => [key.id, key]));
+}
+
+function dropEventsOfHiddenKeys<Row extends { keyId: string | null }>(
+  { actor }: OrgContext,
+  rows: Row[],
+  keys: Map<string, PageKey>,
+): Row[] {
+  if (canSeeAllAudit(actor) || canSeeAllPersonalKeys(actor)) return rows;
+  return rows.filter((row) => {
+    const key = row.keyId ? keys.get(row.keyId) : undefined;
+    return !key || canSeeKey(actor, key);
+  });
 }

@@ -13,6 +13,7 @@ function event(overrides: Partial<AuditEventAnswer>): AuditEventAnswer {
     action: "key.updated",
     keyId: "key_1",
     changes: {},
+    key: { name: "Ingest", start: "kw_InGeS" },
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import type { AuditEventAnswer, KeyAnswer } from "@keyward/shared";
+import type { AuditEventAnswer } from "@keyward/shared";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -16,15 +16,10 @@ function event(id: string, overrides: Partial<AuditEventAnswer> = {}): AuditEven
     action: "key.updated",
     keyId: "key_1",
     changes: {},
+    key: { name: "Ingest", start: "kw_InGeS" },
     ...overrides,
   };
 }
-
-const ingest = {
-  id: "key_1",
-  name: "Ingest",
-  start: "kw_InGeS",
-} as KeyAnswer;
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
@@ -46,10 +41,6 @@ function stubApi(pages: Record<string, { items: AuditEventAnswer[]; nextCursor: 
       });
     }
     if (url.pathname === `/api/orgs/${ORG}/members`) return json([]);
-    if (url.pathname === `/api/orgs/${ORG}/keys/key_1`) return json(ingest);
-    if (url.pathname.startsWith(`/api/orgs/${ORG}/keys/`)) {
-      return json({ error: { code: "not_found", message: "key not found", requestId: "r" } }, 404);
-    }
     if (url.pathname === `/api/orgs/${ORG}/audit`) {
       const page = pages[url.searchParams.get("cursor") ?? "first"];
       return json(page ?? { items: [], nextCursor: null });
@@ -74,10 +65,15 @@ function renderAt(path: string) {
   return userEvent.setup();
 }
 
+const calledUrls = (fetchMock: ReturnType<typeof stubApi>) =>
+  fetchMock.mock.calls.map(([input]) => new URL(String(input), "http://localhost"));
+
 const auditCalls = (fetchMock: ReturnType<typeof stubApi>) =>
-  fetchMock.mock.calls
-    .map(([input]) => new URL(String(input), "http://localhost"))
-    .filter((url) => url.pathname.endsWith("/audit"));
+  calledUrls(fetchMock).filter((url) => url.pathname.endsWith("/audit"));
+
+/** The page asks for no key one by one: each event names its key. */
+const keyCalls = (fetchMock: ReturnType<typeof stubApi>) =>
+  calledUrls(fetchMock).filter((url) => url.pathname.includes("/keys"));
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -93,12 +89,21 @@ describe("AuditView", () => {
             action: "key.deleted",
             keyId: "key_gone",
             changes: { name: ["Old one", null] },
+            key: null,
           }),
         ],
         nextCursor: "c1",
       },
       c1: {
-        items: [event("aud_0", { action: "key.created", changes: { name: [null, "Ingest"] } })],
+        items: [
+          event("aud_0", { action: "key.created", changes: { name: [null, "Ingest v0"] } }),
+          event("aud_m", {
+            action: "member.invited",
+            keyId: null,
+            key: null,
+            changes: { email: [null, "bo@example.com"] },
+          }),
+        ],
         nextCursor: null,
       },
     });
@@ -111,18 +116,26 @@ describe("AuditView", () => {
       "href",
       `/orgs/${ORG}/audit?keyId=key_1`,
     );
+    // The key's current name and hint come with its event.
+    expect(within(table).getAllByText("kw_InGeS…").length).toBeGreaterThan(0);
     // A deleted key is named from its deletion event.
     expect(within(table).getAllByRole("link", { name: "Old one" }).length).toBeGreaterThan(0);
+    expect(within(table).getAllByText("deleted").length).toBeGreaterThan(0);
     expect(screen.getByText("2 events loaded")).toBeVisible();
 
     await user.click(screen.getByRole("button", { name: "Load more" }));
     expect((await within(table).findAllByText("Created key"))[0]).toBeVisible();
-    expect(screen.getByText("3 events")).toBeVisible();
+    expect(screen.getByText("4 events")).toBeVisible();
     expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    // A creation shows the key's current name; the old name stays in its changes.
+    expect(within(table).getAllByText("“Ingest v0”").length).toBeGreaterThan(0);
+    expect(within(table).queryByRole("link", { name: "Ingest v0" })).not.toBeInTheDocument();
+    expect(within(table).getAllByText("bo@example.com").length).toBeGreaterThan(0);
     expect(auditCalls(fetchMock).map((url) => url.searchParams.get("cursor"))).toEqual([
       null,
       "c1",
     ]);
+    expect(keyCalls(fetchMock)).toEqual([]);
   });
 
   it("filters by ?keyId= and names the key", async () => {
@@ -142,6 +155,7 @@ describe("AuditView", () => {
     expect(auditCalls(fetchMock).every((url) => url.searchParams.get("keyId") === "key_1")).toBe(
       true,
     );
+    expect(keyCalls(fetchMock)).toEqual([]);
   });
 
   it("says when a key has no events the caller can see", async () => {

@@ -1,3 +1,4 @@
+import type { AuditEventKey } from "@keyward/shared";
 import { type ReactNode, useCallback, useMemo } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { Alert } from "@/components/ui/alert";
@@ -6,7 +7,6 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { HistoryIcon } from "@/components/ui/icons";
 import { PageLoader, Spinner } from "@/components/ui/spinner";
 import { useMe, useMembership } from "@/features/auth/api/get-me";
-import { useKeysById } from "@/features/keys/api/get-key";
 import { useMembers } from "@/features/members/api/get-members";
 import { errorMessage } from "@/lib/api-client";
 import { paths } from "@/lib/paths";
@@ -31,19 +31,13 @@ export function AuditView({ orgId }: { orgId: string }) {
   const namesInEvents = useMemo(() => keyNamesFromEvents(events), [events]);
   const deleted = useMemo(() => deletedKeyIds(events), [events]);
 
-  // Each key on the page, once (cached): its current name and the hint the keys table shows,
-  // which tells a rolled key from its successor. A deleted key answers 404; the events name it.
-  const keyIds = useMemo(() => {
-    const ids = new Set(events.flatMap((event) => (event.keyId ? [event.keyId] : [])));
-    if (keyId) ids.add(keyId);
-    return [...ids].sort();
-  }, [events, keyId]);
-  const fetchedKeys = useKeysById(orgId, keyIds);
+  // Each event names its key as it is now (name and the hint the keys table shows, which tells
+  // a rolled key from its successor); a deleted key is null there, and its events name it.
   const currentKeys = useMemo(() => {
-    const keys = new Map<string, { name: string; start: string }>();
-    for (const query of fetchedKeys) if (query.data) keys.set(query.data.id, query.data);
+    const keys = new Map<string, AuditEventKey>();
+    for (const event of events) if (event.keyId && event.key) keys.set(event.keyId, event.key);
     return keys;
-  }, [fetchedKeys]);
+  }, [events]);
 
   const keyLabel = useCallback(
     (id: string): KeyLabel => ({
