@@ -190,3 +190,28 @@ describe("expiry", () => {
     expect(new Date(shown.body.expiresAt).getTime()).toBeLessThan(Date.now());
   });
 });
+
+describe("simultaneous changes to one key", () => {
+  it("are applied one after another: each audit event starts where the previous one ended", async () => {
+    const key = await newKey(v1);
+    const original = (await v1.admin.client.get(`${v1.keysPath}/${key.id}`).expect(200)).body
+      .name as string;
+    const names = Array.from({ length: 8 }, (_, i) => `Concurrent ${i}`);
+    const answers = await Promise.all(
+      names.map((name) => v1.admin.client.patch(`${v1.keysPath}/${key.id}`, { name })),
+    );
+    expect(answers.map((res) => res.status)).toEqual(names.map(() => 200));
+
+    const updates = (await auditOf(key.id)).filter((event) => event.action === "key.updated");
+    expect(updates).toHaveLength(names.length);
+    // Newest first: walking from the oldest, each change's "before" is the last one's "after".
+    let current = original;
+    for (const event of updates.reverse()) {
+      const [before, after] = event.changes.name as [string, string];
+      expect(before).toBe(current);
+      current = after;
+    }
+    const final = (await v1.admin.client.get(`${v1.keysPath}/${key.id}`).expect(200)).body;
+    expect(final.name).toBe(current);
+  });
+});

@@ -114,6 +114,20 @@ async function loadVisibleKey(db: KeyReader, ctx: OrgContext, keyId: string): Pr
   return key;
 }
 
+/**
+ * Changes to one key wait for each other, so each reads (and audits) the state the last one left.
+ * PostgreSQL needs the row lock; SQLite runs one write transaction at a time anyway.
+ */
+async function lockKey(
+  tx: Pick<Db, "$queryRaw">,
+  provider: KeyDeps["provider"],
+  keyId: string,
+): Promise<void> {
+  if (provider === "postgresql") {
+    await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${keyId} FOR UPDATE`;
+  }
+}
+
 async function loadEditableKey(db: KeyReader, ctx: OrgContext, keyId: string): Promise<KeyRow> {
   const key = await loadVisibleKey(db, ctx, keyId);
   if (!canEditKey(ctx.actor, ctx.org, key)) {
@@ -259,13 +273,14 @@ export async function createKey(
 }
 
 export async function updateKey(
-  { db, keyChanges }: KeyDeps,
+  { db, provider, keyChanges }: KeyDeps,
   ctx: OrgContext,
   keyId: string,
   input: UpdateKeyInput,
 ): Promise<KeyAnswer> {
   const { actor, org } = ctx;
   const { key, changed } = await db.$transaction(async (tx) => {
+    await lockKey(tx, provider, keyId);
     const before = await loadEditableKey(tx, ctx, keyId);
     const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
     if (typeChange && !canChangeKeyType(actor, org, before)) {
@@ -333,12 +348,13 @@ export async function updateKey(
 }
 
 export async function deleteKey(
-  { db, keyChanges }: KeyDeps,
+  { db, provider, keyChanges }: KeyDeps,
   ctx: OrgContext,
   keyId: string,
 ): Promise<void> {
   const { actor, org } = ctx;
   const key = await db.$transaction(async (tx) => {
+    await lockKey(tx, provider, keyId);
     const existing = await loadEditableKey(tx, ctx, keyId);
     const { count } = await tx.apiKey.deleteMany({ where: { id: existing.id, orgId: org.id } });
     if (count === 0) throw ApiError.notFound("key");
@@ -357,7 +373,7 @@ export async function deleteKey(
 }
 
 export async function rollKey(
-  { db, keyChanges }: KeyDeps,
+  { db, provider, keyChanges }: KeyDeps,
   ctx: OrgContext,
   keyId: string,
   input: RollKeyInput,
@@ -365,6 +381,7 @@ export async function rollKey(
   const { actor, org } = ctx;
   const secret = generateKeySecret();
   const { oldKey, newKey } = await db.$transaction(async (tx) => {
+    await lockKey(tx, provider, keyId);
     const old = await loadEditableKey(tx, ctx, keyId);
     const now = new Date();
     const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
