@@ -187,6 +187,12 @@ describe("members", () => {
       expect(e).toMatchObject({ actorId: admin.user.id, changes: { enabled: [true, false] } });
     }
 
+    // Rolling such a key keeps the reason on its successor.
+    const rolled = await admin.client
+      .post(`/api/orgs/${admin.orgId}/keys/${personal2.key.id}/roll`, { graceSeconds: 0 })
+      .expect(201);
+    expect(rolled.body.key).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
+
     // A person enabling the key (or disabling it again) replaces the system's reason.
     const keyPath = `/api/orgs/${admin.orgId}/keys/${personal1.key.id}`;
     const enabled = await admin.client.patch(keyPath, { enabled: true }).expect(200);

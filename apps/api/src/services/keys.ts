@@ -410,6 +410,7 @@ export async function rollKey(
         canRead: old.canRead,
         canWrite: old.canWrite,
         enabled: old.enabled,
+        disabledReason: old.disabledReason,
         hash: hashKeySecret(secret),
         start: keyStart(secret),
         expiresAt: newExpiresAt,
