@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { HistoryIcon } from "@/components/ui/icons";
 import { PageLoader, Spinner } from "@/components/ui/spinner";
+import { TableFooter } from "@/components/ui/table-footer";
 import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useMembers } from "@/features/members/api/get-members";
 import { errorMessage } from "@/lib/api-client";
@@ -94,21 +95,13 @@ export function AuditView({ orgId }: { orgId: string }) {
           currentUserId={me.data?.user.id}
           now={now}
         />
-        <div className="table-footer">
-          <span aria-live="polite">
-            {events.length} {events.length === 1 ? "event" : "events"}
-            {audit.hasNextPage ? " loaded" : ""}
-          </span>
-          {audit.hasNextPage ? (
-            <Button
-              size="sm"
-              onClick={() => audit.fetchNextPage()}
-              isLoading={audit.isFetchingNextPage}
-            >
-              Load more
-            </Button>
-          ) : null}
-        </div>
+        <TableFooter
+          count={events.length}
+          noun={["event", "events"]}
+          hasMore={audit.hasNextPage}
+          isLoadingMore={audit.isFetchingNextPage}
+          onLoadMore={() => audit.fetchNextPage()}
+        />
       </>
     );
   }

@@ -8,6 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon, SearchIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import { TableFooter } from "@/components/ui/table-footer";
 import { useToast } from "@/components/ui/toast";
 import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useOrg } from "@/features/orgs/api/get-org";
@@ -195,22 +196,14 @@ export function KeysView({ orgId }: { orgId: string }) {
           pendingKeyIds={pendingKeyIds}
           now={now}
         />
-        <div className="table-footer">
-          <span aria-live="polite">
-            {keys.length} {keys.length === 1 ? "key" : "keys"}
-            {keysQuery.hasNextPage ? " loaded" : ""}
-            {sorting.length > 0 && keysQuery.hasNextPage ? " · sorting applies to loaded keys" : ""}
-          </span>
-          {keysQuery.hasNextPage ? (
-            <Button
-              size="sm"
-              onClick={() => keysQuery.fetchNextPage()}
-              isLoading={keysQuery.isFetchingNextPage}
-            >
-              Load more
-            </Button>
-          ) : null}
-        </div>
+        <TableFooter
+          count={keys.length}
+          noun={["key", "keys"]}
+          hasMore={keysQuery.hasNextPage}
+          isLoadingMore={keysQuery.isFetchingNextPage}
+          onLoadMore={() => keysQuery.fetchNextPage()}
+          note={sorting.length > 0 ? "sorting applies to loaded keys" : undefined}
+        />
       </>
     );
   }
