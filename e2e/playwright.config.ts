@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,14 +15,13 @@ process.env.E2E_RUN_DIR ??= path.join(here, "artifacts");
 const runDir = process.env.E2E_RUN_DIR;
 export const ADMIN_STATE = path.join(runDir, ".auth", "admin.json");
 
-// One fresh SQLite file per run. The config is also loaded by every worker: the path travels
-// to them through the environment, and only the main process (no TEST_WORKER_INDEX) deletes it.
-process.env.KEYWARD_E2E_DB ??= path.join(tmpdir(), `keyward-e2e-${process.pid}.sqlite`);
+// One fresh SQLite database per run, in a temporary folder that global-teardown.ts removes. The
+// config is also loaded by every worker: the path travels to them through the environment.
+process.env.KEYWARD_E2E_DB ??= path.join(
+  mkdtempSync(path.join(tmpdir(), "keyward-e2e-")),
+  "keyward.db",
+);
 const dbFile = process.env.KEYWARD_E2E_DB;
-if (!process.env.TEST_WORKER_INDEX) {
-  for (const suffix of ["", "-journal", "-wal", "-shm"])
-    rmSync(`${dbFile}${suffix}`, { force: true });
-}
 
 // The system's Chromium where there is one (Debian's `chromium`), Playwright's own elsewhere.
 const systemChromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find(
@@ -31,6 +30,7 @@ const systemChromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find(
 
 export default defineConfig({
   testDir: "tests",
+  globalTeardown: "./global-teardown.ts",
   outputDir: path.join(runDir, "test-results"),
   fullyParallel: true,
   forbidOnly: true,
