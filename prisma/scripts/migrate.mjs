@@ -92,7 +92,7 @@ function maintenanceDatabase(serverUrl) {
 
 /**
  * On SQLite the API keeps events in a second file beside the main one (`keyward.db` →
- * `keyward.events.db`, see apps/api/src/public/sqlite-ingest-store.ts): a reset empties it too.
+ * `keyward.events.db`, as eventsDatabaseFile in packages/db/src/paths.ts): a reset empties it too.
  */
 function removeSqliteEventsDatabase() {
   const file = url.startsWith("file:")

@@ -8,4 +8,4 @@ export {
   SQLITE_BUSY_TIMEOUT_MS,
 } from "./client.js";
 export { migrateDatabase } from "./migrate.js";
-export { type Provider, pgClientConfig } from "./paths.js";
+export { eventsDatabaseFile, type Provider, pgClientConfig } from "./paths.js";

@@ -36,6 +36,14 @@ export function sqliteFile(url: string): string {
   return isAbsolute(path) ? path : resolve(repoRoot(), path);
 }
 
+/**
+ * On SQLite the API keeps events in a second file beside the main one:
+ * `data/keyward.db` → `data/keyward.events.db`.
+ */
+export function eventsDatabaseFile(mainFile: string): string {
+  return mainFile.endsWith(".db") ? `${mainFile.slice(0, -3)}.events.db` : `${mainFile}.events.db`;
+}
+
 export const migrationsDir = (provider: Provider): string =>
   join(repoRoot(), "prisma", "migrations", provider === "sqlite" ? "sqlite" : "postgres");
 

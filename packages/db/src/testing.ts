@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrateDatabase, readMigrations } from "./migrate.js";
-import { migrationsDir, pgClientConfig } from "./paths.js";
+import { eventsDatabaseFile, migrationsDir, pgClientConfig } from "./paths.js";
 
 export type TestDatabase = { url: string; drop(): Promise<void> };
 
@@ -79,5 +79,9 @@ function migratedSqliteTemplate(): Promise<string> {
 export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   const file = join(tmpdir(), `kw-test-${uniqueSuffix()}.db`);
   copyFileSync(await migratedSqliteTemplate(), file);
-  return { url: `file:${file}`, drop: async () => removeSqliteFiles(file) };
+  const drop = async () => {
+    removeSqliteFiles(file);
+    removeSqliteFiles(eventsDatabaseFile(file));
+  };
+  return { url: `file:${file}`, drop };
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { type Db, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
+import { type Db, eventsDatabaseFile, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
 import {
   type IngestBatch,
@@ -14,11 +14,6 @@ import {
 /** DateTime as Prisma's SQLite adapter writes it, so both read and compare the same text. */
 export function sqliteDateTime(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "+00:00");
-}
-
-/** The events database beside the main one: `data/keyward.db` → `data/keyward.events.db`. */
-export function eventsDatabaseFile(mainFile: string): string {
-  return mainFile.endsWith(".db") ? `${mainFile.slice(0, -3)}.events.db` : `${mainFile}.events.db`;
 }
 
 // The columns of the Prisma schema's Event and MetricRollup (prisma/schema.sqlite.prisma); keep

@@ -1,6 +1,6 @@
 // Helpers for the load and fault tests: they talk to a real server process over HTTP only.
 import { rmSync } from "node:fs";
-import { pgClientConfig } from "@keyward/db";
+import { eventsDatabaseFile, pgClientConfig } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import {
   API_KEY_HEADER,
@@ -12,7 +12,6 @@ import {
 } from "@keyward/shared";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { eventsDatabaseFile } from "../../src/public/sqlite-ingest-store.js";
 
 export const isPostgres = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
