@@ -151,12 +151,28 @@ export interface UserRef {
   name: string;
 }
 
+/**
+ * What the caller may do in one org, decided by the API's policy (the web app derives none of it).
+ * `editOrgWideKeys` covers creating, changing, rolling and deleting org-wide keys.
+ */
+export interface OrgCapabilities {
+  editOrgWideKeys: boolean;
+  seeOthersPersonalKeys: boolean;
+  editOthersPersonalKeys: boolean;
+  manageMembers: boolean;
+  manageInvites: boolean;
+  updateOrg: boolean;
+  seeAllAudit: boolean;
+}
+
 export interface OrgMembershipSummary {
   id: string;
   name: string;
   role: Role;
   manageOrgKeys: boolean;
   managePersonalKeys: boolean;
+  orgKeyPolicy: OrgKeyPolicy;
+  capabilities: OrgCapabilities;
 }
 
 export interface SessionAnswer {
@@ -178,6 +194,21 @@ export interface MemberAnswer {
   role: Role;
   manageOrgKeys: boolean;
   managePersonalKeys: boolean;
+  /** Why this member's role cannot be lowered (or the member removed) now; null when it can. */
+  cannotDemoteReason: MemberLockReason | null;
+}
+
+/** `last_admin`: an org always keeps at least one admin. */
+export type MemberLockReason = "last_admin";
+
+/** A pending invite, as admins list it (never its token). */
+export interface PendingInviteAnswer {
+  id: string;
+  email: string;
+  role: Role;
+  invitedBy: { id: string; name: string };
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface InviteAnswer {
@@ -189,6 +220,19 @@ export interface InviteAnswer {
 
 /** Why the system (not a person) disabled a key; `null` when enabled or disabled by hand. */
 export type KeyDisabledReason = "owner_removed";
+
+/**
+ * Why the caller may see a key but not change it:
+ * - `org_keys_restricted`: the org lets only admins and members granted manageOrgKeys change org-wide keys;
+ * - `not_owner`: a personal key of someone else, without managePersonalKeys.
+ */
+export type KeyLockReason = "org_keys_restricted" | "not_owner";
+
+/** The key a rolled key replaced, or the key that replaced it: its id and `start`. */
+export interface KeyLink {
+  id: string;
+  start: string;
+}
 
 export interface KeyAnswer {
   id: string;
@@ -205,6 +249,10 @@ export interface KeyAnswer {
   lastUsedAt: string | null;
   expiresAt: string | null;
   canEdit: boolean;
+  /** Set exactly when `canEdit` is false. */
+  cannotEditReason: KeyLockReason | null;
+  rolledFrom: KeyLink | null;
+  replacedBy: KeyLink | null;
 }
 
 export interface KeyWithSecretAnswer {
@@ -228,6 +276,8 @@ export type AuditAction =
   | "member.joined"
   | "member.updated"
   | "member.removed"
+  | "invite.revoked"
+  | "invite.renewed"
   | "org.updated";
 
 export interface AuditEventAnswer {
@@ -237,6 +287,8 @@ export interface AuditEventAnswer {
   action: AuditAction;
   keyId: string | null;
   changes: Record<string, [unknown, unknown]>;
+  /** The member a `member.*` or `invite.*` event is about (null when none, or the account is gone). */
+  subject: { id: string; name: string; email: string } | null;
   /**
    * The key's current name and `start` (its first characters, not secret); null for events
    * that concern no key, and for a key deleted since (its `key.deleted` event names it).
