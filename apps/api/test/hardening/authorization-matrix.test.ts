@@ -67,6 +67,8 @@ interface World {
   orgId: string;
   otherOrgId: string;
   otherOrgKeyId: string;
+  teamInviteId: string;
+  otherOrgInviteId: string;
   users: Record<Role | "bystander" | "target" | "removed" | "outsider", SessionAnswer["user"]>;
   clients: Record<Role | Outside | "bystander" | "target", RawClient>;
   policy: OrgKeyPolicy;
@@ -94,6 +96,19 @@ const ORG = "/api/orgs/:orgId";
 const KEYS = `${ORG}/keys`;
 const KEY = `${KEYS}/:keyId`;
 const MEMBER = `${ORG}/members/:userId`;
+const INVITE = `${ORG}/invites/:inviteId`;
+
+/**
+ * A pending invite of the team org to be the target of a call: a fresh one for a call that will
+ * succeed (it renews or revokes it), else the standing one, so a refused call changes nothing.
+ */
+async function pendingInviteId(w: World, succeeds: boolean): Promise<string> {
+  if (!succeeds) return w.teamInviteId;
+  const res = await w.clients.admin
+    .send("POST", `/api/orgs/${w.orgId}/invites`, { email: uniqueEmail("target"), role: "member" })
+    .expect(201);
+  return res.body.id as string;
+}
 
 /** Every session-API route this matrix covers, as `METHOD /path`. */
 const COVERED = [
@@ -106,7 +121,10 @@ const COVERED = [
   `GET ${ORG}/members`,
   `PATCH ${MEMBER}`,
   `DELETE ${MEMBER}`,
+  `GET ${ORG}/invites`,
   `POST ${ORG}/invites`,
+  `POST ${INVITE}/renew`,
+  `DELETE ${INVITE}`,
   `GET ${KEYS}`,
   `POST ${KEYS}`,
   `GET ${KEY}`,
@@ -214,6 +232,22 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
     ),
     c(`POST ${ORG}/invites`, "other org", 404, (w, me) =>
       me.send("POST", `${other(w)}/invites`, { email: uniqueEmail("inv"), role: "admin" }),
+    ),
+    c(`GET ${ORG}/invites`, "own org", isAdmin(role) ? 200 : 403, (w, me) =>
+      me.send("GET", `${team(w)}/invites`),
+    ),
+    c(`GET ${ORG}/invites`, "other org", 404, (w, me) => me.send("GET", `${other(w)}/invites`)),
+    c(`POST ${INVITE}/renew`, "own org's invite", isAdmin(role) ? 200 : 403, async (w, me) =>
+      me.send("POST", `${team(w)}/invites/${await pendingInviteId(w, isAdmin(role))}/renew`),
+    ),
+    c(`POST ${INVITE}/renew`, "other org's invite", 404, (w, me) =>
+      me.send("POST", `${other(w)}/invites/${w.otherOrgInviteId}/renew`),
+    ),
+    c(`DELETE ${INVITE}`, "own org's invite", isAdmin(role) ? 204 : 403, async (w, me) =>
+      me.send("DELETE", `${team(w)}/invites/${await pendingInviteId(w, isAdmin(role))}`),
+    ),
+    c(`DELETE ${INVITE}`, "other org's invite", 404, (w, me) =>
+      me.send("DELETE", `${other(w)}/invites/${w.otherOrgInviteId}`),
     ),
     c(`GET ${KEYS}`, "other org", 404, (w, me) => me.send("GET", `${other(w)}/keys`)),
     c(`POST ${KEYS}`, "own org: personal", 201, (w, me) =>
@@ -361,6 +395,11 @@ function outsideCases(actor: Outside): Case[] {
     c(`POST ${ORG}/invites`, (w, me) =>
       me.send("POST", `${team(w)}/invites`, { email: uniqueEmail("inv"), role: "admin" }),
     ),
+    c(`GET ${ORG}/invites`, (w, me) => me.send("GET", `${team(w)}/invites`)),
+    c(`POST ${INVITE}/renew`, (w, me) =>
+      me.send("POST", `${team(w)}/invites/${w.teamInviteId}/renew`),
+    ),
+    c(`DELETE ${INVITE}`, (w, me) => me.send("DELETE", `${team(w)}/invites/${w.teamInviteId}`)),
     c(`GET ${KEYS}`, (w, me) => me.send("GET", `${team(w)}/keys`)),
     c(`POST ${KEYS}`, (w, me) =>
       me.send("POST", `${team(w)}/keys`, {
@@ -538,6 +577,13 @@ beforeAll(async () => {
     })
     .expect(201);
 
+  const teamInvite = await admin.client
+    .post(`/api/orgs/${admin.orgId}/invites`, { email: uniqueEmail("standing"), role: "admin" })
+    .expect(201);
+  const otherOrgInvite = await outsider.client
+    .post(`/api/orgs/${outsider.orgId}/invites`, { email: uniqueEmail("theirs"), role: "admin" })
+    .expect(201);
+
   w = {
     h,
     admin,
@@ -545,6 +591,8 @@ beforeAll(async () => {
     orgId: admin.orgId,
     otherOrgId: outsider.orgId,
     otherOrgKeyId: otherKey.body.key.id,
+    teamInviteId: teamInvite.body.id,
+    otherOrgInviteId: otherOrgInvite.body.id,
     users: {
       admin: admin.user,
       member,
@@ -645,6 +693,31 @@ describe.each(POLICIES)("orgKeyPolicy %s", (policy) => {
   it.each(ROLE_CASES.filter((c) => c.policy === policy))(
     "$route · $actor · $target → $want",
     check,
+  );
+
+  // The web app offers only what /api/me and each key report; they must say what the rules say.
+  it.each(ROLES)(
+    "%s: /api/me capabilities and each key's canEdit follow the rules",
+    async (role) => {
+      const me = await w.clients[role].send("GET", "/api/me").expect(200);
+      const org = (me.body as SessionAnswer).orgs.find((o) => o.id === w.orgId);
+      expect(org?.orgKeyPolicy).toBe(policy);
+      expect(org?.capabilities).toEqual({
+        editOrgWideKeys: editsOrgWide(role, policy),
+        seeOthersPersonalKeys: holdsPersonalKeys(role),
+        editOthersPersonalKeys: holdsPersonalKeys(role),
+        manageMembers: isAdmin(role),
+        manageInvites: isAdmin(role),
+        updateOrg: isAdmin(role),
+        seeAllAudit: isAdmin(role),
+      });
+      const orgWide = await newKey(w, w.clients.admin, true);
+      const read = await w.clients[role].send("GET", `/api/orgs/${w.orgId}/keys/${orgWide.id}`);
+      expect(read.body).toMatchObject({
+        canEdit: editsOrgWide(role, policy),
+        cannotEditReason: editsOrgWide(role, policy) ? null : "org_keys_restricted",
+      });
+    },
   );
 });
 
