@@ -26,7 +26,13 @@ const app = createApp({ db: prisma, provider, env, logger, keyChanges });
 // Several instances may share PostgreSQL: they tell each other about key changes.
 const keyChangeChannel =
   provider === "postgresql"
-    ? startKeyChangeChannel({ databaseUrl: url, db: prisma, bus: keyChanges, logger })
+    ? startKeyChangeChannel({
+        databaseUrl: url,
+        db: prisma,
+        bus: keyChanges,
+        logger,
+        ackTimeoutMs: env.KEY_CHANGE_ACK_TIMEOUT_MS,
+      })
     : undefined;
 
 const server = createHttpServer(app, env.REQUEST_TIMEOUT_MS);

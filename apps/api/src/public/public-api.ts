@@ -29,7 +29,9 @@ export function createPublicApi(deps: Deps): PublicApi {
     deps.provider === "sqlite" ? new SqliteIngestStore(deps.db) : new PostgresIngestStore(deps.db);
   const verifier = new KeyVerifier(deps.db, deps.keyChanges, {
     ttlMs: deps.env.KEY_CACHE_TTL_MS,
-    fallbackTtlMs: deps.env.KEY_CACHE_FALLBACK_TTL_MS,
+    // Never longer than the acknowledgement bound: a change answered without this instance's
+    // acknowledgement waited out the bound, by which time no entry read before it answers here.
+    fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
   const lastUsed = new LastUsedCoalescer(store, deps.logger);
   const limiter = new KeyRateLimiter({

@@ -268,7 +268,7 @@ export async function createKey(
     return created;
   });
   // Every committed change is announced, creation too: no instance keeps this hash as unknown.
-  keyChanges.publish({ keyId: key.id, hash: key.hash });
+  await keyChanges.publish({ keyId: key.id, hash: key.hash });
   return { key: presentKey(key, ctx), secret };
 }
 
@@ -343,7 +343,7 @@ export async function updateKey(
     if (typeChange) await setAuditOwner(tx, org.id, before.id, ownerId);
     return { key: after, changed: true };
   });
-  if (changed) keyChanges.publish({ keyId: key.id, hash: key.hash });
+  if (changed) await keyChanges.publish({ keyId: key.id, hash: key.hash });
   return presentKey(key, ctx);
 }
 
@@ -369,7 +369,7 @@ export async function deleteKey(
     await setAuditOwner(tx, org.id, existing.id, existing.ownerId);
     return existing;
   });
-  keyChanges.publish({ keyId: key.id, hash: key.hash });
+  await keyChanges.publish({ keyId: key.id, hash: key.hash });
 }
 
 export async function rollKey(
@@ -436,6 +436,6 @@ export async function rollKey(
     });
     return { oldKey: updatedOld, newKey: created };
   });
-  keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
+  await keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
   return { key: presentKey(newKey, ctx), secret };
 }

@@ -169,5 +169,5 @@ export async function removeMember(
     });
     return keys.map((k) => ({ keyId: k.id, hash: k.hash }));
   });
-  for (const change of disabled) keyChanges.publish(change);
+  await Promise.all(disabled.map((change) => keyChanges.publish(change)));
 }
