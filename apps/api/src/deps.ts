@@ -21,19 +21,38 @@ export type KeyChangeOrigin = "local" | "remote";
 export type KeyChangeDelivery = "prompt" | "lagging";
 
 /**
+ * Carries a change committed through this instance to the other instances; resolves once every
+ * live one has dropped its cached entry, or once the acknowledgement bound has passed. Never
+ * rejects: the change is committed either way.
+ */
+export type KeyChangeCarrier = (change: KeyChange) => Promise<void>;
+
+/**
  * The one way key changes are announced in a process. The keys service publishes what it
- * committed; on PostgreSQL the cross-instance channel forwards those to other instances and
- * delivers theirs here.
+ * committed and awaits the answer before answering its request; on PostgreSQL the
+ * cross-instance channel carries those to the other instances (waiting for their
+ * acknowledgements) and delivers theirs here.
  */
 export class KeyChangeBus extends EventEmitter<{
   change: [KeyChange, KeyChangeOrigin];
   delivery: [KeyChangeDelivery];
 }> {
   private current: KeyChangeDelivery = "prompt";
+  private carrier: KeyChangeCarrier | undefined;
+  private heard = Number.POSITIVE_INFINITY;
 
-  /** A change committed through this instance. */
-  publish(change: KeyChange): void {
+  /**
+   * A change committed through this instance: this instance's caches drop it at once; resolves
+   * when the other instances have too (at once with one instance).
+   */
+  publish(change: KeyChange): Promise<void> {
     this.emit("change", change, "local");
+    return this.carrier ? this.carrier(change) : Promise.resolve();
+  }
+
+  /** Installs (or, with undefined, removes) what carries local changes to other instances. */
+  carry(carrier: KeyChangeCarrier | undefined): void {
+    this.carrier = carrier;
   }
 
   /** A change committed through another instance. */
@@ -43,6 +62,19 @@ export class KeyChangeBus extends EventEmitter<{
 
   get delivery(): KeyChangeDelivery {
     return this.current;
+  }
+
+  /**
+   * Until when (`performance.now()`) this instance is sure to have heard of every change another
+   * instance committed and answered: always with one instance; with several, the channel moves
+   * it on with every heartbeat it hears back. Past it, caches trust only recent entries.
+   */
+  get heardUntil(): number {
+    return this.heard;
+  }
+
+  setHeardUntil(until: number): void {
+    this.heard = until;
   }
 
   /** Announces a change of delivery; a new `prompt` also means "changes may have been missed". */

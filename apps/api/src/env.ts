@@ -14,6 +14,13 @@ const envSchema = z.object({
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** The same while the PostgreSQL key-change channel is down and other instances' changes may be missed. */
   KEY_CACHE_FALLBACK_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /**
+   * How long a key change waits for every live instance to confirm it dropped its cached entry;
+   * past it, an instance that has not heard the channel trusts no entry older than this.
+   */
+  KEY_CHANGE_ACK_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** The time a request may take to arrive, headers and body; a slower one is answered 408. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Public origin used in invite links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),

@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
 import { gracefulCloser } from "./http/graceful-close.js";
+import { createHttpServer } from "./http/http-server.js";
 import { createLogger } from "./logger.js";
 import { startKeyChangeChannel } from "./public/key-change-channel.js";
 import { publicApiOf } from "./public/public-api.js";
@@ -25,17 +26,22 @@ const app = createApp({ db: prisma, provider, env, logger, keyChanges });
 // Several instances may share PostgreSQL: they tell each other about key changes.
 const keyChangeChannel =
   provider === "postgresql"
-    ? startKeyChangeChannel({ databaseUrl: url, db: prisma, bus: keyChanges, logger })
+    ? startKeyChangeChannel({
+        databaseUrl: url,
+        db: prisma,
+        bus: keyChanges,
+        logger,
+        ackTimeoutMs: env.KEY_CHANGE_ACK_TIMEOUT_MS,
+      })
     : undefined;
 
-const server = app.listen(env.PORT, env.HOST, () => {
+const server = createHttpServer(app, env.REQUEST_TIMEOUT_MS);
+server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   logger.info({ provider, port }, "keyward is listening");
   console.log(`Keyward is running at http://localhost:${port}`);
 });
-// Longer than the usual proxy and client idle timeouts, so a reused keep-alive connection isn't closed under them.
-server.keepAliveTimeout = 65_000;
 const closer = gracefulCloser(server);
 
 /** How long requests in flight may take to finish after SIGTERM before the process gives up. */

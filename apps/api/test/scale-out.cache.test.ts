@@ -1,6 +1,7 @@
 // The verification cache of "instance B" (its own KeyVerifier and KeyChangeBus) beside the
 // harness app as "instance A", on one database: what B does with changes it hears of from
 // another instance, and with the key-change channel up (`prompt`) or down (`lagging`).
+import { performance } from "node:perf_hooks";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyChangeBus } from "../src/deps.js";
@@ -101,5 +102,27 @@ describe("another instance's verification cache", () => {
     expect((await reading)?.enabled).toBe(true);
     expect(verifier.cached(key.hash)).toBeUndefined();
     bus.setDelivery("prompt");
+  });
+
+  it("trusts only entries read within the fallback lifetime once it has not heard the channel in time", async () => {
+    const key = await newKey();
+    bus.setDelivery("prompt");
+    await verifier.lookup(key.hash);
+    await sleep(FALLBACK_TTL_MS + 20);
+    expect(verifier.cached(key.hash)?.enabled).toBe(true);
+    // As after a SIGSTOP: the instance's own heartbeat last came back too long ago.
+    bus.setHeardUntil(performance.now() - 1);
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    await admin.client.patch(key.path, { enabled: false }).expect(200);
+    // Not told of the change, it reads the database again, and trusts that read only briefly.
+    expect((await verifier.lookup(key.hash))?.enabled).toBe(false);
+    expect(verifier.cached(key.hash)?.enabled).toBe(false);
+    await sleep(FALLBACK_TTL_MS + 20);
+    expect(verifier.cached(key.hash)).toBeUndefined();
+    // Heard again: entries answer their whole lifetime.
+    bus.setHeardUntil(Number.POSITIVE_INFINITY);
+    await verifier.lookup(key.hash);
+    await sleep(FALLBACK_TTL_MS + 20);
+    expect(verifier.cached(key.hash)?.enabled).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
 import type { IngestStore, StoredEvent } from "./ingest-store.js";
-import { verifiedKey } from "./verify-key.js";
+import type { Reverify } from "./verify-key.js";
 
 const BATCH_SHAPE = "must be a JSON array of events or {events:[…]}";
 
@@ -78,11 +78,15 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
 }
 
 // POST /v1/events — store a batch of events (and their metric roll-ups) durably
-export function ingestEvents(store: Pick<IngestStore, "append">): RequestHandler {
+export function ingestEvents(
+  store: Pick<IngestStore, "append">,
+  reverify: Reverify,
+): RequestHandler {
   return async (req, res) => {
-    const key = verifiedKey(req);
     const receivedAt = Date.now();
     const events = parseEventBatch(req.body, receivedAt);
+    // The key was checked on the headers; the body may have taken long enough for it to change.
+    const key = await reverify(req);
     if (events.length > 0)
       await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
     const answer: IngestAnswer = { accepted: events.length };

@@ -1,4 +1,5 @@
 import { hash as digest, timingSafeEqual } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Db } from "@keyward/db";
 import type { KeyChangeBus, KeyChangeDelivery } from "../deps.js";
 import { LruCache } from "./lru-cache.js";
@@ -25,7 +26,10 @@ export interface KeyVerifierOptions {
   maxKeys?: number;
   /** How long an entry may answer while changes are delivered promptly (a safety net). */
   ttlMs?: number;
-  /** How long an entry may answer while other instances' changes may be missed. */
+  /**
+   * How long an entry may answer while other instances' changes may be missed, counted from
+   * when its database read began; at most the key-change acknowledgement bound.
+   */
   fallbackTtlMs?: number;
   /** Entries for hashes that match no key, so a flood of one unknown key costs one query. */
   maxUnknown?: number;
@@ -39,12 +43,16 @@ export interface KeyVerifierOptions {
  * there), and the entry is dropped before the changing request is answered. A lookup that was
  * already reading the database when a change arrived does not fill the cache. While the bus says
  * changes may be missed (`lagging`), entries live only `fallbackTtlMs`; every switch of delivery
- * starts from an empty cache, since changes may have been missed in between.
+ * starts from an empty cache, since changes may have been missed in between. And past the bus's
+ * `heardUntil` (this instance has not heard its heartbeat come back for the acknowledgement
+ * bound: frozen, starved or cut off), an entry answers only if its read began less than
+ * `fallbackTtlMs` ago, so a change another instance answered without this one's
+ * acknowledgement (it waited out the bound) is never answered stale here, even after a thaw.
  */
 export class KeyVerifier {
-  private known!: LruCache<string, VerifiedKey>;
+  private known!: LruCache<string, Entry>;
   private unknown!: LruCache<string, true>;
-  private readonly inflight = new Map<string, Promise<VerifiedKey | null>>();
+  private readonly inflight = new Map<string, Inflight>();
   /** Bumped by every change; a lookup caches its answer only if none arrived meanwhile. */
   private generation = 0;
   private readonly onChange = (change: { hash: string }) => this.forget(change.hash);
@@ -68,7 +76,11 @@ export class KeyVerifier {
   /** From the cache only: the key, null for a known unknown, undefined when not cached. */
   cached(hash: string): VerifiedKey | null | undefined {
     const known = this.known.get(hash);
-    if (known) return known;
+    if (known) {
+      if (this.trusts(known.readAt)) return known.key;
+      this.known.delete(hash);
+      return undefined;
+    }
     return this.unknown.get(hash) ? null : undefined;
   }
 
@@ -77,11 +89,13 @@ export class KeyVerifier {
     const cached = this.cached(hash);
     if (cached !== undefined) return cached;
     const inflight = this.inflight.get(hash);
-    if (inflight) return inflight;
-    const pending: Promise<VerifiedKey | null> = this.load(hash).finally(() => {
-      if (this.inflight.get(hash) === pending) this.inflight.delete(hash);
+    // A read is shared on the same terms as an entry: it may have begun before a change.
+    if (inflight && this.trusts(inflight.readAt)) return inflight.key;
+    const readAt = performance.now();
+    const pending: Promise<VerifiedKey | null> = this.load(hash, readAt).finally(() => {
+      if (this.inflight.get(hash)?.key === pending) this.inflight.delete(hash);
     });
-    this.inflight.set(hash, pending);
+    this.inflight.set(hash, { key: pending, readAt });
     return pending;
   }
 
@@ -99,12 +113,22 @@ export class KeyVerifier {
     this.unknown.clear();
   }
 
+  /** Whether an entry (or a read) that began reading the database at `readAt` may answer. */
+  private trusts(readAt: number): boolean {
+    const now = performance.now();
+    return now < this.changes.heardUntil || now - readAt < this.fallbackTtl;
+  }
+
+  private get fallbackTtl(): number {
+    return this.options.fallbackTtlMs ?? KEY_CACHE_FALLBACK_TTL_MS;
+  }
+
   /** Empties the cache, with entry lifetimes for this kind of delivery. */
   private reset(delivery: KeyChangeDelivery): void {
     const { maxKeys = 10_000, maxUnknown = 10_000 } = this.options;
     const ttl = this.options.ttlMs ?? KEY_CACHE_TTL_MS;
     const unknownTtl = this.options.unknownTtlMs ?? UNKNOWN_TTL_MS;
-    const fallback = this.options.fallbackTtlMs ?? KEY_CACHE_FALLBACK_TTL_MS;
+    const fallback = this.fallbackTtl;
     const lagging = delivery === "lagging";
     this.generation += 1;
     this.inflight.clear();
@@ -112,7 +136,7 @@ export class KeyVerifier {
     this.unknown = new LruCache(maxUnknown, lagging ? Math.min(unknownTtl, fallback) : unknownTtl);
   }
 
-  private async load(hash: string): Promise<VerifiedKey | null> {
+  private async load(hash: string, readAt: number): Promise<VerifiedKey | null> {
     const generation = this.generation;
     const row = await this.db.apiKey.findUnique({
       where: { hash },
@@ -132,11 +156,22 @@ export class KeyVerifier {
     // The index compared hashes, not secrets; this re-check is constant-time all the same.
     const key = row && sameHash(row.hash, hash) ? toVerifiedKey(row) : null;
     if (generation === this.generation) {
-      if (key) this.known.set(hash, key);
+      if (key) this.known.set(hash, { key, readAt });
       else this.unknown.set(hash, true);
     }
     return key;
   }
+}
+
+interface Entry {
+  key: VerifiedKey;
+  /** `performance.now()` when the read that found it began. */
+  readAt: number;
+}
+
+interface Inflight {
+  key: Promise<VerifiedKey | null>;
+  readAt: number;
 }
 
 function sameHash(a: string, b: string): boolean {

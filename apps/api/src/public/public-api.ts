@@ -10,7 +10,7 @@ import { getMetrics } from "./metrics.js";
 import { PostgresIngestStore } from "./postgres-ingest-store.js";
 import { KeyRateLimiter } from "./rate-limit.js";
 import { SqliteIngestStore } from "./sqlite-ingest-store.js";
-import { requirePermission, verifyKey } from "./verify-key.js";
+import { requirePermission, reverifyKey, verifyKey } from "./verify-key.js";
 
 /** The key-authenticated API under /v1, with the state it keeps between requests. */
 export interface PublicApi {
@@ -29,7 +29,9 @@ export function createPublicApi(deps: Deps): PublicApi {
     deps.provider === "sqlite" ? new SqliteIngestStore(deps.db) : new PostgresIngestStore(deps.db);
   const verifier = new KeyVerifier(deps.db, deps.keyChanges, {
     ttlMs: deps.env.KEY_CACHE_TTL_MS,
-    fallbackTtlMs: deps.env.KEY_CACHE_FALLBACK_TTL_MS,
+    // Never longer than the acknowledgement bound: a change answered without this instance's
+    // acknowledgement waited out the bound, by which time no entry read before it answers here.
+    fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
   const lastUsed = new LastUsedCoalescer(store, deps.logger);
   const limiter = new KeyRateLimiter({
@@ -45,6 +47,10 @@ export function createPublicApi(deps: Deps): PublicApi {
     consume: (key) => limiter.consume(key.id, key.rateLimitPerSecond),
     markUsed: (key) => lastUsed.mark(key.id),
   });
+  const reverifyWriter = reverifyKey(
+    { cached: (hash) => verifier.cached(hash), lookup: (hash) => verifier.lookup(hash) },
+    "write",
+  );
   const eventBody = express.json({ limit: MAX_INGEST_BODY_BYTES, type: () => true });
 
   const mount = (app: Express) => {
@@ -53,7 +59,7 @@ export function createPublicApi(deps: Deps): PublicApi {
       authenticate,
       requirePermission("write"),
       eventBody,
-      ingestEvents(store),
+      ingestEvents(store, reverifyWriter),
     );
     app.get("/v1/metrics", authenticate, requirePermission("read"), getMetrics(store));
     app.get("/v1/key", authenticate, getKeyInfo);
@@ -63,7 +69,7 @@ export function createPublicApi(deps: Deps): PublicApi {
         authenticate,
         requirePermission("write"),
         eventBody,
-        ingestEvents(discardingStore),
+        ingestEvents(discardingStore, reverifyWriter),
       );
     }
   };

@@ -7,6 +7,8 @@ declare global {
   namespace Express {
     interface Request {
       apiKey?: VerifiedKey;
+      /** The SHA-256 of the request's key, to check the key again before a write. */
+      apiKeyHash?: string;
     }
   }
 }
@@ -45,6 +47,28 @@ const missingKey = () =>
 const malformedKey = () =>
   new ApiError("invalid_key", "this is not a Keyward API key", undefined, CHALLENGE);
 
+/** Throws the 401 that refuses this key, if any: unknown, disabled or expired. */
+function assertUsable(key: VerifiedKey | null): asserts key is VerifiedKey {
+  if (!key) throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+  if (!key.enabled) {
+    throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
+  }
+  if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
+    const at = new Date(key.expiresAt).toISOString();
+    throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
+  }
+}
+
+function assertPermitted(key: VerifiedKey, permission: Permission): void {
+  if (!key.permissions[permission]) {
+    throw new ApiError(
+      "insufficient_permission",
+      `this API key lacks the ${permission} permission`,
+      { permission },
+    );
+  }
+}
+
 /**
  * Authenticates a `/v1` request by its key, with distinct 401 codes for missing, invalid,
  * disabled and expired keys. A key the cache knows costs no promise until the rate limiter; on a
@@ -53,14 +77,7 @@ const malformedKey = () =>
  */
 export function verifyKey(auth: KeyAuthentication): RequestHandler {
   const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
-    if (!key) throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
-    if (!key.enabled) {
-      throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
-    }
-    if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
-      const at = new Date(key.expiresAt).toISOString();
-      throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
-    }
+    assertUsable(key);
     auth.markUsed(key);
     return auth.consume(key).then(() => {
       req.apiKey = key;
@@ -73,6 +90,7 @@ export function verifyKey(auth: KeyAuthentication): RequestHandler {
     if (secret === undefined) throw missingKey();
     if (secret.length !== KEY_LENGTH) throw malformedKey();
     const hash = auth.hashOf(secret);
+    req.apiKeyHash = hash;
     const cached = auth.cached(hash);
     if (cached !== undefined) return admit(cached, req, next);
     if (!isWellFormedKey(secret)) throw malformedKey();
@@ -80,15 +98,36 @@ export function verifyKey(auth: KeyAuthentication): RequestHandler {
   };
 }
 
+/** Checks a request's key again, e.g. once its body has arrived; answers the key as it is now. */
+export type Reverify = (req: Request) => VerifiedKey | Promise<VerifiedKey>;
+
+/**
+ * The key of an authenticated request as it is now, with the same refusals as `verifyKey` and
+ * `requirePermission`: a body can take a while to arrive, and the key may be disabled, deleted,
+ * expired or narrowed meanwhile. From the cache when it can say (no promise), else a lookup.
+ */
+export function reverifyKey(
+  auth: Pick<KeyAuthentication, "cached" | "lookup">,
+  permission: Permission,
+): Reverify {
+  const check = (key: VerifiedKey | null, req: Request): VerifiedKey => {
+    assertUsable(key);
+    assertPermitted(key, permission);
+    req.apiKey = key;
+    return key;
+  };
+  return (req) => {
+    const hash = req.apiKeyHash;
+    if (hash === undefined) throw new ApiError("missing_key", "this call needs an API key");
+    const cached = auth.cached(hash);
+    if (cached !== undefined) return check(cached, req);
+    return auth.lookup(hash).then((key) => check(key, req));
+  };
+}
+
 export function requirePermission(permission: Permission): RequestHandler {
   return (req, _res, next) => {
-    if (!verifiedKey(req).permissions[permission]) {
-      throw new ApiError(
-        "insufficient_permission",
-        `this API key lacks the ${permission} permission`,
-        { permission },
-      );
-    }
+    assertPermitted(verifiedKey(req), permission);
     next();
   };
 }
