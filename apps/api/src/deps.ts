@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Db } from "@keyward/db";
+import type { Db, Dialect } from "@keyward/db";
 import type { Env } from "./env.js";
 import type { Logger } from "./logger.js";
 
@@ -87,7 +87,10 @@ export class KeyChangeBus extends EventEmitter<{
 
 export interface Deps {
   db: Db;
+  /** Which database: for the ingest store and the cross-instance channel only. */
   provider: "sqlite" | "postgresql";
+  /** Every SQL difference the services need (locks, text search), so they never branch on `provider`. */
+  dialect: Dialect;
   env: Env;
   logger: Logger;
   keyChanges: KeyChangeBus;

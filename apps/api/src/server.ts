@@ -20,9 +20,9 @@ try {
   process.exit(1);
 }
 
-const { prisma, provider, url, close } = createDb(env.DATABASE_URL);
+const { prisma, provider, dialect, url, close } = createDb(env.DATABASE_URL);
 const keyChanges = new KeyChangeBus();
-const app = createApp({ db: prisma, provider, env, logger, keyChanges });
+const app = createApp({ db: prisma, provider, dialect, env, logger, keyChanges });
 // Several instances may share PostgreSQL: they tell each other about key changes.
 const keyChangeChannel =
   provider === "postgresql"

@@ -69,7 +69,7 @@ export class Client {
 
 export async function createHarness(): Promise<Harness> {
   const database = await createTestDatabase();
-  const { prisma, provider, close } = createDb(database.url);
+  const { prisma, provider, dialect, close } = createDb(database.url);
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -79,7 +79,14 @@ export async function createHarness(): Promise<Harness> {
   });
   const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
   const logger = createLogger("trace", sink);
-  const deps: Deps = { db: prisma, provider, env, logger, keyChanges: new KeyChangeBus() };
+  const deps: Deps = {
+    db: prisma,
+    provider,
+    dialect,
+    env,
+    logger,
+    keyChanges: new KeyChangeBus(),
+  };
   const app = createApp(deps);
 
   const harness: Harness = {

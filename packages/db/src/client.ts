@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.js";
 import { PrismaClient } from "../generated/sqlite/client.js";
+import { type Dialect, dialectOf } from "./dialect.js";
 import {
   defaultDatabaseUrl,
   type Provider,
@@ -18,6 +19,8 @@ export type Db = PrismaClient;
 export type Database = {
   prisma: Db;
   provider: Provider;
+  /** Every SQL difference between the two databases (locks, text search). */
+  dialect: Dialect;
   url: string;
   close(): Promise<void>;
 };
@@ -73,5 +76,5 @@ export function createDb(url: string = defaultDatabaseUrl()): Database {
     );
     prisma = new PostgresPrismaClient({ adapter }) as unknown as Db;
   }
-  return { prisma, provider, url, close: () => prisma.$disconnect() };
+  return { prisma, provider, dialect: dialectOf(provider), url, close: () => prisma.$disconnect() };
 }

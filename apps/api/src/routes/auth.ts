@@ -5,7 +5,7 @@ import { clearSessionCookie, setSessionCookie } from "../http/session.js";
 import { login, sessionAnswer, signup } from "../services/accounts.js";
 import { createSession, destroySession } from "../services/sessions.js";
 
-export function authRouter({ db, provider }: Deps): Router {
+export function authRouter({ db, dialect }: Deps): Router {
   const router = Router();
 
   // POST /api/auth/signup — create an account and its first org
@@ -19,7 +19,7 @@ export function authRouter({ db, provider }: Deps): Router {
   // POST /api/auth/login — start a session (throttled per email)
   router.post("/login", async (req, res) => {
     const body = loginBodySchema.parse(req.body);
-    const userId = await login(db, provider, body);
+    const userId = await login(db, dialect, body);
     if (req.sessionToken) await destroySession(db, req.sessionToken);
     setSessionCookie(req, res, await createSession(db, userId));
     res.json(await sessionAnswer(db, userId));

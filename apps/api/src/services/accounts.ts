@@ -1,4 +1,4 @@
-import type { Db } from "@keyward/db";
+import type { Db, Dialect } from "@keyward/db";
 import type { OrgMembershipSummary, SessionAnswer } from "@keyward/shared";
 import { newId } from "@keyward/shared/node";
 import bcrypt from "bcrypt";
@@ -74,10 +74,10 @@ const WRONG_CREDENTIALS = "wrong email or password";
  */
 export async function login(
   db: Db,
-  provider: "sqlite" | "postgresql",
+  dialect: Dialect,
   input: { email: string; password: string },
 ): Promise<string> {
-  const attempt = await beginLoginAttempt(db, provider, input.email);
+  const attempt = await beginLoginAttempt(db, dialect, input.email);
   const user = await db.user.findUnique({ where: { email: input.email } });
   const matches = await verifyPassword(input.password, user?.passwordHash);
   if (!matches || !user) throw ApiError.unauthenticated(WRONG_CREDENTIALS);

@@ -2,8 +2,9 @@
 // transaction with `lockAuthority`, which takes the org row's lock (shared for changes that use
 // authority, exclusive for changes to it: roles, grants, removal, the key policy), the caller's
 // session row, and then re-reads the caller's membership and the org's settings. A request that
-// waited on a removal, demotion, grant or policy change sees its result and is refused.
-import type { Db } from "@keyward/db";
+// waited on a removal, demotion, grant or policy change sees its result and is refused. On
+// SQLite the locks are no-ops: its single writer serialises the same transactions.
+import type { Dialect, LockMode, Tx } from "@keyward/db";
 import type { OrgKeyPolicy, Role } from "@keyward/shared";
 import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
@@ -30,36 +31,8 @@ export interface Caller {
   sessionId: string;
 }
 
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-export type OrgLock = "share" | "exclusive";
-
-type Provider = Deps["provider"];
-
-/**
- * Row locks, the one place they differ by database. PostgreSQL: `FOR SHARE` on the org row lets
- * key changes run side by side while any membership or policy change (`FOR UPDATE`, or an UPDATE
- * of the row) waits for them, and they for it. SQLite runs one write transaction at a time, which
- * serialises the same things.
- */
-export async function lockOrgRow(tx: Tx, provider: Provider, orgId: string, mode: OrgLock) {
-  if (provider !== "postgresql") return;
-  if (mode === "exclusive") {
-    await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR UPDATE`;
-  } else {
-    await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR SHARE`;
-  }
-}
-
-async function lockSessionRow(tx: Tx, provider: Provider, sessionId: string) {
-  if (provider !== "postgresql") return;
-  await tx.$queryRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId} FOR SHARE`;
-}
-
-/** Changes to one key wait for each other, so each reads (and audits) the state the last one left. */
-export async function lockKeyRow(tx: Tx, provider: Provider, keyId: string) {
-  if (provider !== "postgresql") return;
-  await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${keyId} FOR UPDATE`;
-}
+export type { Tx } from "@keyward/db";
+export type OrgLock = LockMode;
 
 export function toActor(row: {
   userId: string;
@@ -92,12 +65,13 @@ export function toOrgSettings(row: {
 /** The caller's authority as committed now, under the locks above; a non-member gets 404. */
 export async function lockAuthority(
   tx: Tx,
-  provider: Provider,
+  dialect: Dialect,
   caller: Caller,
   mode: OrgLock,
 ): Promise<Authority> {
-  await lockOrgRow(tx, provider, caller.orgId, mode);
-  await lockSessionRow(tx, provider, caller.sessionId);
+  // Shared for changes that use authority, exclusive for changes to it (see the dialect).
+  await dialect.lockOrg(tx, caller.orgId, mode);
+  await dialect.lockSession(tx, caller.sessionId);
   const session = await tx.session.findFirst({
     where: { id: caller.sessionId, userId: caller.userId, expiresAt: { gt: new Date() } },
     select: { id: true },
@@ -113,10 +87,10 @@ export async function lockAuthority(
 
 /** Runs `work` in a transaction that starts with `lockAuthority`. */
 export function withAuthority<T>(
-  { db, provider }: Pick<Deps, "db" | "provider">,
+  { db, dialect }: Pick<Deps, "db" | "dialect">,
   caller: Caller,
   mode: OrgLock,
   work: (tx: Tx, authority: Authority) => Promise<T>,
 ): Promise<T> {
-  return db.$transaction(async (tx) => work(tx, await lockAuthority(tx, provider, caller, mode)));
+  return db.$transaction(async (tx) => work(tx, await lockAuthority(tx, dialect, caller, mode)));
 }

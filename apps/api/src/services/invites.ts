@@ -7,7 +7,7 @@ import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canManageMembers } from "../policy.js";
 import { hashPassword, isUniqueViolation } from "./accounts.js";
 import { recordAudit } from "./audit.js";
-import { lockOrgRow, type Tx, toActor, withAuthority } from "./authority.js";
+import { type Tx, toActor, withAuthority } from "./authority.js";
 import type { SessionUser } from "./sessions.js";
 import { hashToken } from "./sessions.js";
 
@@ -21,7 +21,7 @@ export interface InvitePreview {
   expiresAt: string;
 }
 
-type InviteDeps = Pick<Deps, "db" | "provider">;
+type InviteDeps = Pick<Deps, "db" | "dialect">;
 
 function assertCanManageInvites(actor: Actor): void {
   if (!canManageMembers(actor)) throw ApiError.forbidden("only admins can manage invites");
@@ -238,7 +238,7 @@ function missingFields(input: { name?: string | undefined; password?: string | u
  * email matches, or a new account with the invited email.
  */
 export async function acceptInvite(
-  { db, provider }: InviteDeps,
+  { db, dialect }: InviteDeps,
   token: string,
   signedIn: SessionUser | undefined,
   input: { name?: string | undefined; password?: string | undefined },
@@ -279,7 +279,7 @@ export async function acceptInvite(
   try {
     await db.$transaction(async (tx) => {
       const now = new Date();
-      await lockOrgRow(tx, provider, invite.orgId, "share");
+      await dialect.lockOrg(tx, invite.orgId, "share");
       await assertAuthorStillAdmin(tx, invite);
       await claimInvite(tx, invite, now);
       if (newAccount) await tx.user.create({ data: { id: userId, ...newAccount } });

@@ -23,13 +23,7 @@ import {
   visibleKeysWhere,
 } from "../policy.js";
 import { type Changes, diffFields, recordAudit } from "./audit.js";
-import {
-  type Authority,
-  lockKeyRow,
-  type OrgSettings,
-  type Tx,
-  withAuthority,
-} from "./authority.js";
+import { type Authority, type OrgSettings, type Tx, withAuthority } from "./authority.js";
 import { type KeyRow, keyInclude, presentKey, presentKeys } from "./key-presenter.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
 
@@ -38,7 +32,7 @@ export type CreateKeyInput = z.output<typeof createKeyBodySchema>;
 export type UpdateKeyInput = z.output<typeof updateKeyBodySchema>;
 export type RollKeyInput = z.output<typeof rollKeyBodySchema>;
 
-type KeyDeps = Pick<Deps, "db" | "provider" | "keyChanges">;
+type KeyDeps = Pick<Deps, "db" | "dialect" | "keyChanges">;
 type KeyReader = Pick<Db, "apiKey">;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -129,40 +123,15 @@ async function loadVisibleKey(
 /** Locks the key, then loads it if the caller (as they are now) may change it. */
 async function lockEditableKey(
   tx: Tx,
-  provider: KeyDeps["provider"],
+  { dialect }: Pick<Deps, "dialect">,
   authority: Authority,
   keyId: string,
 ): Promise<KeyRow> {
-  await lockKeyRow(tx, provider, keyId);
+  await dialect.lockKey(tx, keyId);
   const key = await loadVisibleKey(tx, authority, keyId);
   const refusal = editKeyRefusal(authority.actor, authority.org, key);
   if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
   return key;
-}
-
-interface NameSearch {
-  filter: Prisma.StringFilter;
-  /** Set when `filter` only narrows the candidates: the exact test, applied to each row. */
-  matches?: (name: string) => boolean;
-}
-
-/**
- * `q` as a literal, case-insensitive substring. Prisma's `contains` is a LIKE that does not
- * escape `%`/`_`. PostgreSQL: escape them (backslash is LIKE's default escape) and use ILIKE.
- * SQLite has no default escape and folds case for ASCII only, so every `%`, `_` and non-ASCII
- * character of `q` becomes `_` (any one character): a superset, then checked exactly.
- */
-function nameSearch(provider: Deps["provider"], q: string): NameSearch {
-  if (provider === "postgresql") {
-    const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-    // The client is typed as the SQLite one, which has no `mode`.
-    return { filter: { contains: escaped, mode: "insensitive" } as Prisma.StringFilter };
-  }
-  const loose = (c: string) => c === "%" || c === "_" || c > "\x7f";
-  if (![...q].some(loose)) return { filter: { contains: q } };
-  const pattern = [...q].map((c) => (loose(c) ? "_" : c)).join("");
-  const needle = q.toLowerCase();
-  return { filter: { contains: pattern }, matches: (name) => name.toLowerCase().includes(needle) };
 }
 
 function afterPosition(position: CursorPosition | null): Prisma.ApiKeyWhereInput {
@@ -179,12 +148,12 @@ function afterPosition(position: CursorPosition | null): Prisma.ApiKeyWhereInput
 const SEARCH_BATCH = 200;
 
 export async function listKeys(
-  { db, provider }: Pick<Deps, "db" | "provider">,
+  { db, dialect }: Pick<Deps, "db" | "dialect">,
   ctx: OrgContext,
   query: ListKeysInput,
 ): Promise<Page<KeyAnswer>> {
   const { actor, org } = ctx;
-  const search = query.q ? nameSearch(provider, query.q) : null;
+  const search = query.q ? dialect.containsText(query.q) : null;
   const where: Prisma.ApiKeyWhereInput = {
     orgId: org.id,
     ...(query.includeDisabled ? {} : { enabled: true }),
@@ -285,7 +254,7 @@ export async function updateKey(
     "share",
     async (tx, authority) => {
       const { actor, org } = authority;
-      const before = await lockEditableKey(tx, deps.provider, authority, keyId);
+      const before = await lockEditableKey(tx, deps, authority, keyId);
       const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
       const typeRefusal = typeChange ? changeKeyTypeRefusal(actor, org, before) : null;
       if (typeRefusal) {
@@ -359,7 +328,7 @@ export async function updateKey(
 export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
   const key = await withAuthority(deps, ctx.caller, "share", async (tx, authority) => {
     const { actor, org } = authority;
-    const existing = await lockEditableKey(tx, deps.provider, authority, keyId);
+    const existing = await lockEditableKey(tx, deps, authority, keyId);
     const { count } = await tx.apiKey.deleteMany({ where: { id: existing.id, orgId: org.id } });
     if (count === 0) throw ApiError.notFound("key");
     await recordAudit(tx, {
@@ -389,7 +358,7 @@ export async function rollKey(
     "share",
     async (tx, authority) => {
       const { actor, org } = authority;
-      const old = await lockEditableKey(tx, deps.provider, authority, keyId);
+      const old = await lockEditableKey(tx, deps, authority, keyId);
       const now = new Date();
       const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
       const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;

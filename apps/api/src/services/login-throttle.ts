@@ -1,4 +1,4 @@
-import type { Db } from "@keyward/db";
+import type { Db, Dialect } from "@keyward/db";
 import { newId } from "@keyward/shared/node";
 import { ApiError } from "../http/api-error.js";
 
@@ -28,7 +28,7 @@ async function sweepExpiredFailures(db: Db, windowStart: Date): Promise<void> {
  */
 export async function beginLoginAttempt(
   db: Db,
-  provider: "sqlite" | "postgresql",
+  dialect: Dialect,
   email: string,
 ): Promise<LoginAttempt> {
   const now = new Date();
@@ -36,9 +36,7 @@ export async function beginLoginAttempt(
   const id = newId("lf");
   // Count and reserve as one step per email, so a burst of parallel guesses is counted one by one.
   const earlier = await db.$transaction(async (tx) => {
-    if (provider === "postgresql") {
-      await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(${email}))) AS locked`;
-    }
+    await dialect.lockName(tx, email);
     const counted = await tx.loginFailure.findMany({
       where: { email, at: { gt: windowStart } },
       orderBy: { at: "desc" },

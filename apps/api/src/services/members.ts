@@ -8,7 +8,7 @@ import { diffFields, recordAudit } from "./audit.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
 import { revokeInvitesBy } from "./invites.js";
 
-type MemberDeps = Pick<Deps, "db" | "provider" | "keyChanges">;
+type MemberDeps = Pick<Deps, "db" | "dialect" | "keyChanges">;
 type MembershipReader = Pick<Tx, "membership">;
 
 interface MembershipRow {

@@ -12,7 +12,7 @@ function assertCanUpdateOrg(actor: Actor): void {
 
 /** A policy change takes the org row exclusively, so key changes in flight finish first or see it. */
 export async function updateOrg(
-  deps: Pick<Deps, "db" | "provider">,
+  deps: Pick<Deps, "db" | "dialect">,
   ctx: OrgContext,
   input: UpdateOrgBody,
 ): Promise<OrgAnswer> {

@@ -166,11 +166,12 @@ async function appWith(
   env: Record<string, string>,
 ): Promise<{ app: Express; close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const { prisma, provider, close } = createDb(database.url);
+  const { prisma, provider, dialect, close } = createDb(database.url);
   const logger = createLogger("silent");
   const deps: Deps = {
     db: prisma,
     provider,
+    dialect,
     env: readEnv({ NODE_ENV: "production", DATABASE_URL: database.url, ...env }),
     logger,
     keyChanges: new KeyChangeBus(),
@@ -385,11 +386,12 @@ describe("secrets in logs", () => {
       },
     });
     const database = await createTestDatabase();
-    const { prisma, provider, close } = createDb(database.url);
+    const { prisma, provider, dialect, close } = createDb(database.url);
     const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
     const app = createApp({
       db: prisma,
       provider,
+      dialect,
       env,
       logger: createLogger("trace", sink),
       keyChanges: new KeyChangeBus(),

@@ -1,0 +1,88 @@
+// Every difference between SQLite and PostgreSQL that business code would otherwise branch on.
+// Services ask for a lock or a search; which SQL that takes is decided here, once.
+import type { Prisma, PrismaClient } from "../generated/sqlite/client.js";
+import type { Provider } from "./paths.js";
+
+/** A Prisma interactive transaction's client. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export type LockMode = "share" | "exclusive";
+
+/** A literal, case-insensitive substring filter for a string column. */
+export interface TextSearch {
+  filter: Prisma.StringFilter;
+  /** Set when `filter` only narrows the candidates: the exact test, applied to each row. */
+  matches?: (value: string) => boolean;
+}
+
+export interface Dialect {
+  readonly provider: Provider;
+  /**
+   * Locks an org row for the rest of the transaction: `share` for changes that use authority
+   * (they run side by side), `exclusive` for changes to it (roles, grants, removal, policy).
+   */
+  lockOrg(tx: Tx, orgId: string, mode: LockMode): Promise<void>;
+  /** Locks a session row, so logging out waits for (or is seen by) a change in flight. */
+  lockSession(tx: Tx, sessionId: string): Promise<void>;
+  /** Locks a key row: changes to one key apply one after another. */
+  lockKey(tx: Tx, keyId: string): Promise<void>;
+  /** Serialises transactions that name the same string (e.g. an email) until they end. */
+  lockName(tx: Tx, name: string): Promise<void>;
+  /** `q` as a literal, case-insensitive substring of a column. */
+  containsText(q: string): TextSearch;
+}
+
+/**
+ * PostgreSQL: row locks (`FOR SHARE` / `FOR UPDATE`), an advisory lock per name, and ILIKE with
+ * `%`, `_` and `\` escaped (backslash is LIKE's default escape).
+ */
+const postgres: Dialect = {
+  provider: "postgresql",
+  async lockOrg(tx, orgId, mode) {
+    if (mode === "exclusive")
+      await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR UPDATE`;
+    else await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR SHARE`;
+  },
+  async lockSession(tx, sessionId) {
+    await tx.$queryRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId} FOR SHARE`;
+  },
+  async lockKey(tx, keyId) {
+    await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${keyId} FOR UPDATE`;
+  },
+  async lockName(tx, name) {
+    await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(${name}))) AS locked`;
+  },
+  containsText(q) {
+    const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    // The client is typed as the SQLite one, which has no `mode`.
+    return { filter: { contains: escaped, mode: "insensitive" } as Prisma.StringFilter };
+  },
+};
+
+/**
+ * SQLite runs one write transaction at a time (one connection per process, and the database's
+ * write lock across processes), which serialises everything the locks above serialise. LIKE has
+ * no default escape and folds case for ASCII only, so every `%`, `_` and non-ASCII character of
+ * `q` becomes `_` (any one character): a superset, then checked exactly.
+ */
+const sqlite: Dialect = {
+  provider: "sqlite",
+  async lockOrg() {},
+  async lockSession() {},
+  async lockKey() {},
+  async lockName() {},
+  containsText(q) {
+    const loose = (c: string) => c === "%" || c === "_" || c > "\x7f";
+    if (![...q].some(loose)) return { filter: { contains: q } };
+    const pattern = [...q].map((c) => (loose(c) ? "_" : c)).join("");
+    const needle = q.toLowerCase();
+    return {
+      filter: { contains: pattern },
+      matches: (value) => value.toLowerCase().includes(needle),
+    };
+  },
+};
+
+export function dialectOf(provider: Provider): Dialect {
+  return provider === "postgresql" ? postgres : sqlite;
+}
