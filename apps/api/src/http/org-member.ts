@@ -2,12 +2,15 @@ import type { Db } from "@keyward/db";
 import type { OrgKeyPolicy, Role } from "@keyward/shared";
 import type { Request, RequestHandler } from "express";
 import type { Actor } from "../policy.js";
+import type { PendingKeyUse } from "../public/usage-counter.js";
 import { ApiError } from "./api-error.js";
 import { currentUser } from "./session.js";
 
 export interface OrgContext {
   actor: Actor;
   org: { id: string; name: string; orgKeyPolicy: OrgKeyPolicy; maxKeyLifetimeDays: number | null };
+  /** Uses of keys this instance has not written yet (key answers include them). */
+  pendingKeyUse?: PendingKeyUse;
 }
 
 declare global {
@@ -19,7 +22,7 @@ declare global {
 }
 
 /** For `/api/orgs/:orgId/…`: to a user who is not a member, the org does not exist (404). */
-export function loadOrgMember(db: Db): RequestHandler {
+export function loadOrgMember(db: Db, pendingKeyUse?: PendingKeyUse): RequestHandler {
   return async (req, _res, next) => {
     const user = currentUser(req);
     const orgId = String(req.params.orgId ?? "");
@@ -41,6 +44,7 @@ export function loadOrgMember(db: Db): RequestHandler {
         orgKeyPolicy: membership.org.orgKeyPolicy as OrgKeyPolicy,
         maxKeyLifetimeDays: membership.org.maxKeyLifetimeDays,
       },
+      pendingKeyUse,
     };
     next();
   };

@@ -1,7 +1,8 @@
-import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH } from "@keyward/shared";
+import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH, type KeyOutcome } from "@keyward/shared";
 import type { NextFunction, Request, RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import type { VerifiedKey } from "./key-verifier.js";
+import type { UnattributedReason } from "./usage-counter.js";
 
 declare global {
   namespace Express {
@@ -35,6 +36,12 @@ export interface KeyAuthentication {
   markUsed(key: VerifiedKey): void;
 }
 
+/** Where each request's outcome is counted (usage-counter.ts). */
+export interface OutcomeCounter {
+  count(key: VerifiedKey, outcome: KeyOutcome): void;
+  countUnattributed(reason: UnattributedReason): void;
+}
+
 const missingKey = () =>
   new ApiError(
     "missing_key",
@@ -51,13 +58,18 @@ const malformedKey = () =>
  * miss the checksum is checked first, so a malformed key costs no query. (Only well-formed keys
  * ever enter the cache, so the order saves time without letting a malformed key through.)
  */
-export function verifyKey(auth: KeyAuthentication): RequestHandler {
+export function verifyKey(auth: KeyAuthentication, outcomes: OutcomeCounter): RequestHandler {
   const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
-    if (!key) throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+    if (!key) {
+      outcomes.countUnattributed("invalid_key");
+      throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+    }
     if (!key.enabled) {
+      outcomes.count(key, "disabled");
       throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
     }
     if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
+      outcomes.count(key, "expired");
       const at = new Date(key.expiresAt).toISOString();
       throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
     }
@@ -70,25 +82,41 @@ export function verifyKey(auth: KeyAuthentication): RequestHandler {
 
   return (req, _res, next) => {
     const secret = readKey(req);
-    if (secret === undefined) throw missingKey();
-    if (secret.length !== KEY_LENGTH) throw malformedKey();
+    if (secret === undefined) {
+      outcomes.countUnattributed("missing_key");
+      throw missingKey();
+    }
+    if (secret.length !== KEY_LENGTH) {
+      outcomes.countUnattributed("malformed_key");
+      throw malformedKey();
+    }
     const hash = auth.hashOf(secret);
     const cached = auth.cached(hash);
     if (cached !== undefined) return admit(cached, req, next);
-    if (!isWellFormedKey(secret)) throw malformedKey();
+    if (!isWellFormedKey(secret)) {
+      outcomes.countUnattributed("malformed_key");
+      throw malformedKey();
+    }
     return auth.lookup(hash).then((key) => admit(key, req, next));
   };
 }
 
-export function requirePermission(permission: Permission): RequestHandler {
+/** The last gate: a request passing it is counted `valid`, whatever the handler answers. */
+export function requirePermission(
+  permission: Permission,
+  outcomes: OutcomeCounter,
+): RequestHandler {
   return (req, _res, next) => {
-    if (!verifiedKey(req).permissions[permission]) {
+    const key = verifiedKey(req);
+    if (!key.permissions[permission]) {
+      outcomes.count(key, "insufficient_permission");
       throw new ApiError(
         "insufficient_permission",
         `this API key lacks the ${permission} permission`,
         { permission },
       );
     }
+    outcomes.count(key, "valid");
     next();
   };
 }

@@ -5,13 +5,14 @@ import { loadOrgMember, orgContext } from "../http/org-member.js";
 import { presentOrg, updateOrg } from "../services/orgs.js";
 import { auditRouter } from "./audit.js";
 import { invitesRouter } from "./invites.js";
+import { keyUsageRouter } from "./key-usage.js";
 import { keysRouter } from "./keys.js";
 import { membersRouter } from "./members.js";
 
 export function orgsRouter(deps: Deps): Router {
   const router = Router();
   const org = Router({ mergeParams: true });
-  router.use("/:orgId", loadOrgMember(deps.db), org);
+  router.use("/:orgId", loadOrgMember(deps.db, deps.pendingKeyUse), org);
 
   // GET /api/orgs/:orgId — the org, its key policy and key lifetime limit
   org.get("/", (req, res) => {
@@ -27,6 +28,7 @@ export function orgsRouter(deps: Deps): Router {
 
   org.use("/members", membersRouter(deps));
   org.use("/invites", invitesRouter(deps));
+  org.use("/keys", keyUsageRouter(deps));
   org.use("/keys", keysRouter(deps));
   org.use("/audit", auditRouter(deps));
   return router;

@@ -35,7 +35,8 @@ const presentDisabledReason = (reason: string | null): KeyDisabledReason | null 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** The contract's `Key`: never the hash, and `canEdit` for the caller. */
-export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
+export function presentKey(row: KeyRow, { actor, org, pendingKeyUse }: OrgContext): KeyAnswer {
+  const pendingUse = pendingKeyUse?.lastUsedAt(row.id);
   return {
     id: row.id,
     name: row.name,
@@ -48,8 +49,13 @@ export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedAt: iso(latest(row.lastUsedAt, pendingUse)),
     expiresAt: iso(row.expiresAt),
     canEdit: canEditKey(actor, org, row),
   };
+}
+
+function latest(stored: Date | null, pending: number | undefined): Date | null {
+  if (pending === undefined) return stored;
+  return stored && stored.getTime() >= pending ? stored : new Date(pending);
 }
