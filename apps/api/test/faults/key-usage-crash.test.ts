@@ -3,7 +3,7 @@ import { createDb } from "@keyward/db";
 import { API_KEY_HEADER } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServer } from "../support/server-process.js";
-import { createKey, type FaultDatabase, faultDatabase, signUp, sleep } from "./support.js";
+import { createKey, type FaultDatabase, faultDatabase, signUp } from "./support.js";
 
 let database: FaultDatabase;
 let server: ServerProcess | undefined;

@@ -6,7 +6,6 @@ import type {
 } from "@keyward/shared";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { keysQueryKey } from "./get-keys";
 
 /** Counts are written every second; the table's series refresh on this beat. */
 const USAGE_REFRESH_MS = 30_000;
@@ -23,6 +22,9 @@ export const USAGE_RANGES: Record<
   "30d": { label: "30 d", ms: 30 * 86_400_000, interval: "day" },
 };
 
+/** Not under the keys list's query key: key mutations rewrite every query there as a list page. */
+const usageQueryKey = (orgId: string) => ["orgs", orgId, "key-usage"] as const;
+
 const orgPath = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}/keys`;
 
 export function getKeyUsageSummaries(
@@ -38,7 +40,7 @@ export function getKeyUsageSummaries(
 
 export function keyUsageSummariesQueryOptions(orgId: string, ids: readonly string[]) {
   return queryOptions({
-    queryKey: [...keysQueryKey(orgId), "usage-summaries", ids] as const,
+    queryKey: [...usageQueryKey(orgId), "summaries", ids] as const,
     queryFn: ({ signal }) => getKeyUsageSummaries(orgId, ids, signal),
     enabled: ids.length > 0,
     refetchInterval: USAGE_REFRESH_MS,
@@ -72,7 +74,7 @@ export function getKeyUsage(
 
 export function keyUsageQueryOptions(orgId: string, keyId: string, range: UsageRange) {
   return queryOptions({
-    queryKey: [...keysQueryKey(orgId), "usage", keyId, range] as const,
+    queryKey: [...usageQueryKey(orgId), keyId, range] as const,
     queryFn: ({ signal }) => getKeyUsage(orgId, keyId, range, Date.now(), signal),
     placeholderData: keepPreviousData,
   });

@@ -48,14 +48,17 @@ export function ExpireNowButton({ orgId, keyData }: { orgId: string; keyData: Ke
       title={keyData.canEdit ? undefined : "You can’t change this key"}
       onClick={(event) => {
         event.stopPropagation();
-        updateKey.mutate(
+        // A promise, not mutate()'s callbacks: the table may remount this cell before the answer.
+        updateKey
           // One second ahead: the API accepts only expiries in the future.
-          { keyId: keyData.id, body: { expiresAt: new Date(Date.now() + 1_000).toISOString() } },
-          {
-            onSuccess: () => toast.show(`“${keyData.name}” expired`),
-            onError: (error) => toast.show(errorMessage(error), "danger"),
-          },
-        );
+          .mutateAsync({
+            keyId: keyData.id,
+            body: { expiresAt: new Date(Date.now() + 1_000).toISOString() },
+          })
+          .then(
+            () => toast.show(`“${keyData.name}” expired`),
+            (error: unknown) => toast.show(errorMessage(error), "danger"),
+          );
       }}
     >
       Expire now

@@ -107,7 +107,9 @@ export function KeyUsagePanel({ orgId, keyData }: { orgId: string; keyData: KeyA
               </div>
               <details className="usage-panel__table">
                 <summary>Show as a table</summary>
-                <div className="table-wrap">
+                {/* Focusable: it scrolls sideways on narrow screens, and keyboards must reach it. */}
+                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region (axe scrollable-region-focusable) */}
+                <section className="table-wrap" tabIndex={0} aria-label="Usage table">
                   <table className="table table--dense">
                     <caption className="visually-hidden">Requests by outcome</caption>
                     <thead>
@@ -135,7 +137,7 @@ export function KeyUsagePanel({ orgId, keyData }: { orgId: string; keyData: KeyA
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </section>
               </details>
             </>
           )}
