@@ -25,8 +25,14 @@ export default defineConfig({
         // Libraries change less often than the app: a separate, long-cached chunk.
         codeSplitting: {
           groups: [
-            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router)/ },
-            { name: "vendor", test: /node_modules/ },
+            {
+              name: "react",
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router)/,
+              tags: ["$initial"],
+            },
+            // Only what the first load needs: libraries behind a dynamic import (the key dialog's
+            // chart) stay in the lazy chunk that imports them.
+            { name: "vendor", test: /node_modules/, tags: ["$initial"] },
           ],
         },
       },

@@ -62,11 +62,14 @@ export function createApp(deps: Deps): Express {
     }),
   );
 
+  const publicApi = mountPublicApi(app, deps);
+  const appDeps: Deps = { ...deps, pendingKeyUse: publicApi.usage };
+
+  // `unattributed`: this instance's /v1 requests with no key, a malformed or an unknown one.
   app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true, unattributed: publicApi.usage.unattributed() });
   });
 
-  mountPublicApi(app, deps);
   mountApiReference(app);
 
   const api = express.Router();
@@ -82,7 +85,7 @@ export function createApp(deps: Deps): Express {
   api.use(loadSession(deps.db));
   api.use("/auth", authRouter(deps));
   api.use("/me", requireUser, meRouter(deps));
-  api.use("/orgs", requireUser, orgsRouter(deps));
+  api.use("/orgs", requireUser, orgsRouter(appDeps));
   api.use("/invites", inviteLinksRouter(deps));
   api.use(notFoundHandler);
   app.use("/api", api);

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Db, Dialect } from "@keyward/db";
 import type { Env } from "./env.js";
 import type { Logger } from "./logger.js";
+import type { PendingKeyUse } from "./public/usage-counter.js";
 
 /** Emitted after a key's change is committed, so verification caches can drop it. */
 export interface KeyChange {
@@ -94,4 +95,6 @@ export interface Deps {
   env: Env;
   logger: Logger;
   keyChanges: KeyChangeBus;
+  /** This instance's key uses not yet written, so key answers show them (set by createApp). */
+  pendingKeyUse?: PendingKeyUse;
 }

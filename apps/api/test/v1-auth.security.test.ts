@@ -229,7 +229,7 @@ describe("secrets stay out of logs and URLs", () => {
     await machine(v1.h, key.secret)
       .post("/v1/events", [{ eventName: "logged" }])
       .expect(200);
-    await v1.api.lastUsed.flush();
+    await v1.api.usage.flush();
     expect(v1.h.logLines.length).toBeGreaterThan(0);
     expect(v1.h.logLines.join("\n")).not.toContain(key.secret);
   });

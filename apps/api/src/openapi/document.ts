@@ -9,6 +9,9 @@ import {
   ingestAnswerSchema,
   ingestBodySchema,
   keyInfoAnswerSchema,
+  keyUsageAnswerSchema,
+  keyUsageQuerySchema,
+  keyUsageSummariesAnswerSchema,
   listAuditQuerySchema,
   listKeysQuerySchema,
   loginBodySchema,
@@ -224,6 +227,43 @@ function registerSessionApi(registry: OpenAPIRegistry): void {
     params: keyParams,
     body: rollKeyBodySchema,
     ok: 201,
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/api/orgs/{orgId}/keys/{keyId}/usage",
+    tags: ["Session API"],
+    summary: "A key's requests per bucket and outcome",
+    description:
+      "Every `/v1` request made with the key, by outcome: `valid` (authenticated and permitted, whatever the handler then answered), `rate_limited`, `disabled`, `expired`, `insufficient_permission`. Written every second by each instance. Same visibility as the key (404 otherwise). At most 10,000 buckets; minute buckets are kept 48 hours, hour and day buckets 90 days.",
+    security: sessionSecurity,
+    request: { params: keyParams, query: keyUsageQuerySchema },
+    responses: {
+      200: json(keyUsageAnswerSchema, "Points, oldest first; empty buckets omitted."),
+      400: errorResponse(
+        "`invalid_request`: a bad date, `from` not before `to`, or too many buckets.",
+      ),
+      ...SESSION_ERRORS,
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/api/orgs/{orgId}/keys/usage",
+    tags: ["Session API"],
+    summary: "The last 24 hours of several keys (for the keys table)",
+    description:
+      "For each named key the caller can see: all requests and refused ones in the last 24 hours, hourly points, and the requests of the last 15 minutes and hour. Keys the caller cannot see are left out.",
+    security: sessionSecurity,
+    request: {
+      params: orgParams,
+      query: z.object({
+        ids: z.string().meta({ description: "Comma-separated key ids, at most 100." }),
+      }),
+    },
+    responses: {
+      200: json(keyUsageSummariesAnswerSchema, "One item per visible key."),
+      400: errorResponse("`invalid_request`: no ids, or more than 100."),
+      ...SESSION_ERRORS,
+    },
   });
   route("get", "/api/orgs/{orgId}/audit", "The org's audit log", {
     params: orgParams,

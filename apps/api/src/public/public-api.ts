@@ -1,16 +1,22 @@
-import { MAX_INGEST_BODY_BYTES } from "@keyward/shared";
-import express, { type Express } from "express";
+import {
+  KEY_USAGE_HOUR_RETENTION_DAYS,
+  KEY_USAGE_MINUTE_RETENTION_HOURS,
+  MAX_INGEST_BODY_BYTES,
+} from "@keyward/shared";
+import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
+import { ApiError } from "../http/api-error.js";
 import { ingestEvents } from "./events.js";
 import { discardingStore, type IngestStore } from "./ingest-store.js";
 import { getKeyInfo } from "./key-info.js";
+import { keyUsageWriter } from "./key-usage-store.js";
 import { KeyVerifier } from "./key-verifier.js";
-import { LastUsedCoalescer } from "./last-used.js";
 import { getMetrics } from "./metrics.js";
 import { PostgresIngestStore } from "./postgres-ingest-store.js";
 import { KeyRateLimiter } from "./rate-limit.js";
 import { SqliteIngestStore } from "./sqlite-ingest-store.js";
-import { requirePermission, reverifyKey, verifyKey } from "./verify-key.js";
+import { UsageCounter } from "./usage-counter.js";
+import { requirePermission, reverifyKey, verifiedKey, verifyKey } from "./verify-key.js";
 
 /** The key-authenticated API under /v1, with the state it keeps between requests. */
 export interface PublicApi {
@@ -18,9 +24,10 @@ export interface PublicApi {
   mount(app: Express): void;
   verifier: KeyVerifier;
   store: IngestStore;
-  lastUsed: LastUsedCoalescer;
+  /** Requests per key and outcome, and `lastUsedAt`, written every second. */
+  usage: UsageCounter;
   limiter: KeyRateLimiter;
-  /** Writes pending `lastUsedAt` updates, stops timers, closes its connections. */
+  /** Writes pending usage counts and `lastUsedAt` updates, stops timers, closes its connections. */
   close(): Promise<void>;
 }
 
@@ -33,20 +40,37 @@ export function createPublicApi(deps: Deps): PublicApi {
     // acknowledgement waited out the bound, by which time no entry read before it answers here.
     fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
-  const lastUsed = new LastUsedCoalescer(store, deps.logger);
+  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.provider, store), deps.logger, {
+    minuteRetentionMs: KEY_USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
+    hourRetentionMs: KEY_USAGE_HOUR_RETENTION_DAYS * 86_400_000,
+  });
   const limiter = new KeyRateLimiter({
     redisUrl: deps.env.REDIS_URL,
     keyPrefix: deps.env.REDIS_KEY_PREFIX,
     logger: deps.logger,
   });
 
-  const authenticate = verifyKey({
-    hashOf: (secret) => verifier.hashOf(secret),
-    cached: (hash) => verifier.cached(hash),
-    lookup: (hash) => verifier.lookup(hash),
-    consume: (key) => limiter.consume(key.id, key.rateLimitPerSecond),
-    markUsed: (key) => lastUsed.mark(key.id),
-  });
+  const authenticate = verifyKey(
+    {
+      hashOf: (secret) => verifier.hashOf(secret),
+      cached: (hash) => verifier.cached(hash),
+      lookup: (hash) => verifier.lookup(hash),
+      consume: (key) =>
+        limiter.consume(key.id, key.rateLimitPerSecond).catch((err: unknown) => {
+          if (err instanceof ApiError && err.code === "rate_limited")
+            usage.count(key, "rate_limited");
+          throw err;
+        }),
+      markUsed: (key) => usage.markUsed(key.id),
+    },
+    usage,
+  );
+  const permitted = (permission: "read" | "write") => requirePermission(permission, usage);
+  // /v1/key needs no permission: every authenticated request is a valid one.
+  const countedValid: RequestHandler = (req, _res, next) => {
+    usage.count(verifiedKey(req), "valid");
+    next();
+  };
   const reverifyWriter = reverifyKey(
     { cached: (hash) => verifier.cached(hash), lookup: (hash) => verifier.lookup(hash) },
     "write",
@@ -57,17 +81,17 @@ export function createPublicApi(deps: Deps): PublicApi {
     app.post(
       "/v1/events",
       authenticate,
-      requirePermission("write"),
+      permitted("write"),
       eventBody,
       ingestEvents(store, reverifyWriter),
     );
-    app.get("/v1/metrics", authenticate, requirePermission("read"), getMetrics(store));
-    app.get("/v1/key", authenticate, getKeyInfo);
+    app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store));
+    app.get("/v1/key", authenticate, countedValid, getKeyInfo);
     if (deps.env.BENCH_ROUTES) {
       app.post(
         "/v1/_bench/discard-events",
         authenticate,
-        requirePermission("write"),
+        permitted("write"),
         eventBody,
         ingestEvents(discardingStore, reverifyWriter),
       );
@@ -78,11 +102,11 @@ export function createPublicApi(deps: Deps): PublicApi {
     mount,
     verifier,
     store,
-    lastUsed,
+    usage,
     limiter,
     async close() {
       verifier.close();
-      await lastUsed.close();
+      await usage.close();
       await store.close();
       await limiter.close();
     },

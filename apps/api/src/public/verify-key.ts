@@ -1,7 +1,8 @@
-import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH } from "@keyward/shared";
+import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH, type KeyOutcome } from "@keyward/shared";
 import type { NextFunction, Request, RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import type { VerifiedKey } from "./key-verifier.js";
+import type { UnattributedReason } from "./usage-counter.js";
 
 declare global {
   namespace Express {
@@ -37,6 +38,12 @@ export interface KeyAuthentication {
   markUsed(key: VerifiedKey): void;
 }
 
+/** Where each request's outcome is counted (usage-counter.ts). */
+export interface OutcomeCounter {
+  count(key: VerifiedKey, outcome: KeyOutcome): void;
+  countUnattributed(reason: UnattributedReason): void;
+}
+
 const missingKey = () =>
   new ApiError(
     "missing_key",
@@ -47,20 +54,36 @@ const missingKey = () =>
 const malformedKey = () =>
   new ApiError("invalid_key", "this is not a Keyward API key", undefined, CHALLENGE);
 
-/** Throws the 401 that refuses this key, if any: unknown, disabled or expired. */
-function assertUsable(key: VerifiedKey | null): asserts key is VerifiedKey {
-  if (!key) throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+/**
+ * Throws the 401 that refuses this key, if any: unknown, disabled or expired. `outcomes` counts
+ * the refusal; a re-check passes none, as its request was already counted when it was admitted.
+ */
+function assertUsable(
+  key: VerifiedKey | null,
+  outcomes?: OutcomeCounter,
+): asserts key is VerifiedKey {
+  if (!key) {
+    outcomes?.countUnattributed("invalid_key");
+    throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+  }
   if (!key.enabled) {
+    outcomes?.count(key, "disabled");
     throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
   }
   if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
+    outcomes?.count(key, "expired");
     const at = new Date(key.expiresAt).toISOString();
     throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
   }
 }
 
-function assertPermitted(key: VerifiedKey, permission: Permission): void {
+function assertPermitted(
+  key: VerifiedKey,
+  permission: Permission,
+  outcomes?: OutcomeCounter,
+): void {
   if (!key.permissions[permission]) {
+    outcomes?.count(key, "insufficient_permission");
     throw new ApiError(
       "insufficient_permission",
       `this API key lacks the ${permission} permission`,
@@ -75,9 +98,9 @@ function assertPermitted(key: VerifiedKey, permission: Permission): void {
  * miss the checksum is checked first, so a malformed key costs no query. (Only well-formed keys
  * ever enter the cache, so the order saves time without letting a malformed key through.)
  */
-export function verifyKey(auth: KeyAuthentication): RequestHandler {
+export function verifyKey(auth: KeyAuthentication, outcomes: OutcomeCounter): RequestHandler {
   const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
-    assertUsable(key);
+    assertUsable(key, outcomes);
     auth.markUsed(key);
     return auth.consume(key).then(() => {
       req.apiKey = key;
@@ -87,13 +110,22 @@ export function verifyKey(auth: KeyAuthentication): RequestHandler {
 
   return (req, _res, next) => {
     const secret = readKey(req);
-    if (secret === undefined) throw missingKey();
-    if (secret.length !== KEY_LENGTH) throw malformedKey();
+    if (secret === undefined) {
+      outcomes.countUnattributed("missing_key");
+      throw missingKey();
+    }
+    if (secret.length !== KEY_LENGTH) {
+      outcomes.countUnattributed("malformed_key");
+      throw malformedKey();
+    }
     const hash = auth.hashOf(secret);
     req.apiKeyHash = hash;
     const cached = auth.cached(hash);
     if (cached !== undefined) return admit(cached, req, next);
-    if (!isWellFormedKey(secret)) throw malformedKey();
+    if (!isWellFormedKey(secret)) {
+      outcomes.countUnattributed("malformed_key");
+      throw malformedKey();
+    }
     return auth.lookup(hash).then((key) => admit(key, req, next));
   };
 }
@@ -125,9 +157,15 @@ export function reverifyKey(
   };
 }
 
-export function requirePermission(permission: Permission): RequestHandler {
+/** The last gate: a request passing it is counted `valid`, whatever the handler answers. */
+export function requirePermission(
+  permission: Permission,
+  outcomes: OutcomeCounter,
+): RequestHandler {
   return (req, _res, next) => {
-    assertPermitted(verifiedKey(req), permission);
+    const key = verifiedKey(req);
+    assertPermitted(key, permission, outcomes);
+    outcomes.count(key, "valid");
     next();
   };
 }

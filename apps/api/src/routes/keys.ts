@@ -29,7 +29,7 @@ export function keysRouter(deps: Deps): Router {
   // GET /api/orgs/:orgId/keys/:keyId — one key
   router.get("/:keyId", async (req, res) => {
     const ctx = orgContext(req);
-    res.json(await getKey(deps.db, ctx, req.params.keyId));
+    res.json(await getKey(deps, ctx, req.params.keyId));
   });
 
   // PATCH /api/orgs/:orgId/keys/:keyId — rename, re-scope, enable/disable, change type or expiry

@@ -5,6 +5,7 @@ import { loadOrgMember, orgContext } from "../http/org-member.js";
 import { presentOrg, updateOrg } from "../services/orgs.js";
 import { auditRouter } from "./audit.js";
 import { invitesRouter } from "./invites.js";
+import { keyUsageRouter } from "./key-usage.js";
 import { keysRouter } from "./keys.js";
 import { membersRouter } from "./members.js";
 
@@ -27,6 +28,7 @@ export function orgsRouter(deps: Deps): Router {
 
   org.use("/members", membersRouter(deps));
   org.use("/invites", invitesRouter(deps));
+  org.use("/keys", keyUsageRouter(deps));
   org.use("/keys", keysRouter(deps));
   org.use("/audit", auditRouter(deps));
   return router;

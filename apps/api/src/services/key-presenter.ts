@@ -1,7 +1,11 @@
 import type { Db } from "@keyward/db";
 import type { KeyAnswer, KeyDisabledReason, KeyLink } from "@keyward/shared";
+import type { Deps } from "../deps.js";
 import { canSeeKey, editKeyRefusal } from "../policy.js";
 import type { Authority } from "./authority.js";
+
+/** What presenting keys reads: their rolled-key links, and this instance's unwritten key uses. */
+export type KeyPresenterDeps = { db: Pick<Db, "apiKey"> } & Pick<Deps, "pendingKeyUse">;
 
 /** Loads a key's owner and creator with the key itself, in one query. */
 export const keyInclude = {
@@ -86,7 +90,17 @@ async function rollLinks(
   return links;
 }
 
-function toAnswer(row: KeyRow, { actor, org }: Authority, links: RollLinks): KeyAnswer {
+function latest(stored: Date | null, pending: number | undefined): Date | null {
+  if (pending === undefined) return stored;
+  return stored && stored.getTime() >= pending ? stored : new Date(pending);
+}
+
+function toAnswer(
+  row: KeyRow,
+  { actor, org }: Authority,
+  links: RollLinks,
+  pendingUse: number | undefined,
+): KeyAnswer {
   const cannotEditReason = editKeyRefusal(actor, org, row);
   return {
     id: row.id,
@@ -100,7 +114,7 @@ function toAnswer(row: KeyRow, { actor, org }: Authority, links: RollLinks): Key
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedAt: iso(latest(row.lastUsedAt, pendingUse)),
     expiresAt: iso(row.expiresAt),
     canEdit: cannotEditReason === null,
     cannotEditReason,
@@ -111,22 +125,27 @@ function toAnswer(row: KeyRow, { actor, org }: Authority, links: RollLinks): Key
 
 /** The contract's `Key` for each row: never the hash; `canEdit` and its reason for the caller. */
 export async function presentKeys(
-  db: Pick<Db, "apiKey">,
+  { db, pendingKeyUse }: KeyPresenterDeps,
   rows: KeyRow[],
   authority: Authority,
 ): Promise<KeyAnswer[]> {
   const links = await rollLinks(db, rows, authority);
   return rows.map((row) =>
-    toAnswer(row, authority, links.get(row.id) ?? { rolledFrom: null, replacedBy: null }),
+    toAnswer(
+      row,
+      authority,
+      links.get(row.id) ?? { rolledFrom: null, replacedBy: null },
+      pendingKeyUse?.lastUsedAt(row.id),
+    ),
   );
 }
 
 export async function presentKey(
-  db: Pick<Db, "apiKey">,
+  deps: KeyPresenterDeps,
   row: KeyRow,
   authority: Authority,
 ): Promise<KeyAnswer> {
-  const [answer] = await presentKeys(db, [row], authority);
+  const [answer] = await presentKeys(deps, [row], authority);
   if (!answer) throw new Error("presentKeys answered nothing");
   return answer;
 }

@@ -24,7 +24,13 @@ import {
 } from "../policy.js";
 import { type Changes, diffFields, recordAudit } from "./audit.js";
 import { type Authority, type OrgSettings, type Tx, withAuthority } from "./authority.js";
-import { type KeyRow, keyInclude, presentKey, presentKeys } from "./key-presenter.js";
+import {
+  type KeyPresenterDeps,
+  type KeyRow,
+  keyInclude,
+  presentKey,
+  presentKeys,
+} from "./key-presenter.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListKeysInput = z.output<typeof listKeysQuerySchema>;
@@ -148,10 +154,11 @@ function afterPosition(position: CursorPosition | null): Prisma.ApiKeyWhereInput
 const SEARCH_BATCH = 200;
 
 export async function listKeys(
-  { db, dialect }: Pick<Deps, "db" | "dialect">,
+  deps: Pick<Deps, "db" | "dialect" | "pendingKeyUse">,
   ctx: OrgContext,
   query: ListKeysInput,
 ): Promise<Page<KeyAnswer>> {
+  const { db, dialect } = deps;
   const { actor, org } = ctx;
   const search = query.q ? dialect.containsText(query.q) : null;
   const where: Prisma.ApiKeyWhereInput = {
@@ -185,11 +192,15 @@ export async function listKeys(
     (row) => row.createdAt,
     (row) => row,
   );
-  return { items: await presentKeys(db, page.items, ctx), nextCursor: page.nextCursor };
+  return { items: await presentKeys(deps, page.items, ctx), nextCursor: page.nextCursor };
 }
 
-export async function getKey(db: Db, ctx: OrgContext, keyId: string): Promise<KeyAnswer> {
-  return presentKey(db, await loadVisibleKey(db, ctx, keyId), ctx);
+export async function getKey(
+  deps: KeyPresenterDeps,
+  ctx: OrgContext,
+  keyId: string,
+): Promise<KeyAnswer> {
+  return presentKey(deps, await loadVisibleKey(deps.db, ctx, keyId), ctx);
 }
 
 export async function createKey(
@@ -239,7 +250,7 @@ export async function createKey(
   );
   // Every committed change is announced, creation too: no instance keeps this hash as unknown.
   await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return { key: await presentKey(deps.db, key, authority), secret };
+  return { key: await presentKey(deps, key, authority), secret };
 }
 
 export async function updateKey(
@@ -322,7 +333,7 @@ export async function updateKey(
     },
   );
   if (changed) await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return presentKey(deps.db, key, authority);
+  return presentKey(deps, key, authority);
 }
 
 export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
@@ -416,5 +427,5 @@ export async function rollKey(
     },
   );
   await deps.keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
-  return { key: await presentKey(deps.db, newKey, authority), secret };
+  return { key: await presentKey(deps, newKey, authority), secret };
 }

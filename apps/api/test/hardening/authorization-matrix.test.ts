@@ -131,6 +131,8 @@ const COVERED = [
   `PATCH ${KEY}`,
   `DELETE ${KEY}`,
   `POST ${KEY}/roll`,
+  `GET ${KEYS}/usage`,
+  `GET ${KEY}/usage`,
   `GET ${ORG}/audit`,
   "GET /api/invites/:token",
   "POST /api/invites/:token/accept",
@@ -317,6 +319,17 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
     c(`POST ${KEY}/roll`, "other org's key", 404, (w, me) =>
       me.send("POST", `${other(w)}/keys/${w.otherOrgKeyId}/roll`, { graceSeconds: 0 }),
     ),
+    c(`GET ${KEY}/usage`, "other org's key via own org", 404, (w, me) =>
+      me.send("GET", `${team(w)}/keys/${w.otherOrgKeyId}/usage`),
+    ),
+    c(`GET ${KEY}/usage`, "other org's key", 404, (w, me) =>
+      me.send("GET", `${other(w)}/keys/${w.otherOrgKeyId}/usage`),
+    ),
+    c(`GET ${KEYS}/usage`, "other org's key via own org", "hidden", async (w, me) => {
+      const res = await me.send("GET", `${team(w)}/keys/usage?ids=${w.otherOrgKeyId}`);
+      expect(res.status).toBe(200);
+      return { ...res, listedCheck: (res.body.items as unknown[]).length > 0 };
+    }),
   ];
   for (const kind of KINDS) {
     const withKey = (
@@ -360,6 +373,16 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
       withKey(`POST ${KEY}/roll`, "", editStatus(role, kind, policy, 201), (me, path) =>
         me.send("POST", `${path}/roll`, { graceSeconds: 60 }),
       ),
+      withKey(`GET ${KEY}/usage`, "", sees(role, kind) ? 200 : 404, (me, path) =>
+        me.send("GET", `${path}/usage`),
+      ),
+      c(`GET ${KEYS}/usage`, kind, sees(role, kind) ? "listed" : "hidden", async (w, me) => {
+        const key = await newKey(w, creatorOf(w, role, kind), kind === "org-wide");
+        const res = await me.send("GET", `${team(w)}/keys/usage?ids=${key.id}`);
+        expect(res.status).toBe(200);
+        const ids = (res.body.items as { keyId: string }[]).map((k) => k.keyId);
+        return { ...res, listedCheck: ids.includes(key.id) };
+      }),
     );
   }
   return cases;
@@ -414,6 +437,8 @@ function outsideCases(actor: Outside): Case[] {
     c(`POST ${KEY}/roll`, (w, me, id) =>
       me.send("POST", `${team(w)}/keys/${id}/roll`, { graceSeconds: 0 }),
     ),
+    c(`GET ${KEY}/usage`, (w, me, id) => me.send("GET", `${team(w)}/keys/${id}/usage`)),
+    c(`GET ${KEYS}/usage`, (w, me, id) => me.send("GET", `${team(w)}/keys/usage?ids=${id}`)),
     c(`GET ${ORG}/audit`, (w, me) => me.send("GET", `${team(w)}/audit`)),
     {
       route: "GET /api/me",

@@ -14,6 +14,7 @@ import { type Access, readOnlyReason } from "./key-access";
 import { KeyForm } from "./key-form";
 import { oldKeyExpiry, RollKeyForm } from "./roll-key-form";
 import { SecretView } from "./secret-view";
+import { KeyUsagePanel } from "./usage-panel";
 
 export type KeyDialogState =
   | { mode: "closed" }
@@ -163,6 +164,7 @@ export function KeyDialog({
         key.orgWide ? "Org-Wide key" : `Personal key of ${key.owner?.name ?? "a member"}`
       }
     >
+      <KeyUsagePanel orgId={orgId} keyData={key} />
       <KeyForm
         key={key.id}
         mode="edit"

@@ -22,6 +22,7 @@ import {
   keyStatus,
   permissionLabels,
 } from "@/lib/format";
+import { type UsageColumnData, usageColumn } from "./usage-cell";
 
 const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
   active: "success",
@@ -71,6 +72,8 @@ export interface KeysTableProps {
   pendingKeyIds: ReadonlySet<string>;
   /** The time statuses and relative times are computed at (refreshed by the caller). */
   now: number;
+  /** Each key's last 24 h, for the usage column (left out when not given). */
+  usage?: UsageColumnData;
 }
 
 export function KeysTable({
@@ -84,6 +87,7 @@ export function KeysTable({
   onDelete,
   pendingKeyIds,
   now,
+  usage,
 }: KeysTableProps) {
   const columns = useMemo<ColumnDef<KeyAnswer>[]>(() => {
     const list: ColumnDef<KeyAnswer>[] = [
@@ -172,6 +176,7 @@ export function KeysTable({
           ),
       });
     }
+    if (usage) list.push(usageColumn(usage, now));
     list.push(
       {
         id: "created",
@@ -252,7 +257,7 @@ export function KeysTable({
       },
     );
     return list;
-  }, [showOwner, onOpen, onToggleEnabled, onRoll, onDelete, pendingKeyIds, now]);
+  }, [showOwner, onOpen, onToggleEnabled, onRoll, onDelete, pendingKeyIds, now, usage]);
 
   const table = useReactTable({
     data: keys,

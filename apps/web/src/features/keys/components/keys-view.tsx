@@ -15,6 +15,7 @@ import { useOrg } from "@/features/orgs/api/get-org";
 import { errorMessage } from "@/lib/api-client";
 import { useNow } from "@/lib/use-now";
 import { useDeleteKey } from "../api/delete-key";
+import { useKeyUsageSummaries } from "../api/get-key-usage";
 import { type KeyListFilters, type KeyTypeFilter, useKeys } from "../api/get-keys";
 import { useUpdateKey } from "../api/update-key";
 import { orgWideAccess } from "./key-access";
@@ -81,6 +82,10 @@ export function KeysView({ orgId }: { orgId: string }) {
   // (a key created a moment ago must not read "in less than a minute").
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick and dataUpdatedAt are the triggers
   const now = useMemo(() => Date.now(), [tick, keysQuery.dataUpdatedAt]);
+
+  const keyIds = useMemo(() => keys.map((key) => key.id), [keys]);
+  const summaries = useKeyUsageSummaries(orgId, keyIds);
+  const usage = useMemo(() => ({ orgId, summaries }), [orgId, summaries]);
 
   const [sorting, setSorting] = useState<SortingState>([]);
   const [dialog, setDialog] = useState<KeyDialogState>({ mode: "closed" });
@@ -195,6 +200,7 @@ export function KeysView({ orgId }: { orgId: string }) {
           onDelete={askDelete}
           pendingKeyIds={pendingKeyIds}
           now={now}
+          usage={usage}
         />
         <TableFooter
           count={keys.length}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../logger.js";
+import {
+  increments,
+  UsageCounter,
+  type UsageIncrement,
+  type UsageWriter,
+} from "./usage-counter.js";
+
+/** A writer that keeps what it was given, and fails while `failing` is set. */
+function recordingWriter() {
+  const written: UsageIncrement[] = [];
+  const touched = new Map<string, number>();
+  const writer: UsageWriter & { failing: boolean } = {
+    failing: false,
+    async addUsage(rows) {
+      if (this.failing) throw new Error("database down");
+      written.push(...rows);
+    },
+    async touchKeys(lastUsed) {
+      if (this.failing) throw new Error("database down");
+      for (const [id, at] of lastUsed) touched.set(id, Math.max(at, touched.get(id) ?? 0));
+    },
+    async prune() {},
+  };
+  return { writer, written, touched };
+}
+
+const options = { flushMs: 60_000, minuteRetentionMs: 1, hourRetentionMs: 1 };
+const logger = createLogger("silent");
+const key = { id: "key_a", orgId: "org_a" };
+const at = Date.parse("2030-01-01T10:59:30Z");
+
+const sumOf = (rows: UsageIncrement[], interval: "minute" | "hour") =>
+  rows.filter((r) => r.interval === interval).reduce((s, r) => s + (r.counts[0] ?? 0), 0);
+
+describe("UsageCounter", () => {
+  it("writes minute and hour increments that sum to what was counted, across a minute boundary", async () => {
+    const { writer, written } = recordingWriter();
+    const counter = new UsageCounter(writer, logger, options);
+    for (let i = 0; i < 3; i++) counter.count(key, "valid", at);
+    for (let i = 0; i < 2; i++) counter.count(key, "valid", at + 60_000);
+    counter.count(key, "expired", at + 60_000);
+    await counter.close();
+    expect(sumOf(written, "minute")).toBe(5);
+    expect(sumOf(written, "hour")).toBe(5);
+    const hours = written.filter((r) => r.interval === "hour").map((r) => r.bucketStart);
+    expect(hours).toEqual([Date.parse("2030-01-01T10:00:00Z"), Date.parse("2030-01-01T11:00:00Z")]);
+    expect(
+      written.find((r) => r.bucketStart === at + 30_000 && r.interval === "minute")?.counts,
+    ).toEqual([2, 0, 0, 1, 0]);
+  });
+
+  it("keeps counts and uses a failed write could not store, and writes them with the next", async () => {
+    const { writer, written, touched } = recordingWriter();
+    const counter = new UsageCounter(writer, logger, options);
+    counter.count(key, "valid", at);
+    counter.markUsed(key.id, at);
+    writer.failing = true;
+    await counter.flush();
+    expect(written).toEqual([]);
+    expect(counter.lastUsedAt(key.id)).toBe(at);
+    counter.count(key, "valid", at);
+    writer.failing = false;
+    await counter.flush();
+    expect(sumOf(written, "minute")).toBe(2);
+    expect(touched.get(key.id)).toBe(at);
+    expect(counter.lastUsedAt(key.id)).toBeUndefined();
+  });
+
+  it("sums a key's rows per bucket and sorts them (a stable lock order)", () => {
+    const rows = increments([
+      { keyId: "key_b", orgId: "o", minute: at - 30_000, counts: [1, 0, 0, 0, 0] },
+      { keyId: "key_a", orgId: "o", minute: at - 30_000, counts: [0, 1, 0, 0, 0] },
+      { keyId: "key_a", orgId: "o", minute: at - 30_000, counts: [2, 0, 0, 0, 0] },
+    ]);
+    expect(rows.map((r) => [r.keyId, r.interval, r.counts[0], r.counts[1]])).toEqual([
+      ["key_a", "hour", 2, 1],
+      ["key_a", "minute", 2, 1],
+      ["key_b", "hour", 1, 0],
+      ["key_b", "minute", 1, 0],
+    ]);
+  });
+});

@@ -1,0 +1,210 @@
+import type { KeyOutcome } from "@keyward/shared";
+import type { Logger } from "../logger.js";
+
+/** How often counts and `lastUsedAt` are written: a crash loses at most this much of them. */
+export const USAGE_FLUSH_MS = 1_000;
+/** How often old buckets are pruned (every instance does it; deleting twice is harmless). */
+export const USAGE_PRUNE_MS = 10 * 60_000;
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** Column order of `counts`, everywhere in the usage path. */
+export const OUTCOME_INDEX: Record<KeyOutcome, number> = {
+  valid: 0,
+  rate_limited: 1,
+  disabled: 2,
+  expired: 3,
+  insufficient_permission: 4,
+};
+const OUTCOMES = 5;
+
+/** Why a request could not be counted for a key: no key, a malformed one, an unknown one. */
+export type UnattributedReason = "missing_key" | "malformed_key" | "invalid_key";
+export type UnattributedCounts = Record<UnattributedReason, number>;
+
+/** One key's additive increment of one bucket: `counts` in OUTCOME_INDEX order. */
+export interface UsageIncrement {
+  keyId: string;
+  orgId: string;
+  interval: "minute" | "hour";
+  bucketStart: number;
+  counts: number[];
+}
+
+export interface UsageWriter {
+  /** Adds the increments to the stored buckets (`count = count + n`), in one statement. */
+  addUsage(increments: readonly UsageIncrement[]): Promise<void>;
+  /** Moves `lastUsedAt` forward, only where the given time is newer. */
+  touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void>;
+  /** Deletes minute buckets before `minutesBefore` and hour buckets before `hoursBefore`. */
+  prune(minutesBefore: number, hoursBefore: number): Promise<void>;
+}
+
+/** What the session API reads from the counter: this instance's uses not yet written. */
+export interface PendingKeyUse {
+  lastUsedAt(keyId: string): number | undefined;
+}
+
+interface Tally {
+  keyId: string;
+  orgId: string;
+  minute: number;
+  counts: number[];
+}
+
+export interface UsageCounterOptions {
+  flushMs?: number;
+  pruneMs?: number;
+  minuteRetentionMs: number;
+  hourRetentionMs: number;
+}
+
+/**
+ * Counts `/v1` requests per key and outcome in memory and writes them every `flushMs` (and on
+ * close) as additive minute and hour increments, with `lastUsedAt`: no write per request, and
+ * several instances add up exactly. A failed write is merged back and retried with the next one.
+ */
+export class UsageCounter implements PendingKeyUse {
+  /** The current minute's tally of each key; a key's earlier minutes move to `spilled`. */
+  private tallies = new Map<string, Tally>();
+  private spilled: Tally[] = [];
+  private used = new Map<string, number>();
+  /** The uses being written right now, still answered by `lastUsedAt` until committed. */
+  private writing = new Map<string, number>();
+  private flushing: Promise<void> | undefined;
+  private readonly unattributedCounts: UnattributedCounts = {
+    missing_key: 0,
+    malformed_key: 0,
+    invalid_key: 0,
+  };
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly pruneTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly writer: UsageWriter,
+    private readonly logger: Logger,
+    private readonly options: UsageCounterOptions,
+  ) {
+    this.flushTimer = setInterval(() => void this.flush(), options.flushMs ?? USAGE_FLUSH_MS);
+    this.flushTimer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), options.pruneMs ?? USAGE_PRUNE_MS);
+    this.pruneTimer.unref();
+  }
+
+  count(key: { id: string; orgId: string }, outcome: KeyOutcome, at = Date.now()): void {
+    const minute = at - (at % MINUTE_MS);
+    let tally = this.tallies.get(key.id);
+    if (!tally || tally.minute !== minute) {
+      if (tally) this.spilled.push(tally);
+      tally = { keyId: key.id, orgId: key.orgId, minute, counts: [0, 0, 0, 0, 0] };
+      this.tallies.set(key.id, tally);
+    }
+    (tally.counts[OUTCOME_INDEX[outcome]] as number) += 1;
+  }
+
+  markUsed(keyId: string, at = Date.now()): void {
+    this.used.set(keyId, at);
+  }
+
+  countUnattributed(reason: UnattributedReason): void {
+    this.unattributedCounts[reason] += 1;
+  }
+
+  /** Since this instance started: requests that no key could be charged with. */
+  unattributed(): UnattributedCounts {
+    return { ...this.unattributedCounts };
+  }
+
+  lastUsedAt(keyId: string): number | undefined {
+    const pending = this.used.get(keyId);
+    const writing = this.writing.get(keyId);
+    if (pending === undefined) return writing;
+    return writing === undefined || pending > writing ? pending : writing;
+  }
+
+  /** Writes everything counted so far; concurrent calls wait for the same write, then write again. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.tallies.size === 0 && this.spilled.length === 0 && this.used.size === 0) return;
+    const tallies = [...this.spilled, ...this.tallies.values()];
+    this.tallies = new Map();
+    this.spilled = [];
+    this.writing = this.used;
+    this.used = new Map();
+    this.flushing = this.write(tallies, this.writing).finally(() => {
+      this.flushing = undefined;
+      this.writing = new Map();
+    });
+    await this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.pruneTimer);
+    await this.flush();
+  }
+
+  async prune(now = Date.now()): Promise<void> {
+    try {
+      await this.writer.prune(
+        now - this.options.minuteRetentionMs,
+        now - this.options.hourRetentionMs,
+      );
+    } catch (err) {
+      this.logger.warn({ err }, "could not prune old key usage; will retry");
+    }
+  }
+
+  private async write(tallies: Tally[], used: Map<string, number>): Promise<void> {
+    const [counted, touched] = await Promise.allSettled([
+      tallies.length > 0 ? this.writer.addUsage(increments(tallies)) : undefined,
+      used.size > 0 ? this.writer.touchKeys(used) : undefined,
+    ]);
+    if (counted.status === "rejected") {
+      // Additive: merged back, they are written with the next batch.
+      for (const tally of tallies) this.spilled.push(tally);
+      this.logger.warn(
+        { err: counted.reason, keys: tallies.length },
+        "could not record key usage; will retry",
+      );
+    }
+    if (touched.status === "rejected") {
+      for (const [keyId, at] of used) if (!this.used.has(keyId)) this.used.set(keyId, at);
+      this.logger.warn(
+        { err: touched.reason, keys: used.size },
+        "could not record keys' lastUsedAt; will retry",
+      );
+    }
+  }
+}
+
+/** Minute rows and their hour rows, summed per row and sorted (a stable lock order). */
+export function increments(tallies: readonly Tally[]): UsageIncrement[] {
+  const rows = new Map<string, UsageIncrement>();
+  const add = (tally: Tally, interval: "minute" | "hour", bucketStart: number) => {
+    const id = `${tally.keyId}\u0000${interval}\u0000${bucketStart}`;
+    const row = rows.get(id);
+    if (!row) {
+      rows.set(id, {
+        keyId: tally.keyId,
+        orgId: tally.orgId,
+        interval,
+        bucketStart,
+        counts: [...tally.counts],
+      });
+      return;
+    }
+    for (let i = 0; i < OUTCOMES; i++) (row.counts[i] as number) += tally.counts[i] as number;
+  };
+  for (const tally of tallies) {
+    add(tally, "minute", tally.minute);
+    add(tally, "hour", tally.minute - (tally.minute % HOUR_MS));
+  }
+  return [...rows.values()].sort(
+    (a, b) =>
+      (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0) ||
+      (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : 0) ||
+      a.bucketStart - b.bucketStart,
+  );
+}

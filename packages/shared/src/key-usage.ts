@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { isoDateTimeSchema } from "./public-api.js";
+
+// ---- Session API: key usage ----
+
+/** How a `/v1` request made with an existing key ended, as the usage counters count it. */
+export const KEY_OUTCOMES = [
+  "valid",
+  "rate_limited",
+  "disabled",
+  "expired",
+  "insufficient_permission",
+] as const;
+export type KeyOutcome = (typeof KEY_OUTCOMES)[number];
+export type RefusedOutcome = Exclude<KeyOutcome, "valid">;
+export const REFUSED_OUTCOMES = KEY_OUTCOMES.filter((o): o is RefusedOutcome => o !== "valid");
+
+export const KEY_USAGE_INTERVALS = ["minute", "hour", "day"] as const;
+export type KeyUsageInterval = (typeof KEY_USAGE_INTERVALS)[number];
+
+/** Minute buckets are kept this long, hour buckets (which also answer `day`) longer. */
+export const KEY_USAGE_MINUTE_RETENTION_HOURS = 48;
+export const KEY_USAGE_HOUR_RETENTION_DAYS = 90;
+export const MAX_KEY_USAGE_POINTS = 10_000;
+
+export const keyUsageQuerySchema = z.strictObject({
+  from: isoDateTimeSchema
+    .optional()
+    .meta({ description: "Inclusive; default 24 hours before `to`." }),
+  to: isoDateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
+  interval: z.enum(KEY_USAGE_INTERVALS).default("hour"),
+});
+export type KeyUsageQuery = z.input<typeof keyUsageQuerySchema>;
+
+const count = z.number().int().min(0);
+export const outcomeCountsSchema = z
+  .object({
+    valid: count,
+    rate_limited: count,
+    disabled: count,
+    expired: count,
+    insufficient_permission: count,
+  })
+  .meta({ id: "KeyOutcomeCounts" });
+export type OutcomeCounts = z.infer<typeof outcomeCountsSchema>;
+
+export const keyUsagePointSchema = outcomeCountsSchema
+  .extend({
+    t: z
+      .string()
+      .meta({ description: "Bucket start, ISO 8601, UTC.", example: "2026-01-31T12:00:00.000Z" }),
+  })
+  .meta({ id: "KeyUsagePoint" });
+export type KeyUsagePoint = z.infer<typeof keyUsagePointSchema>;
+
+export const keyUsageAnswerSchema = z
+  .object({
+    keyId: z.string(),
+    interval: z.enum(KEY_USAGE_INTERVALS),
+    points: z.array(keyUsagePointSchema),
+    totals: outcomeCountsSchema,
+  })
+  .meta({
+    id: "KeyUsage",
+    description:
+      "Requests made with the key per bucket and outcome, oldest first; empty buckets are omitted. Minute buckets are kept 48 hours, hour (and day) buckets 90 days.",
+  });
+export type KeyUsageAnswer = z.infer<typeof keyUsageAnswerSchema>;
+
+/** At most one page of the keys list. */
+export const MAX_KEY_USAGE_SUMMARY_IDS = 100;
+
+export const keyUsageSummaryQuerySchema = z.strictObject({
+  ids: z
+    .string()
+    .max(MAX_KEY_USAGE_SUMMARY_IDS * 64)
+    .transform((s) => [...new Set(s.split(",").filter((id) => id !== ""))])
+    .refine((ids) => ids.length >= 1, { message: "must name at least one key" })
+    .refine((ids) => ids.length <= MAX_KEY_USAGE_SUMMARY_IDS, {
+      message: `must name at most ${MAX_KEY_USAGE_SUMMARY_IDS} keys`,
+    })
+    .meta({ description: "Comma-separated key ids, e.g. the ids of one page of the keys list." }),
+});
+
+export const keyUsageSummarySchema = z
+  .object({
+    keyId: z.string(),
+    /** All requests in the last 24 h; `refused` of them were refused. */
+    total: count,
+    refused: count,
+    /** Hourly, last 24 h, oldest first, empty hours omitted. */
+    points: z.array(z.object({ t: z.string(), total: count, refused: count })),
+    last15Minutes: count,
+    lastHour: count,
+  })
+  .meta({ id: "KeyUsageSummary" });
+export type KeyUsageSummary = z.infer<typeof keyUsageSummarySchema>;
+
+export const keyUsageSummariesAnswerSchema = z
+  .object({ items: z.array(keyUsageSummarySchema) })
+  .meta({
+    id: "KeyUsageSummaries",
+    description:
+      "The last 24 hours of each named key the caller can see (keys they cannot see, or that do not exist, are left out).",
+  });
+export type KeyUsageSummariesAnswer = z.infer<typeof keyUsageSummariesAnswerSchema>;
+
+export function emptyOutcomeCounts(): OutcomeCounts {
+  return { valid: 0, rate_limited: 0, disabled: 0, expired: 0, insufficient_permission: 0 };
+}
