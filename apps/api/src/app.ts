@@ -67,7 +67,7 @@ export function createApp(deps: Deps): Express {
   });
 
   mountPublicApi(app, deps);
-  mountApiReference(app);
+  mountApiReference(app, deps.env.PUBLIC_URL);
 
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));
