@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "./field-messages.js";
 
 /** Length in Unicode code points, as the contract counts characters. */
 const codePoints = (s: string) => [...s].length;
@@ -105,10 +106,7 @@ export const permissionsSchema = z
   .refine((p) => p.read || p.write, { message: "at least one of read or write must be true" })
   .meta({
     description: "At least one of `read` and `write` is true.",
-    anyOf: [
-      { properties: { read: { const: true } } },
-      { properties: { write: { const: true } } },
-    ],
+    anyOf: [{ properties: { read: { const: true } } }, { properties: { write: { const: true } } }],
   });
 export type Permissions = z.infer<typeof permissionsSchema>;
 
@@ -123,13 +121,10 @@ export const createKeyBodySchema = z.strictObject({
   orgWide: z.boolean(),
   permissions: permissionsSchema,
   enabled: z.boolean().optional(),
-  expiresAt: futureDate
-    .nullable()
-    .optional()
-    .meta({
-      description:
-        "When the key stops working (null or absent: never). Extension: required when the org sets `maxKeyLifetimeDays`, and at most that many days ahead.",
-    }),
+  expiresAt: futureDate.nullable().optional().meta({
+    description:
+      "When the key stops working (null or absent: never). Extension: required when the org sets `maxKeyLifetimeDays`, and at most that many days ahead.",
+  }),
 });
 export type CreateKeyBody = z.input<typeof createKeyBodySchema>;
 
@@ -178,7 +173,9 @@ export const userRefSchema = z
 export type UserRef = z.infer<typeof userRefSchema>;
 
 /** A person named in an answer, without their email. */
-export const personRefSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: "Person" });
+export const personRefSchema = z
+  .object({ id: z.string(), name: z.string() })
+  .meta({ id: "Person" });
 export type PersonRef = z.infer<typeof personRefSchema>;
 
 /**
@@ -263,7 +260,10 @@ export const pendingInviteAnswerSchema = z
     createdAt: answerTime,
     expiresAt: answerTime,
   })
-  .meta({ id: "PendingInvite", description: "A pending invite, as admins list it (never its token)." });
+  .meta({
+    id: "PendingInvite",
+    description: "A pending invite, as admins list it (never its token).",
+  });
 export type PendingInviteAnswer = z.infer<typeof pendingInviteAnswerSchema>;
 
 export const inviteAnswerSchema = z
@@ -328,7 +328,9 @@ export const keyAnswerSchema = z
       description:
         "Set exactly when `canEdit` is false: `org_keys_restricted` (the org restricts org-wide keys to admins and `manageOrgKeys` holders) or `not_owner` (someone else's personal key, without `managePersonalKeys`).",
     }),
-    rolledFrom: keyLinkSchema.nullable().meta({ description: "The key this one replaced by a roll." }),
+    rolledFrom: keyLinkSchema
+      .nullable()
+      .meta({ description: "The key this one replaced by a roll." }),
     replacedBy: keyLinkSchema.nullable().meta({ description: "The key that replaced this one." }),
   })
   .meta({ id: "Key" });

@@ -513,7 +513,11 @@ function register(registry: OpenAPIRegistry, op: Operation): void {
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     security:
-      op.auth === "key" ? [{ apiKey: [] }, { bearer: [] }] : op.auth === "session" ? [{ session: [] }] : [],
+      op.auth === "key"
+        ? [{ apiKey: [] }, { bearer: [] }]
+        : op.auth === "session"
+          ? [{ session: [] }]
+          : [],
     ...(op.auth !== "key" && isStateChanging(op)
       ? { parameters: [{ $ref: "#/components/parameters/CsrfHeader" }] }
       : {}),
@@ -529,7 +533,7 @@ function register(registry: OpenAPIRegistry, op: Operation): void {
 }
 
 /** The OpenAPI 3.1 document of Keyward's HTTP API, from the shared zod schemas. */
-export function buildOpenApiDocument(serverUrl = "http://localhost:3000"): OpenApiDocument {
+export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",

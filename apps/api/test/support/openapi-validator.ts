@@ -105,7 +105,8 @@ export class OpenApiValidator {
     }
     for (const header of Object.keys((response.headers as Json | undefined) ?? {})) {
       if (header.toLowerCase() === "set-cookie") continue;
-      if (answer.headers[header.toLowerCase()] === undefined) return `${label}: no ${header} header`;
+      if (answer.headers[header.toLowerCase()] === undefined)
+        return `${label}: no ${header} header`;
     }
     const content = response.content as Json | undefined;
     if (!content) {
