@@ -1,9 +1,12 @@
 // The OpenAPI document: true to the routers, checked in as openapi.json, lint-clean (see the
 // package's test script), and the validator that checks every answer of the suites can fail.
 import { readFileSync } from "node:fs";
+import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
 import { OPERATIONS } from "../src/openapi/document.js";
 import { DOCUMENT_FILE, serializeDocument } from "../src/openapi/write-document.js";
+import { publicApiOf } from "../src/public/public-api.js";
 import { listRoutes } from "./hardening/support.js";
 import { createHarness, type Harness } from "./harness.js";
 import { OpenApiValidator } from "./support/openapi-validator.js";
@@ -59,6 +62,15 @@ describe("the OpenAPI document", () => {
     ]);
     const page = await h.anonymous().get("/docs").expect(200);
     expect(page.text).toContain("X-Requested-With");
+
+    const env = { ...h.deps.env, PUBLIC_URL: "https://keys.example.com/" };
+    const behindProxy = createApp({ ...h.deps, env });
+    try {
+      const doc = await supertest(behindProxy).get("/api/openapi.json").expect(200);
+      expect(doc.body.servers).toEqual([{ url: "https://keys.example.com" }]);
+    } finally {
+      await publicApiOf(behindProxy)?.close();
+    }
   });
 
   it("documents the CSRF header on every state-changing session call, and bodies as required", () => {

@@ -165,6 +165,36 @@ describe("retries", () => {
     }
   });
 
+  it("retries a 503 with a jittered backoff, and gives up after `retries`", async () => {
+    const sent: Sent[] = [];
+    let unavailable = 2;
+    const flaky: typeof fetch = async (input, init) => {
+      if (unavailable-- > 0) {
+        sent.push({ status: 503, bytes: 0, events: 0, at: Date.now() });
+        return Response.json(
+          { error: { code: "unavailable", message: "m", requestId: "r" } },
+          {
+            status: 503,
+          },
+        );
+      }
+      return recordingFetch(sent)(input, init);
+    };
+    const retry = { baseDelayMs: 50 };
+    const client = createKeyward({ apiKey: writeKey, baseUrl: server.url, fetch: flaky, retry });
+    await client.events.send({ eventName: uniqueName("flaky") });
+    expect(sent.map((s) => s.status)).toEqual([503, 503, 200]);
+
+    unavailable = 10;
+    const impatient = createKeyward({
+      apiKey: writeKey,
+      baseUrl: server.url,
+      fetch: flaky,
+      retry: { ...retry, retries: 2 },
+    });
+    await expect(impatient.key.get()).rejects.toMatchObject({ code: "unavailable", status: 503 });
+  });
+
   it.each([
     ["400 invalid_request", (): string => writeKey, [{ eventName: "" }], 400, "invalid_request"],
     [
