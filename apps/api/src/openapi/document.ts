@@ -97,6 +97,8 @@ interface Operation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A body whose fields are all optional may be left out. */
+  bodyOptional?: true;
   ok: { status: 200 | 201 | 204; schema?: z.ZodType; description: string; setsCookie?: boolean };
   /** Error statuses beyond the ones every call of its kind can answer, with what they mean here. */
   errors?: Partial<Record<ErrorStatus, string>>;
@@ -287,10 +289,11 @@ const SESSION_OPERATIONS: Operation[] = [
     tag: "Invites",
     summary: "Accept an invite",
     description:
-      "Signed in with the invited email: joins as is. Signed out: creates the account from `name` and `password` (the invited email). Signed out for an email that has an account: 401, sign in first.",
+      "Signed in with the invited email: joins as is (no body needed). Signed out: creates the account from `name` and `password` (the invited email). Signed out for an email that has an account: 401, sign in first.",
     auth: "none",
     params: tokenParams,
     body: acceptInviteBodySchema,
+    bodyOptional: true,
     ok: {
       status: 200,
       schema: sessionAnswerSchema,
@@ -525,7 +528,12 @@ function register(registry: OpenAPIRegistry, op: Operation): void {
       ...(op.params ? { params: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),
       ...(op.body
-        ? { body: { required: true, content: { "application/json": { schema: op.body } } } }
+        ? {
+            body: {
+              required: !op.bodyOptional,
+              content: { "application/json": { schema: op.body } },
+            },
+          }
         : {}),
     },
     responses,
