@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every answer the suites receive must match the OpenAPI document.
+    setupFiles: ["test/support/validate-answers.ts"],
     projects: [
       {
         extends: true,

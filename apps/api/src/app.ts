@@ -70,7 +70,7 @@ export function createApp(deps: Deps): Express {
     res.json({ ok: true, unattributed: publicApi.usage.unattributed() });
   });
 
-  mountApiReference(app);
+  mountApiReference(app, deps.env.PUBLIC_URL);
 
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: false }));

@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export { fieldMessage } from "./field-messages.js";
 export * from "./key-format.js";
 export * from "./key-usage.js";
 export * from "./public-api.js";

@@ -8,12 +8,11 @@ import { databaseUnavailableError } from "./database-errors.js";
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join(".") : "body";
+    // The message says what is wrong (shared's fieldMessage words zod's issues).
     const message =
       issue.code === "unrecognized_keys"
         ? `unknown field(s): ${issue.keys.join(", ")}`
-        : issue.code === "invalid_type" && issue.input === undefined
-          ? "is required"
-          : issue.message;
+        : issue.message;
     return { field: issue.code === "unrecognized_keys" ? issue.keys.join(",") : field, message };
   });
 }

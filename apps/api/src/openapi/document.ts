@@ -2,22 +2,35 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import {
   API_KEY_HEADER,
   acceptInviteBodySchema,
+  auditPageSchema,
+  CSRF_HEADER_VALUE,
   createInviteBodySchema,
   createKeyBodySchema,
   ERROR_STATUS,
   type ErrorCode,
   ingestAnswerSchema,
   ingestBodySchema,
+  inviteAnswerSchema,
+  invitePreviewAnswerSchema,
+  keyAnswerSchema,
   keyInfoAnswerSchema,
+  keyPageSchema,
   keyUsageAnswerSchema,
   keyUsageQuerySchema,
   keyUsageSummariesAnswerSchema,
+  keyUsageSummaryQuerySchema,
+  keyWithSecretAnswerSchema,
   listAuditQuerySchema,
   listKeysQuerySchema,
   loginBodySchema,
+  MAX_EVENTS_PER_BATCH,
+  memberAnswerSchema,
   metricsAnswerSchema,
   metricsQuerySchema,
+  orgAnswerSchema,
+  pendingInviteAnswerSchema,
   rollKeyBodySchema,
+  sessionAnswerSchema,
   signupBodySchema,
   updateKeyBodySchema,
   updateMemberBodySchema,
@@ -25,12 +38,15 @@ import {
 } from "@keyward/shared";
 import { z } from "zod";
 
-type Document = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 
 const errorSchema = z
   .object({
     error: z.object({
-      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]).meta({
+        description:
+          "Extension: `unavailable` (503) when the database cannot be reached; try again later.",
+      }),
       message: z.string(),
       requestId: z.string(),
       details: z
@@ -41,238 +57,510 @@ const errorSchema = z
         .optional()
         .meta({
           description:
-            "400: the bad fields (`[{field, message}]`), or `{index, field}` of the first bad event; 403 `insufficient_permission`: `{permission}`; 429: `{limitPerSecond, retryAfterSeconds}`.",
+            "400: the bad fields (`[{field, message}]`), or `{index, field, message}` of the first bad event; 403 `insufficient_permission`: `{permission}`; 429: `{retryAfterSeconds, …}`.",
         }),
     }),
   })
   .meta({ id: "Error", description: "Every error, on every route." });
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: errorSchema } },
-});
+type Method = "get" | "post" | "patch" | "delete";
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-const KEY_ERRORS = {
-  401: errorResponse(
-    "`missing_key`, `invalid_key` (malformed, wrong checksum or unknown), `disabled_key` or `expired_key`.",
-  ),
-  429: {
-    ...errorResponse("`rate_limited`: over the key's requests per second (1,000 by default)."),
-    headers: {
-      "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" as const } },
-    },
+const retryAfterHeader = {
+  "Retry-After": {
+    description: "Seconds to wait before trying again.",
+    schema: { type: "integer" as const, minimum: 1 },
   },
 };
 
-const keySecurity: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
-const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
+/** What each error status means where nothing more specific is said. */
+const ERROR_MEANINGS: Record<ErrorStatus, string> = {
+  400: "`invalid_request`: `details` names each bad field and what is wrong with it.",
+  401: "`unauthenticated`: no valid session.",
+  403: "`forbidden`.",
+  404: "`not_found`: no such resource, or not visible to the caller.",
+  409: "`conflict`.",
+  413: "`payload_too_large`: the body is over 1 MB (1,048,576 bytes).",
+  429: "`rate_limited`: too many requests; see `Retry-After`.",
+  500: "`internal`: a fault on our side (no detail is given; the `requestId` is logged).",
+  503: "`unavailable`: the database cannot be reached right now; try again later.",
+};
 
-function registerPublicApi(registry: OpenAPIRegistry): void {
-  registry.registerPath({
+interface Operation {
+  method: Method;
+  /** OpenAPI path (`{param}`). */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** `session` (cookie), `key` (API key) or `none`. */
+  auth: "session" | "key" | "none";
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** A body whose fields are all optional may be left out. */
+  bodyOptional?: true;
+  ok: { status: 200 | 201 | 204; schema?: z.ZodType; description: string; setsCookie?: boolean };
+  /** Error statuses beyond the ones every call of its kind can answer, with what they mean here. */
+  errors?: Partial<Record<ErrorStatus, string>>;
+}
+
+const orgParams = z.object({ orgId: z.string().meta({ example: "org_01J..." }) });
+const keyParams = orgParams.extend({ keyId: z.string() });
+const memberParams = orgParams.extend({ userId: z.string() });
+const inviteParams = orgParams.extend({ inviteId: z.string() });
+const tokenParams = z.object({ token: z.string() });
+
+const ROLE_403 = "`forbidden`: missing `X-Requested-With: keyward`, or the caller is not an admin.";
+const KEY_EDIT_403 =
+  "`forbidden`: missing `X-Requested-With: keyward`, or the caller may see the key but not change it (its `cannotEditReason`).";
+
+const SESSION_OPERATIONS: Operation[] = [
+  {
+    method: "post",
+    path: "/api/auth/signup",
+    operationId: "signup",
+    tag: "Auth",
+    summary: "Sign up (creates an org)",
+    auth: "none",
+    body: signupBodySchema,
+    ok: {
+      status: 201,
+      schema: sessionAnswerSchema,
+      description: "Signed up and in.",
+      setsCookie: true,
+    },
+    errors: { 409: "`conflict`: an account with this email exists." },
+  },
+  {
+    method: "post",
+    path: "/api/auth/login",
+    operationId: "login",
+    tag: "Auth",
+    summary: "Sign in",
+    auth: "none",
+    body: loginBodySchema,
+    ok: { status: 200, schema: sessionAnswerSchema, description: "Signed in.", setsCookie: true },
+    errors: {
+      401: "`unauthenticated`: the same message for an unknown email and a wrong password.",
+      429: "`rate_limited`: 10 failures for this email within 15 minutes (or many from one address); even the right password waits for `Retry-After`.",
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/logout",
+    operationId: "logout",
+    tag: "Auth",
+    summary: "Sign out",
+    auth: "none",
+    ok: { status: 204, description: "Signed out (also when there was no session)." },
+  },
+  {
+    method: "get",
+    path: "/api/me",
+    operationId: "getMe",
+    tag: "Auth",
+    summary: "The signed-in user and their orgs",
+    auth: "session",
+    ok: { status: 200, schema: sessionAnswerSchema, description: "The session." },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}",
+    operationId: "getOrg",
+    tag: "Orgs",
+    summary: "An org",
+    auth: "session",
+    params: orgParams,
+    ok: { status: 200, schema: orgAnswerSchema, description: "The org." },
+  },
+  {
+    method: "patch",
+    path: "/api/orgs/{orgId}",
+    operationId: "updateOrg",
+    tag: "Orgs",
+    summary: "Rename an org, change its key policy or key lifetime limit (admins)",
+    auth: "session",
+    params: orgParams,
+    body: updateOrgBodySchema,
+    ok: { status: 200, schema: orgAnswerSchema, description: "The org as changed." },
+    errors: { 403: ROLE_403 },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/members",
+    operationId: "listMembers",
+    tag: "Members",
+    summary: "The org's members, with their effective grants",
+    auth: "session",
+    params: orgParams,
+    ok: { status: 200, schema: z.array(memberAnswerSchema), description: "Every member." },
+  },
+  {
+    method: "patch",
+    path: "/api/orgs/{orgId}/members/{userId}",
+    operationId: "updateMember",
+    tag: "Members",
+    summary: "Change a member's role or grants (admins)",
+    auth: "session",
+    params: memberParams,
+    body: updateMemberBodySchema,
+    ok: { status: 200, schema: memberAnswerSchema, description: "The member as changed." },
+    errors: { 403: ROLE_403, 409: "`conflict`: it would leave the org without an admin." },
+  },
+  {
+    method: "delete",
+    path: "/api/orgs/{orgId}/members/{userId}",
+    operationId: "removeMember",
+    tag: "Members",
+    summary: "Remove a member (admins); their personal keys are disabled",
+    auth: "session",
+    params: memberParams,
+    ok: { status: 204, description: "Removed." },
+    errors: { 403: ROLE_403, 409: "`conflict`: it would leave the org without an admin." },
+  },
+  {
+    method: "post",
+    path: "/api/orgs/{orgId}/invites",
+    operationId: "createInvite",
+    tag: "Invites",
+    summary: "Invite someone by email (admins); answers a one-time link",
+    auth: "session",
+    params: orgParams,
+    body: createInviteBodySchema,
+    ok: { status: 201, schema: inviteAnswerSchema, description: "The invite link." },
+    errors: { 403: ROLE_403, 409: "`conflict`: this person is already a member." },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/invites",
+    operationId: "listInvites",
+    tag: "Invites",
+    summary: "The org's pending invites (admins)",
+    auth: "session",
+    params: orgParams,
+    ok: {
+      status: 200,
+      schema: z.array(pendingInviteAnswerSchema),
+      description: "Pending invites (never their tokens).",
+    },
+    errors: { 403: "`forbidden`: the caller is not an admin." },
+  },
+  {
+    method: "delete",
+    path: "/api/orgs/{orgId}/invites/{inviteId}",
+    operationId: "revokeInvite",
+    tag: "Invites",
+    summary: "Revoke a pending invite (admins); accepting it is then 404",
+    auth: "session",
+    params: inviteParams,
+    ok: { status: 204, description: "Revoked." },
+    errors: { 403: ROLE_403 },
+  },
+  {
+    method: "post",
+    path: "/api/orgs/{orgId}/invites/{inviteId}/renew",
+    operationId: "renewInvite",
+    tag: "Invites",
+    summary: "Renew a pending invite (admins)",
+    description:
+      "Extension of the contract: answers a fresh link with its expiry reset to 7 days; the old link stops working.",
+    auth: "session",
+    params: inviteParams,
+    ok: { status: 200, schema: inviteAnswerSchema, description: "The new invite link." },
+    errors: { 403: ROLE_403 },
+  },
+  {
+    method: "get",
+    path: "/api/invites/{token}",
+    operationId: "previewInvite",
+    tag: "Invites",
+    summary: "What an invite is for",
+    description:
+      "Extension of the contract: the org, email and role of a usable invite, so the accept page can show them. Needs no session.",
+    auth: "none",
+    params: tokenParams,
+    ok: { status: 200, schema: invitePreviewAnswerSchema, description: "The invite." },
+    errors: { 404: "`not_found`: unknown, used, revoked or expired." },
+  },
+  {
+    method: "post",
+    path: "/api/invites/{token}/accept",
+    operationId: "acceptInvite",
+    tag: "Invites",
+    summary: "Accept an invite",
+    description:
+      "Signed in with the invited email: joins as is (no body needed). Signed out: creates the account from `name` and `password` (the invited email). Signed out for an email that has an account: 401, sign in first.",
+    auth: "none",
+    params: tokenParams,
+    body: acceptInviteBodySchema,
+    bodyOptional: true,
+    ok: {
+      status: 200,
+      schema: sessionAnswerSchema,
+      description: "Joined; the session is the invited user's.",
+      setsCookie: true,
+    },
+    errors: {
+      401: "`unauthenticated`: the invited email has an account; sign in first.",
+      403: "`forbidden`: missing `X-Requested-With: keyward`, or signed in with another email.",
+      404: "`not_found`: unknown, used, revoked or expired.",
+      409: "`conflict`: already a member, or an account with this email was created meanwhile.",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/keys",
+    operationId: "listKeys",
+    tag: "Keys",
+    summary: "The keys the caller can see, newest first",
+    description: "Enabled keys only unless `includeDisabled=true`. `q` searches names.",
+    auth: "session",
+    params: orgParams,
+    query: listKeysQuerySchema,
+    ok: { status: 200, schema: keyPageSchema, description: "A page of keys." },
+  },
+  {
+    method: "post",
+    path: "/api/orgs/{orgId}/keys",
+    operationId: "createKey",
+    tag: "Keys",
+    summary: "Create a key; its secret is answered only here",
+    auth: "session",
+    params: orgParams,
+    body: createKeyBodySchema,
+    ok: { status: 201, schema: keyWithSecretAnswerSchema, description: "The key and its secret." },
+    errors: {
+      403: "`forbidden`: missing `X-Requested-With: keyward`, or the org restricts org-wide keys and the caller may not edit them.",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/keys/{keyId}",
+    operationId: "getKey",
+    tag: "Keys",
+    summary: "A key",
+    auth: "session",
+    params: keyParams,
+    ok: { status: 200, schema: keyAnswerSchema, description: "The key." },
+  },
+  {
+    method: "patch",
+    path: "/api/orgs/{orgId}/keys/{keyId}",
+    operationId: "updateKey",
+    tag: "Keys",
+    summary: "Rename, re-scope, enable or disable a key, change its type or expiry",
+    auth: "session",
+    params: keyParams,
+    body: updateKeyBodySchema,
+    ok: { status: 200, schema: keyAnswerSchema, description: "The key as changed." },
+    errors: { 403: KEY_EDIT_403 },
+  },
+  {
+    method: "delete",
+    path: "/api/orgs/{orgId}/keys/{keyId}",
+    operationId: "deleteKey",
+    tag: "Keys",
+    summary: "Delete a key",
+    auth: "session",
+    params: keyParams,
+    ok: { status: 204, description: "Deleted; the key stops working at once." },
+    errors: { 403: KEY_EDIT_403 },
+  },
+  {
+    method: "post",
+    path: "/api/orgs/{orgId}/keys/{keyId}/roll",
+    operationId: "rollKey",
+    tag: "Keys",
+    summary: "Replace a key's secret; the old key expires after a grace period",
+    description:
+      "A new key with the old one's name, type, permissions, enabled, expiresAt and owner; the old key's `expiresAt` becomes the earlier of its own and now + `graceSeconds`.",
+    auth: "session",
+    params: keyParams,
+    body: rollKeyBodySchema,
+    ok: {
+      status: 201,
+      schema: keyWithSecretAnswerSchema,
+      description: "The new key and its secret.",
+    },
+    errors: { 403: KEY_EDIT_403 },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/keys/{keyId}/usage",
+    operationId: "getKeyUsage",
+    tag: "Keys",
+    summary: "A key's requests over time, by outcome",
+    description: "Same visibility as the key; `from`, `to` and `interval` as on `/v1/metrics`.",
+    auth: "session",
+    params: keyParams,
+    query: keyUsageQuerySchema,
+    ok: { status: 200, schema: keyUsageAnswerSchema, description: "Usage per bucket." },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/keys/usage",
+    operationId: "listKeyUsageSummaries",
+    tag: "Keys",
+    summary: "The last 24 hours of usage of several keys, for a keys table",
+    description:
+      "Extends the product contract: one call for a page of keys (`ids`, comma-separated, at most 100) instead of one per row. Keys the caller can't see are left out.",
+    auth: "session",
+    params: orgParams,
+    query: keyUsageSummaryQuerySchema,
+    ok: {
+      status: 200,
+      schema: keyUsageSummariesAnswerSchema,
+      description: "One summary per visible key.",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/orgs/{orgId}/audit",
+    operationId: "listAuditEvents",
+    tag: "Audit",
+    summary: "The org's audit log, newest first",
+    description:
+      "Admins see every event; other members see the `key.*` events of keys they can see.",
+    auth: "session",
+    params: orgParams,
+    query: listAuditQuerySchema,
+    ok: { status: 200, schema: auditPageSchema, description: "A page of audit events." },
+  },
+];
+
+const KEY_401 =
+  "`missing_key`, `invalid_key` (malformed, wrong checksum or unknown), `disabled_key` or `expired_key`.";
+const KEY_429 = "`rate_limited`: over the key's requests per second (1,000 by default).";
+
+const PUBLIC_OPERATIONS: Operation[] = [
+  {
     method: "post",
     path: "/v1/events",
-    tags: ["Public API"],
+    operationId: "sendEvents",
+    tag: "Public API",
     summary: "Send events",
     description:
       "Needs the **write** permission. The batch is validated whole, then stored in one transaction with its metric roll-ups before the answer: events answered 200 survive a crash. A bad event rejects the batch (nothing stored) with `details: {index, field}` of the first bad event.",
-    security: keySecurity,
-    request: {
-      body: { required: true, content: { "application/json": { schema: ingestBodySchema } } },
+    auth: "key",
+    body: ingestBodySchema,
+    ok: { status: 200, schema: ingestAnswerSchema, description: "All events stored." },
+    errors: {
+      400: `\`invalid_request\`: not an array or \`{events}\`, more than ${MAX_EVENTS_PER_BATCH.toLocaleString("en")} events, or a bad event.`,
+      403: "`insufficient_permission`: the key lacks write.",
+      413: ERROR_MEANINGS[413],
     },
-    responses: {
-      200: json(ingestAnswerSchema, "All events stored."),
-      400: errorResponse(
-        "`invalid_request`: not an array or `{events}`, more than 10,000 events, or a bad event.",
-      ),
-      ...KEY_ERRORS,
-      403: errorResponse("`insufficient_permission`: the key lacks write."),
-      413: errorResponse("`payload_too_large`: the body is over 1 MB (1,048,576 bytes)."),
-    },
-  });
-  registry.registerPath({
+  },
+  {
     method: "get",
     path: "/v1/metrics",
-    tags: ["Public API"],
+    operationId: "getMetrics",
+    tag: "Public API",
     summary: "Count events per bucket",
     description:
       "Needs the **read** permission. Counts of the key's org's accepted events named `eventName`, per `interval` bucket (UTC), for every bucket overlapping [`from`, `to`): the first bucket is answered whole, so it may include events shortly before `from`. Empty buckets are omitted. An event answered 200 is counted at once. At most 50,000 buckets per call.",
-    security: keySecurity,
-    request: { query: metricsQuerySchema },
-    responses: {
-      200: json(metricsAnswerSchema, "Points, oldest first."),
-      400: errorResponse(
-        "`invalid_request`: a missing or bad parameter, `from` not before `to`, or too many buckets.",
-      ),
-      ...KEY_ERRORS,
-      403: errorResponse("`insufficient_permission`: the key lacks read."),
+    auth: "key",
+    query: metricsQuerySchema,
+    ok: { status: 200, schema: metricsAnswerSchema, description: "Points, oldest first." },
+    errors: {
+      400: "`invalid_request`: a missing or bad parameter, `from` not before `to`, or too many buckets.",
+      403: "`insufficient_permission`: the key lacks read.",
     },
-  });
-  registry.registerPath({
+  },
+  {
     method: "get",
     path: "/v1/key",
-    tags: ["Public API"],
-    summary: "Introspect the calling key",
-    security: keySecurity,
-    responses: { 200: json(keyInfoAnswerSchema, "The calling key."), ...KEY_ERRORS },
-  });
+    operationId: "getKeyInfo",
+    tag: "Public API",
+    summary: "What the calling key is and may do",
+    auth: "key",
+    ok: { status: 200, schema: keyInfoAnswerSchema, description: "The calling key." },
+  },
+];
+
+/** Every operation of both APIs: the document, the route test and the response validator read it. */
+export const OPERATIONS: readonly Operation[] = [...PUBLIC_OPERATIONS, ...SESSION_OPERATIONS];
+
+const isStateChanging = (op: Operation) => op.method !== "get";
+
+/** The statuses an operation can answer besides its success, and what each means there. */
+function errorStatuses(op: Operation): Partial<Record<ErrorStatus, string>> {
+  const statuses: Partial<Record<ErrorStatus, string>> = {};
+  if (op.auth === "key") {
+    statuses[401] = KEY_401;
+    statuses[429] = KEY_429;
+  } else {
+    // Any session path, query or body with a NUL, or a malformed body, is a 400.
+    statuses[400] = ERROR_MEANINGS[400];
+    if (op.auth === "session") statuses[401] = ERROR_MEANINGS[401];
+    if (isStateChanging(op)) {
+      statuses[403] = "`forbidden`: missing `X-Requested-With: keyward`, or from another origin.";
+      statuses[413] = ERROR_MEANINGS[413];
+    }
+    if (op.path.startsWith("/api/orgs/")) statuses[404] = ERROR_MEANINGS[404];
+  }
+  statuses[500] = ERROR_MEANINGS[500];
+  statuses[503] = ERROR_MEANINGS[503];
+  return { ...statuses, ...op.errors };
 }
 
-const orgParams = z.object({ orgId: z.string() });
-const keyParams = orgParams.extend({ keyId: z.string() });
-const memberParams = orgParams.extend({ userId: z.string() });
-
-const SESSION_ERRORS = {
-  401: errorResponse("`unauthenticated`: no session."),
-  403: errorResponse("`forbidden`: missing `X-Requested-With: keyward`, or not allowed."),
-  404: errorResponse("`not_found`: no such resource, or not visible to the caller."),
+const SET_COOKIE = {
+  "Set-Cookie": {
+    description: "The session cookie `kw_session` (HttpOnly, SameSite=Lax; Secure behind TLS).",
+    schema: { type: "string" as const },
+  },
 };
 
-function registerSessionApi(registry: OpenAPIRegistry): void {
-  type Method = "get" | "post" | "patch" | "delete";
-  const route = (
-    method: Method,
-    path: string,
-    summary: string,
-    options: {
-      body?: z.ZodType;
-      params?: z.ZodObject;
-      query?: z.ZodObject;
-      ok?: number;
-      auth?: boolean;
-    } = {},
-  ) => {
-    const okStatus = options.ok ?? (method === "delete" ? 204 : 200);
-    registry.registerPath({
-      method,
-      path,
-      tags: ["Session API"],
-      summary,
-      security: options.auth === false ? [] : sessionSecurity,
-      request: {
-        ...(options.params ? { params: options.params } : {}),
-        ...(options.query ? { query: options.query } : {}),
-        ...(options.body
-          ? { body: { content: { "application/json": { schema: options.body } } } }
-          : {}),
-      },
-      responses: {
-        [okStatus]: { description: "Success; see the product contract for the answer's shape." },
-        400: errorResponse("`invalid_request`, with `details` naming each bad field."),
-        ...SESSION_ERRORS,
-        409: errorResponse("`conflict`."),
-      },
-    });
+function register(registry: OpenAPIRegistry, op: Operation): void {
+  const responses: Record<number, object> = {
+    [op.ok.status]: {
+      description: op.ok.description,
+      ...(op.ok.setsCookie ? { headers: SET_COOKIE } : {}),
+      ...(op.ok.schema ? { content: { "application/json": { schema: op.ok.schema } } } : {}),
+    },
   };
-  route("post", "/api/auth/signup", "Sign up (creates an org)", {
-    body: signupBodySchema,
-    ok: 201,
-    auth: false,
-  });
-  route("post", "/api/auth/login", "Sign in", { body: loginBodySchema, auth: false });
-  route("post", "/api/auth/logout", "Sign out", { ok: 204 });
-  route("get", "/api/me", "The signed-in user and their orgs");
-  route("get", "/api/orgs/{orgId}", "An org", { params: orgParams });
-  route("patch", "/api/orgs/{orgId}", "Update an org (admins)", {
-    params: orgParams,
-    body: updateOrgBodySchema,
-  });
-  route("get", "/api/orgs/{orgId}/members", "List members", { params: orgParams });
-  route("patch", "/api/orgs/{orgId}/members/{userId}", "Update a member (admins)", {
-    params: memberParams,
-    body: updateMemberBodySchema,
-  });
-  route("delete", "/api/orgs/{orgId}/members/{userId}", "Remove a member (admins)", {
-    params: memberParams,
-  });
-  route("post", "/api/orgs/{orgId}/invites", "Invite someone (admins)", {
-    params: orgParams,
-    body: createInviteBodySchema,
-    ok: 201,
-  });
-  route("get", "/api/invites/{token}", "What an invite is for (org, email, role)", {
-    params: z.object({ token: z.string() }),
-    auth: false,
-  });
-  route(
-    "post",
-    "/api/invites/{token}/accept",
-    "Accept an invite (401 when signed out for an email that has an account: sign in first)",
-    {
-      params: z.object({ token: z.string() }),
-      body: acceptInviteBodySchema,
-      auth: false,
-    },
-  );
-  route("get", "/api/orgs/{orgId}/keys", "List keys", {
-    params: orgParams,
-    query: listKeysQuerySchema,
-  });
-  route("post", "/api/orgs/{orgId}/keys", "Create a key (answers its secret once)", {
-    params: orgParams,
-    body: createKeyBodySchema,
-    ok: 201,
-  });
-  route("get", "/api/orgs/{orgId}/keys/{keyId}", "A key", { params: keyParams });
-  route("patch", "/api/orgs/{orgId}/keys/{keyId}", "Update, enable or disable a key", {
-    params: keyParams,
-    body: updateKeyBodySchema,
-  });
-  route("delete", "/api/orgs/{orgId}/keys/{keyId}", "Delete a key", { params: keyParams });
-  route("post", "/api/orgs/{orgId}/keys/{keyId}/roll", "Roll a key (answers the new secret once)", {
-    params: keyParams,
-    body: rollKeyBodySchema,
-    ok: 201,
-  });
+  for (const [status, description] of Object.entries(errorStatuses(op))) {
+    responses[Number(status)] = {
+      description,
+      ...(status === "429" ? { headers: retryAfterHeader } : {}),
+      content: { "application/json": { schema: errorSchema } },
+    };
+  }
   registry.registerPath({
-    method: "get",
-    path: "/api/orgs/{orgId}/keys/{keyId}/usage",
-    tags: ["Session API"],
-    summary: "A key's requests per bucket and outcome",
-    description:
-      "Every `/v1` request made with the key, by outcome: `valid` (authenticated and permitted, whatever the handler then answered), `rate_limited`, `disabled`, `expired`, `insufficient_permission`. Written every second by each instance. Same visibility as the key (404 otherwise). At most 10,000 buckets; minute buckets are kept 48 hours, hour and day buckets 90 days.",
-    security: sessionSecurity,
-    request: { params: keyParams, query: keyUsageQuerySchema },
-    responses: {
-      200: json(keyUsageAnswerSchema, "Points, oldest first; empty buckets omitted."),
-      400: errorResponse(
-        "`invalid_request`: a bad date, `from` not before `to`, or too many buckets.",
-      ),
-      ...SESSION_ERRORS,
-    },
-  });
-  registry.registerPath({
-    method: "get",
-    path: "/api/orgs/{orgId}/keys/usage",
-    tags: ["Session API"],
-    summary: "The last 24 hours of several keys (for the keys table)",
-    description:
-      "For each named key the caller can see: all requests and refused ones in the last 24 hours, hourly points, and the requests of the last 15 minutes and hour. Keys the caller cannot see are left out.",
-    security: sessionSecurity,
+    method: op.method,
+    path: op.path,
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    security:
+      op.auth === "key"
+        ? [{ apiKey: [] }, { bearer: [] }]
+        : op.auth === "session"
+          ? [{ session: [] }]
+          : [],
+    ...(op.auth !== "key" && isStateChanging(op)
+      ? { parameters: [{ $ref: "#/components/parameters/CsrfHeader" }] }
+      : {}),
     request: {
-      params: orgParams,
-      query: z.object({
-        ids: z.string().meta({ description: "Comma-separated key ids, at most 100." }),
-      }),
+      ...(op.params ? { params: op.params } : {}),
+      ...(op.query ? { query: op.query } : {}),
+      ...(op.body
+        ? {
+            body: {
+              required: !op.bodyOptional,
+              content: { "application/json": { schema: op.body } },
+            },
+          }
+        : {}),
     },
-    responses: {
-      200: json(keyUsageSummariesAnswerSchema, "One item per visible key."),
-      400: errorResponse("`invalid_request`: no ids, or more than 100."),
-      ...SESSION_ERRORS,
-    },
-  });
-  route("get", "/api/orgs/{orgId}/audit", "The org's audit log", {
-    params: orgParams,
-    query: listAuditQuerySchema,
+    responses,
   });
 }
 
 /** The OpenAPI 3.1 document of Keyward's HTTP API, from the shared zod schemas. */
-export function buildOpenApiDocument(): Document {
+export function buildOpenApiDocument(serverUrl = "/"): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",
@@ -292,19 +580,33 @@ export function buildOpenApiDocument(): Document {
     description:
       "The web app's session cookie. State-changing calls also need the header `X-Requested-With: keyward`.",
   });
-  registerPublicApi(registry);
-  registerSessionApi(registry);
+  registry.registerComponent("parameters", "CsrfHeader", {
+    name: "X-Requested-With",
+    in: "header",
+    required: true,
+    description:
+      "CSRF defence: every state-changing session call, `/api/auth/*` included, must send it; without it 403 and nothing changes.",
+    schema: { type: "string", enum: [CSRF_HEADER_VALUE] },
+  });
+  for (const op of OPERATIONS) register(registry, op);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "Keyward API",
       version: "1.0.0",
       description:
-        'Machines use API keys on `/v1` to send events (write) and read metrics (read). People manage keys through the session API under `/api`. Errors are always `{"error":{"code","message","requestId","details"?}}`.',
+        'Machines use API keys on `/v1` to send events (write) and read metrics (read). People manage keys through the session API under `/api`. Errors are always `{"error":{"code","message","requestId","details"?}}`. Lengths are in Unicode code points; list calls take `limit` 1–100 (default 50) and an opaque `cursor`, and answer `nextCursor` (null on the last page).',
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
+    servers: [{ url: serverUrl }],
     tags: [
-      { name: "Public API", description: "Key-authenticated, under /v1." },
-      { name: "Session API", description: "Cookie-authenticated, used by the web app." },
+      { name: "Public API", description: "Key-authenticated, under /v1: events and metrics." },
+      { name: "Auth", description: "Sign up, sign in and out, the session." },
+      { name: "Orgs", description: "An org and its settings." },
+      { name: "Members", description: "Who belongs to an org, with which role and grants." },
+      { name: "Invites", description: "One-time invite links." },
+      { name: "Keys", description: "API keys: create, change, roll, delete, usage." },
+      { name: "Audit", description: "Who changed what, when." },
     ],
   });
 }

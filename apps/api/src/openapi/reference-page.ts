@@ -5,11 +5,12 @@ type Json = Record<string, unknown>;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The little Markdown the descriptions use: `code` and **bold**. */
+/** The little Markdown the descriptions use: `code`, **bold** and line breaks. */
 const inline = (s: string) =>
   escapeHtml(s)
     .replace(/`([^`]+)`/g, "<code>$1</code>")
-    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+    .replace(/\n/g, "<br>");
 
 const asObject = (value: unknown): Json =>
   value && typeof value === "object" ? (value as Json) : {};
@@ -57,14 +58,14 @@ function schemaHtml(schema: Json, depth = 0): string {
 
 const CURL: Record<string, string> = {
   "POST /v1/events": `curl -X POST "$KEYWARD_URL/v1/events" \\
-  -H "x-api-token: $KEYWARD_KEY" -H "Content-Type: application/json" \\
+  -H "x-api-token: $KEYWARD_API_KEY" -H "Content-Type: application/json" \\
   -d '[{"eventName":"page_view","path":"/pricing"}]'`,
   "GET /v1/metrics": `curl "$KEYWARD_URL/v1/metrics?eventName=page_view&interval=hour" \\
-  -H "x-api-token: $KEYWARD_KEY"`,
-  "GET /v1/key": `curl "$KEYWARD_URL/v1/key" -H "Authorization: Bearer $KEYWARD_KEY"`,
+  -H "x-api-token: $KEYWARD_API_KEY"`,
+  "GET /v1/key": `curl "$KEYWARD_URL/v1/key" -H "Authorization: Bearer $KEYWARD_API_KEY"`,
 };
 
-function operationHtml(method: string, path: string, operation: Json): string {
+function operationHtml(method: string, path: string, operation: Json, shared: Json): string {
   const id = `${method}-${path}`.replace(/[^a-zA-Z0-9]+/g, "-");
   const parts = [
     `<section id="${id}"><h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>`,
@@ -74,7 +75,9 @@ function operationHtml(method: string, path: string, operation: Json): string {
     parts.push(`<p>${inline(operation.description)}</p>`);
   const parameters = (operation.parameters as Json[] | undefined) ?? [];
   if (parameters.length > 0) {
-    const rows = parameters.map((p) => {
+    const rows = parameters.map((parameter) => {
+      const p =
+        typeof parameter.$ref === "string" ? asObject(shared[refName(parameter.$ref)]) : parameter;
       const schema = asObject(p.schema);
       const defaultValue =
         schema.default === undefined
@@ -105,6 +108,7 @@ function operationHtml(method: string, path: string, operation: Json): string {
 export function renderReferencePage(document: Json): string {
   const info = asObject(document.info);
   const paths = asObject(document.paths);
+  const sharedParameters = asObject(asObject(document.components).parameters);
   const byTag = new Map<string, string[]>();
   const toc: string[] = [];
   for (const [path, item] of Object.entries(paths)) {
@@ -112,7 +116,7 @@ export function renderReferencePage(document: Json): string {
       const op = asObject(operation);
       const tag = String((op.tags as string[] | undefined)?.[0] ?? "Other");
       const list = byTag.get(tag) ?? [];
-      list.push(operationHtml(method, path, op));
+      list.push(operationHtml(method, path, op, sharedParameters));
       byTag.set(tag, list);
       const id = `${method}-${path}`.replace(/[^a-zA-Z0-9]+/g, "-");
       toc.push(`<li><a href="#${id}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`);
