@@ -43,7 +43,6 @@ export class OpenApiValidator {
   constructor(document: OpenApiDocument = buildOpenApiDocument()) {
     addFormats.default(this.ajv);
     const copy = structuredClone(document) as unknown as Json;
-    const schemas = (copy.components as Json).schemas as Record<string, Json>;
     closeObjects(copy);
     this.ajv.addSchema(copy, "openapi.json");
     this.routes = Object.entries(copy.paths as Record<string, Json>).map(([path, item]) => ({
