@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTimeSchema } from "./date-time.js";
 
 /** Length in Unicode code points, as the contract counts characters. */
 const codePoints = (s: string) => [...s].length;
@@ -96,8 +97,7 @@ export const permissionsSchema = z
   .refine((p) => p.read || p.write, { message: "at least one of read or write must be true" });
 export type Permissions = z.infer<typeof permissionsSchema>;
 
-const futureDate = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
+const futureDate = dateTimeSchema
   .transform((s) => new Date(s))
   .refine((d) => d.getTime() > Date.now(), { message: "must be in the future" });
 
