@@ -15,6 +15,7 @@ import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
+import { sizeHashingBudget } from "./services/accounts.js";
 
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -26,6 +27,7 @@ export function createApp(deps: Deps): Express {
   const app = express();
   app.disable("x-powered-by");
   if (deps.env.TRUST_PROXY) app.set("trust proxy", 1);
+  sizeHashingBudget(deps.env.UV_THREADPOOL_SIZE);
 
   app.use(requestLog(deps.logger));
   app.use(
