@@ -47,12 +47,18 @@ function routePatterns(app: Application): WeakMap<object, string> {
 const INVITE_TOKEN = /(\/invites\/)[^/]+/gi;
 // Key-shaped values however a client encoded them: `kw_…`, `kw%5F…`, `kw%255F…`.
 const KEY_LIKE = /kw(?:_|%(?:25)*5f)[^/]*/gi;
+// Any other long random-looking segment may be a token pasted where it does not belong.
+const TOKEN_LIKE = /(?<=\/)[\w%-]{24,}(?=\/|$)/g;
 
-/** An unmatched path as it may be logged: no query, invite tokens and key-shaped values masked. */
+/** An unmatched path as it may be logged: no query; invite tokens, key- and token-shaped values masked. */
 export function maskedPath(originalUrl: string): string {
   const end = originalUrl.search(/[?#]/);
   const path = end === -1 ? originalUrl : originalUrl.slice(0, end);
-  return path.replace(INVITE_TOKEN, "$1:token").replace(KEY_LIKE, "kw_:key").slice(0, 200);
+  return path
+    .replace(INVITE_TOKEN, "$1:token")
+    .replace(KEY_LIKE, "kw_:key")
+    .replace(TOKEN_LIKE, ":token")
+    .slice(0, 200);
 }
 
 /** The only fields a request's log line carries: an allow-list, so no header, query or body can leak. */

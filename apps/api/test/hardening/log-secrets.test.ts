@@ -108,6 +108,7 @@ describe("the request log", () => {
     note(await supertest(app).get(`/v1/kw%5F${rest}/x`).expect(404), "GET");
     note(await supertest(app).get(`/api/kw%5f${rest}`).expect(404), "GET");
     note(await supertest(app).get(`/API/INVITES/${inviteToken}`).expect(200), "GET");
+    note(await supertest(app).get(`/api/orgs/${inviteToken}/x/${inviteToken}`).expect(401), "GET");
     note(await supertest(app).get(`/Api/Invites/${inviteToken}/nowhere`).expect(404), "GET");
     note(
       await supertest(app)
@@ -172,9 +173,10 @@ describe("the request log", () => {
     expect(routes).toContain("/api/invites/:token/accept");
     expect(routes).toContain("/Api/Invites/:token/nowhere");
     expect(routes).toContain("/v1/kw_:key");
+    expect(routes).toContain("/api/orgs/:token/x/:token");
     expect(requests.filter((l) => l.keyId === keyId).length).toBeGreaterThanOrEqual(3);
     console.log(
-      `[hardening] log secrets: ${sent.length} requests carrying a key or invite token in ${sent.length} ways; ${lines.length} log lines, none holding either`,
+      `[hardening] log secrets: ${sent.length} requests (a key or invite token in headers, query, Referer, cookie, upper-cased and unmatched paths); ${lines.length} log lines, none holding either`,
     );
   });
 
