@@ -20,6 +20,11 @@ export function sizeHashingBudget(threadPoolSize: number): void {
   hashingSlots.concurrency = Math.max(1, threadPoolSize - 1);
 }
 
+/** bcrypt operations running and waiting for a slot now. */
+export function hashingLoad(): { running: number; waiting: number } {
+  return { running: hashingSlots.activeCount, waiting: hashingSlots.pendingCount };
+}
+
 export async function hashPassword(password: string): Promise<string> {
   return hashingSlots(() => bcrypt.hash(password, BCRYPT_COST));
 }
