@@ -56,7 +56,7 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
   for (let index = 0; index < list.length; index++) {
     let event = list[index];
     // Before anything recursive (zod, JSON.stringify) walks it.
-    if (typeof event === "object" && event !== null) {
+    if (typeof event === "object" && event !== null && !Array.isArray(event)) {
       const deep = tooDeepProperty(event as Record<string, unknown>);
       if (deep !== undefined) throw badEvent(index, deep, TOO_DEEP_MESSAGE);
     }
