@@ -83,6 +83,8 @@ export default defineConfig({
       DATABASE_URL: `file:${dbFile}`,
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
+      // Every journey signs up its own accounts, all from this one address.
+      SIGNUPS_PER_IP: "10000",
     },
   },
 });

@@ -1,22 +1,21 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { newId } from "@keyward/shared/node";
 import express, { type Express } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import type { Deps } from "./deps.js";
 import { requireCsrfHeader, requireSameOrigin } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { refuseNul } from "./http/no-nul.js";
+import { requestLog } from "./http/request-log.js";
 import { loadSession, requireUser } from "./http/session.js";
-import { redactUrlSecrets } from "./logger.js";
 import { mountApiReference } from "./openapi/routes.js";
 import { mountPublicApi } from "./public/public-api.js";
 import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
+import { sizeHashingBudget } from "./services/accounts.js";
 
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -28,19 +27,9 @@ export function createApp(deps: Deps): Express {
   const app = express();
   app.disable("x-powered-by");
   if (deps.env.TRUST_PROXY) app.set("trust proxy", 1);
+  sizeHashingBudget(deps.env.UV_THREADPOOL_SIZE);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (_req, res) => {
-        const id = newId("req");
-        res.setHeader("x-request-id", id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === "/healthz" },
-      serializers: { req: redactUrlSecrets },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

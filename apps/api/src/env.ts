@@ -31,6 +31,15 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /**
+   * Failed logins per client address per 15 minutes before 429 (the contract's floor is 100;
+   * lower values are for tests).
+   */
+  LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Signups per client address per hour before 429. */
+  SIGNUPS_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Node's libuv thread pool, where bcrypt runs: hashing may use all but one of its threads. */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   /** Benchmark only: adds POST /v1/_bench/discard-events (validates a batch, stores nothing). */
   BENCH_ROUTES: z
     .enum(["true", "false"])

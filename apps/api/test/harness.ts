@@ -67,7 +67,11 @@ export class Client {
   }
 }
 
-export async function createHarness(): Promise<Harness> {
+/**
+ * `env` adds to the test environment. Test files sign up many users from one address, so the
+ * per-address signup limit is raised unless a test sets it.
+ */
+export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const { prisma, provider, dialect, close } = createDb(database.url);
   const logLines: string[] = [];
@@ -77,13 +81,19 @@ export async function createHarness(): Promise<Harness> {
       done();
     },
   });
-  const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
+  const appEnv = readEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "trace",
+    DATABASE_URL: database.url,
+    SIGNUPS_PER_IP: "10000",
+    ...env,
+  });
   const logger = createLogger("trace", sink);
   const deps: Deps = {
     db: prisma,
     provider,
     dialect,
-    env,
+    env: appEnv,
     logger,
     keyChanges: new KeyChangeBus(),
   };

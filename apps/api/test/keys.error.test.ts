@@ -259,6 +259,6 @@ describe("list and audit queries", () => {
 });
 
 it("never logged a 500", () => {
-  const errors = h.logLines.filter((line) => /"statusCode":5\d\d|unhandled error/.test(line));
+  const errors = h.logLines.filter((line) => /"status":5\d\d|unhandled error/.test(line));
   expect(errors).toEqual([]);
 });

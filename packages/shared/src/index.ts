@@ -1,3 +1,4 @@
+export * from "./date-time.js";
 export * from "./errors.js";
 export { fieldMessage } from "./field-messages.js";
 export * from "./key-format.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDateTimeSchema } from "./public-api.js";
+import { dateTimeSchema } from "./date-time.js";
 
 // ---- Session API: key usage ----
 
@@ -24,10 +24,8 @@ export const KEY_USAGE_HOUR_RETENTION_DAYS = 90;
 export const MAX_KEY_USAGE_POINTS = 10_000;
 
 export const keyUsageQuerySchema = z.strictObject({
-  from: isoDateTimeSchema
-    .optional()
-    .meta({ description: "Inclusive; default 24 hours before `to`." }),
-  to: isoDateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
+  from: dateTimeSchema.optional().meta({ description: "Inclusive; default 24 hours before `to`." }),
+  to: dateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
   interval: z.enum(KEY_USAGE_INTERVALS).default("hour"),
 });
 export type KeyUsageQuery = z.input<typeof keyUsageQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTimeSchema } from "./date-time.js";
 
 // ---- Public API (machines), under /v1 ----
 
@@ -35,21 +36,59 @@ export const eventNameSchema = z
   .refine((s) => !hasNul(s), { message: "must not contain NUL characters" })
   .meta({ description: "1–200 characters (Unicode code points).", example: "page_view" });
 
-export const isoDateTimeSchema = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone" })
-  .meta({ example: "2026-01-31T12:00:00Z" });
+/** How deep an event's property may nest (`{"a":{"b":1}}` is 2): deeper ones are refused by name. */
+export const MAX_EVENT_PROPERTY_DEPTH = 64;
+export const TOO_DEEP_MESSAGE = `must be nested at most ${MAX_EVENT_PROPERTY_DEPTH} levels deep`;
+
+/**
+ * The first top-level property of an event nested deeper than `maxDepth`, found without
+ * recursion (a deep value must not exhaust the stack before it is refused).
+ */
+export function tooDeepProperty(
+  event: Record<string, unknown>,
+  maxDepth = MAX_EVENT_PROPERTY_DEPTH,
+): string | undefined {
+  for (const field in event) {
+    const top = event[field];
+    if (top === null || typeof top !== "object") continue;
+    const values: unknown[] = [top];
+    const depths: number[] = [1];
+    while (values.length > 0) {
+      const value = values.pop() as object;
+      const depth = depths.pop() as number;
+      if (depth > maxDepth) return field;
+      for (const child of Object.values(value)) {
+        if (child !== null && typeof child === "object") {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return undefined;
+}
 
 export const ingestEventSchema = z
   .looseObject({
     eventName: eventNameSchema,
-    eventTimestamp: isoDateTimeSchema
+    eventTimestamp: dateTimeSchema
       .optional()
       .meta({ description: "When the event happened; defaults to when it was received." }),
+  })
+  .check((ctx) => {
+    const field = tooDeepProperty(ctx.value);
+    if (field === undefined) return;
+    ctx.issues.push({
+      code: "custom",
+      input: ctx.value[field],
+      path: [field],
+      message: TOO_DEEP_MESSAGE,
+    });
   })
   .meta({
     id: "Event",
     description:
-      "An event: its name, optional timestamp, and any other properties, stored with it.",
+      "An event: its name, optional timestamp, and any other properties (nested at most 64 levels), stored with it.",
     example: { eventName: "page_view", eventTimestamp: "2026-01-31T12:00:00Z", path: "/pricing" },
   });
 export type IngestEvent = z.infer<typeof ingestEventSchema>;
@@ -71,10 +110,8 @@ export type IngestAnswer = z.infer<typeof ingestAnswerSchema>;
 
 export const metricsQuerySchema = z.strictObject({
   eventName: eventNameSchema,
-  from: isoDateTimeSchema
-    .optional()
-    .meta({ description: "Inclusive; default 24 hours before `to`." }),
-  to: isoDateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
+  from: dateTimeSchema.optional().meta({ description: "Inclusive; default 24 hours before `to`." }),
+  to: dateTimeSchema.optional().meta({ description: "Exclusive; default now." }),
   interval: z.enum(METRIC_INTERVALS).default("hour"),
 });
 export type MetricsQuery = z.input<typeof metricsQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTimeSchema } from "./date-time.js";
 import "./field-messages.js";
 
 /** Length in Unicode code points, as the contract counts characters. */
@@ -110,8 +111,7 @@ export const permissionsSchema = z
   });
 export type Permissions = z.infer<typeof permissionsSchema>;
 
-const futureDate = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
+const futureDate = dateTimeSchema
   .transform((s) => new Date(s))
   .refine((d) => d.getTime() > Date.now(), { message: "must be in the future" })
   .meta({ format: "date-time", description: "ISO 8601 with a time zone; must be in the future." });

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import type { Logger } from "../logger.js";
 import { ApiError } from "./api-error.js";
 import { databaseUnavailableError } from "./database-errors.js";
+import { requestLogFields } from "./request-log.js";
 
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
@@ -42,21 +43,32 @@ function toApiError(err: unknown): ApiError | undefined {
   return databaseUnavailableError(err);
 }
 
+/**
+ * What of an unexpected error may be logged: its class, code and stack frames. Not its message
+ * or properties: those can quote the request (a parser's input, a query's arguments).
+ */
+export function loggableError(err: unknown): { type: string; code?: string; frames?: string[] } {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  return {
+    type: err.name,
+    ...(typeof code === "string" || typeof code === "number" ? { code: String(code) } : {}),
+    frames: err.stack
+      ?.split("\n")
+      .filter((line) => line.startsWith("    at "))
+      .map((line) => line.trim()),
+  };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const requestId = String(req.id ?? "");
+    const requestId = req.requestId ?? "";
     const apiError = toApiError(err);
     if (!apiError) {
-      logger.error(
-        { err, requestId, method: req.method, route: req.route?.path },
-        "unhandled error",
-      );
+      logger.error({ ...requestLogFields(req), error: loggableError(err) }, "unhandled error");
     } else if (apiError.code === "unavailable") {
       // An outage, not a bug: one line per request, without the stack.
-      logger.warn(
-        { requestId, method: req.method, route: req.route?.path, details: apiError.details },
-        apiError.message,
-      );
+      logger.warn({ ...requestLogFields(req), details: apiError.details }, apiError.message);
     }
     const known = apiError ?? new ApiError("internal", "something went wrong on our side");
     for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);

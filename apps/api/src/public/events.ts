@@ -1,10 +1,12 @@
 import {
+  dateTimeSchema,
   type IngestAnswer,
   type IngestEvent,
   ingestEventSchema,
   isEventName,
-  isoDateTimeSchema,
   MAX_EVENTS_PER_BATCH,
+  TOO_DEEP_MESSAGE,
+  tooDeepProperty,
 } from "@keyward/shared";
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
@@ -37,7 +39,7 @@ function isPlainValidEvent(value: unknown): value is IngestEvent {
   if (typeof eventName !== "string" || !isEventName(eventName)) return false;
   return (
     eventTimestamp === undefined ||
-    (typeof eventTimestamp === "string" && isoDateTimeSchema.safeParse(eventTimestamp).success)
+    (typeof eventTimestamp === "string" && dateTimeSchema.safeParse(eventTimestamp).success)
   );
 }
 
@@ -53,6 +55,11 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
   const events: StoredEvent[] = new Array(list.length);
   for (let index = 0; index < list.length; index++) {
     let event = list[index];
+    // Before anything recursive (zod, JSON.stringify) walks it.
+    if (typeof event === "object" && event !== null && !Array.isArray(event)) {
+      const deep = tooDeepProperty(event as Record<string, unknown>);
+      if (deep !== undefined) throw badEvent(index, deep, TOO_DEEP_MESSAGE);
+    }
     if (!isPlainValidEvent(event)) {
       const parsed = ingestEventSchema.safeParse(event);
       if (!parsed.success) {

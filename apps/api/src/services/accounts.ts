@@ -2,6 +2,7 @@ import type { Db, Dialect } from "@keyward/db";
 import type { OrgMembershipSummary, SessionAnswer } from "@keyward/shared";
 import { newId } from "@keyward/shared/node";
 import bcrypt from "bcrypt";
+import pLimit from "p-limit";
 import { ApiError } from "../http/api-error.js";
 import { capabilities, effectiveGrants } from "../policy.js";
 import { toActor, toOrgSettings } from "./authority.js";
@@ -9,15 +10,31 @@ import { beginLoginAttempt } from "./login-throttle.js";
 
 export const BCRYPT_COST = 12;
 
+/**
+ * bcrypt runs on libuv's thread pool, which file and DNS work share: at most all but one of its
+ * threads hash at once, whoever asks; the rest wait their turn here. Process-wide, like the pool.
+ */
+const hashingSlots = pLimit(3);
+
+/** Sizes the hashing budget to the thread pool (`UV_THREADPOOL_SIZE`, 4 by default). */
+export function sizeHashingBudget(threadPoolSize: number): void {
+  hashingSlots.concurrency = Math.max(1, threadPoolSize - 1);
+}
+
+/** bcrypt operations running and waiting for a slot now. */
+export function hashingLoad(): { running: number; waiting: number } {
+  return { running: hashingSlots.activeCount, waiting: hashingSlots.pendingCount };
+}
+
 export async function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, BCRYPT_COST);
+  return hashingSlots(() => bcrypt.hash(password, BCRYPT_COST));
 }
 
 /** A valid hash of a random password: compared against when the email is unknown, so both paths cost the same. */
 const DUMMY_HASH = bcrypt.hashSync(newId("usr"), BCRYPT_COST);
 
 export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
-  const matches = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+  const matches = await hashingSlots(() => bcrypt.compare(password, hash ?? DUMMY_HASH));
   return matches && hash !== undefined;
 }
 

@@ -13,7 +13,9 @@ import {
   createInviteBodySchema,
   createKeyBodySchema,
   ingestBodySchema,
+  isStorableTime,
   loginBodySchema,
+  MAX_EVENT_PROPERTY_DEPTH,
   rollKeyBodySchema,
   signupBodySchema,
   updateKeyBodySchema,
@@ -97,6 +99,9 @@ const wrongType = fc.oneof(
     "2026-13-45T99:99:99Z",
     "0001-01-01T00:00:00Z",
     "9999-12-31T23:59:59Z",
+    "0000-01-01T00:00:00Z",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:30:00-01:00",
   ),
 );
 
@@ -774,6 +779,226 @@ describe("query and path parameters", () => {
       { numRuns: 800, seed: 5, endOnFailure: true },
     );
     await expectUnchanged(v1.h, before, "path parameters");
+  }, 120_000);
+});
+
+/** A JSON value nested `depth` levels, as text: JSON.stringify itself gives up long before 100,000. */
+function nestedText(depth: number, asArray: boolean): string {
+  return asArray
+    ? `${"[".repeat(depth)}"deep"${"]".repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}"deep"${"}".repeat(depth)}`;
+}
+
+/** Depths from just past the limit to 100,000 (about 600 KB of JSON), the extremes always among them. */
+const deepDepth = fc.oneof(
+  fc.constantFrom(MAX_EVENT_PROPERTY_DEPTH + 1, 5_000, 100_000),
+  fc.integer({ min: MAX_EVENT_PROPERTY_DEPTH + 1, max: 100_000 }),
+);
+
+describe("deeply nested JSON", () => {
+  it("an event property deeper than 64 levels is a 400 naming the event and the property", async () => {
+    const eventsBefore = await eventCount();
+    await fc.assert(
+      fc.asyncProperty(
+        deepDepth,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom("payload", "__proto__", "eventName", "x y"),
+        async (depth, asArray, index, field) => {
+          count("deep event property");
+          const events = Array.from({ length: index }, () => '{"eventName":"fine"}');
+          const property = field === "eventName" ? "nested" : field;
+          events.push(
+            `{"eventName":"deep",${JSON.stringify(property)}:${nestedText(depth, asArray)}}`,
+          );
+          const res = await send("POST", "/v1/events", {
+            body: `[${events.join(",")}]`,
+            apiKey: writeKey,
+          });
+          expectNamedRefusal(res, `depth ${depth} at events[${index}].${property}`, [400]);
+          expect((res.body as { error: { details: unknown } }).error.details).toEqual({
+            index,
+            field: property,
+          });
+        },
+      ),
+      { numRuns: 60, seed: 17, endOnFailure: true },
+    );
+    // 64 levels are fine.
+    const res = await send("POST", "/v1/events", {
+      body: `[{"eventName":"deep enough","p":${nestedText(MAX_EVENT_PROPERTY_DEPTH, false)}}]`,
+      apiKey: writeKey,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(await eventCount()).toBe(eventsBefore + 1);
+  }, 120_000);
+
+  it("a body or field nested up to 100,000 levels is a 4xx on every body route", async () => {
+    const before = await fingerprint(v1.h, ["loginFailure"]);
+    const eventsBefore = await eventCount();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...BODY_ROUTES),
+        deepDepth,
+        fc.boolean(),
+        fc.boolean(),
+        async (route, depth, asArray, whole) => {
+          count("deep body");
+          const deepValue = nestedText(depth, asArray);
+          const [field] = Object.keys(route.valid);
+          const rest = { ...route.valid };
+          if (field) delete rest[field];
+          const inField = `${JSON.stringify(rest).slice(0, -1)}${Object.keys(rest).length ? "," : ""}${JSON.stringify(field)}:${deepValue}}`;
+          const res = await send(route.method, route.path(), {
+            body: whole ? deepValue : inField,
+            token: route.token?.(),
+            apiKey: route.name === "POST /v1/events" ? writeKey : undefined,
+          });
+          expectNamedRefusal(
+            res,
+            `${route.name} depth ${depth} ${whole ? "body" : field}`,
+            [400, 413],
+          );
+        },
+      ),
+      { numRuns: 80, seed: 19, endOnFailure: true },
+    );
+    await expectUnchanged(v1.h, before, "deep bodies", ["loginFailure"]);
+    expect(await eventCount()).toBe(eventsBefore);
+  }, 120_000);
+});
+
+/** Date-times at the edges of years 0000, 0001 and 9999, with every kind of offset. */
+const edgeDateTime = fc
+  .record({
+    year: fc.constantFrom("0000", "0001", "9998", "9999"),
+    month: fc.constantFrom("01", "12"),
+    day: fc.constantFrom("01", "31"),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.constantFrom(0, 30, 59),
+    offset: fc.oneof(
+      fc.constant("Z"),
+      fc
+        .tuple(
+          fc.constantFrom("+", "-"),
+          fc.integer({ min: 0, max: 14 }),
+          fc.constantFrom(0, 30, 45),
+        )
+        .map(
+          ([sign, h, m]) => `${sign}${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`,
+        ),
+    ),
+  })
+  .map(
+    ({ year, month, day, hour, minute, offset }) =>
+      `${year}-${month}-${day}T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00${offset}`,
+  );
+
+describe("date-times outside years 0001–9999 (UTC)", () => {
+  interface DateRoute {
+    field: string;
+    send: (value: string) => Promise<Sent>;
+  }
+  const DATE_ROUTES: DateRoute[] = [
+    {
+      field: "eventTimestamp",
+      send: (value) =>
+        send("POST", "/v1/events", {
+          body: serialize([{ eventName: "fine" }, { eventName: "dated", eventTimestamp: value }]),
+          apiKey: writeKey,
+        }),
+    },
+    {
+      field: "from",
+      send: (value) =>
+        send("GET", `/v1/metrics?eventName=e&from=${encodeURIComponent(value)}`, {
+          apiKey: writeKey,
+        }),
+    },
+    {
+      field: "to",
+      send: (value) =>
+        send("GET", `/v1/metrics?eventName=e&to=${encodeURIComponent(value)}`, {
+          apiKey: writeKey,
+        }),
+    },
+    {
+      field: "expiresAt",
+      send: (value) =>
+        send("POST", `/api/orgs/${v1.admin.orgId}/keys`, {
+          body: serialize({
+            name: "dated",
+            orgWide: true,
+            permissions: { read: true, write: false },
+            expiresAt: value,
+          }),
+          token: adminToken,
+        }),
+    },
+    {
+      field: "expiresAt",
+      send: (value) =>
+        send("PATCH", `/api/orgs/${v1.admin.orgId}/keys/${keyId}`, {
+          body: serialize({ expiresAt: value }),
+          token: adminToken,
+        }),
+    },
+  ];
+
+  it("are a 400 naming the field on every route that takes one, and change nothing", async () => {
+    const before = await fingerprint(v1.h);
+    const eventsBefore = await eventCount();
+    const outside = edgeDateTime.filter((value) => !isStorableTime(Date.parse(value)));
+    for (const fixed of [
+      "0000-01-01T00:00:00Z",
+      "0001-01-01T00:30:00+01:00",
+      "9999-12-31T23:30:00-01:00",
+    ]) {
+      expect(isStorableTime(Date.parse(fixed)), fixed).toBe(false);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...DATE_ROUTES), outside, async (route, value) => {
+        count("dates outside 0001–9999");
+        const res = await route.send(value);
+        expectNamedRefusal(res, `${route.field}=${value}`, [400]);
+        expect(
+          JSON.stringify((res.body as { error: { details: unknown } }).error.details),
+        ).toContain(`"${route.field}"`);
+      }),
+      { numRuns: 300, seed: 23, endOnFailure: true },
+    );
+    await expectUnchanged(v1.h, before, "dates outside 0001–9999");
+    expect(await eventCount()).toBe(eventsBefore);
+  }, 120_000);
+
+  it("the last storable instants are accepted (never a 5xx) and read back", async () => {
+    const inside = edgeDateTime.filter((value) => isStorableTime(Date.parse(value)));
+    await fc.assert(
+      fc.asyncProperty(inside, async (value) => {
+        count("dates at the edge of 0001–9999");
+        const ingest = await send("POST", "/v1/events", {
+          body: serialize([{ eventName: "edge", eventTimestamp: value }]),
+          apiKey: writeKey,
+        });
+        expect(ingest.status, `${value} → ${ingest.text}`).toBe(200);
+        const metrics = await send(
+          "GET",
+          `/v1/metrics?eventName=edge&interval=day&from=${encodeURIComponent(value)}&to=9999-12-31T23:59:59.999Z`,
+          { apiKey: writeKey },
+        );
+        expect(metrics.status, `${value} → ${metrics.text}`).toBeLessThan(500);
+        const update = await send("PATCH", `/api/orgs/${v1.admin.orgId}/keys/${keyId}`, {
+          body: serialize({ expiresAt: value }),
+          token: adminToken,
+        });
+        expect(update.status, `${value} → ${update.text}`).toBeLessThan(500);
+      }),
+      { numRuns: 40, seed: 29, endOnFailure: true },
+    );
+    await send("PATCH", `/api/orgs/${v1.admin.orgId}/keys/${keyId}`, {
+      body: serialize({ expiresAt: null }),
+      token: adminToken,
+    });
   }, 120_000);
 });
 
