@@ -101,6 +101,8 @@ describe("reading and accepting an invite", () => {
         role: "member",
         manageOrgKeys: false,
         managePersonalKeys: false,
+        orgKeyPolicy: "everyone",
+        capabilities: expect.objectContaining({ manageMembers: false, updateOrg: false }),
       },
     ]);
     expect(String(res.headers["set-cookie"])).toMatch(/kw_session=.+HttpOnly/i);

@@ -45,11 +45,15 @@ export class OpenApiValidator {
     const copy = structuredClone(document) as unknown as Json;
     closeObjects(copy);
     this.ajv.addSchema(copy, "openapi.json");
-    this.routes = Object.entries(copy.paths as Record<string, Json>).map(([path, item]) => ({
-      path,
-      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-      methods: item as Record<string, Json>,
-    }));
+    // A literal segment wins over a parameter (`/keys/usage` before `/keys/{keyId}`), as in the routers.
+    const params = (path: string) => path.split("{").length;
+    this.routes = Object.entries(copy.paths as Record<string, Json>)
+      .sort(([a], [b]) => params(a) - params(b))
+      .map(([path, item]) => ({
+        path,
+        pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+        methods: item as Record<string, Json>,
+      }));
   }
 
   private schemaAt(pointer: string): ValidateFunction {
