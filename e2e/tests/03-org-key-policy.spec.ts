@@ -24,10 +24,13 @@ test("journey 3: restricted org-wide keys, then the manageOrgKeys grant", async 
   await inviteDialog.getByLabel("Email").fill(memberEmail);
   await inviteDialog.getByLabel("Role").selectOption("member");
   await inviteDialog.getByRole("button", { name: "Create invite link" }).click();
+  await expect(inviteDialog.getByTestId("invite-link")).toHaveText(
+    /^http:\/\/localhost:\d+\/invites\/.+/,
+  );
   const link = (await inviteDialog.getByTestId("invite-link").textContent())?.trim() ?? "";
   expect(link).toMatch(/^http:\/\/localhost:\d+\/invites\/.+/);
   await inviteDialog.getByRole("button", { name: "Copy invite link" }).click();
-  expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  await expect.poll(() => adminPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await inviteDialog.getByRole("button", { name: "Done" }).click();
 
   // The member opens the link in a second browser and joins.
