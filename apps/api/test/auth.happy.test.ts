@@ -44,6 +44,16 @@ describe("signup", () => {
         role: "admin",
         manageOrgKeys: true,
         managePersonalKeys: true,
+        orgKeyPolicy: "everyone",
+        capabilities: {
+          editOrgWideKeys: true,
+          seeOthersPersonalKeys: true,
+          editOthersPersonalKeys: true,
+          manageMembers: true,
+          manageInvites: true,
+          updateOrg: true,
+          seeAllAudit: true,
+        },
       },
     ]);
 
@@ -162,6 +172,16 @@ describe("login, me, logout", () => {
         role: "member",
         manageOrgKeys: false,
         managePersonalKeys: false,
+        orgKeyPolicy: "everyone",
+        capabilities: {
+          editOrgWideKeys: true,
+          seeOthersPersonalKeys: false,
+          editOthersPersonalKeys: false,
+          manageMembers: false,
+          manageInvites: false,
+          updateOrg: false,
+          seeAllAudit: false,
+        },
       },
     ]);
   });

@@ -59,6 +59,9 @@ describe("create and read", () => {
       lastUsedAt: null,
       expiresAt,
       canEdit: true,
+      cannotEditReason: null,
+      rolledFrom: null,
+      replacedBy: null,
     });
     const read = await admin.client.get(`${keysPath}/${key.id}`).expect(200);
     expect(read.body).toEqual(key);
@@ -324,12 +327,20 @@ describe("roll", () => {
       enabled: true,
       expiresAt,
       start: secret.slice(0, 8),
+      rolledFrom: { id: old.key.id, start: old.key.start },
+      replacedBy: null,
     });
 
     const listed = await listAll(admin.client, keysPath, { q: "rolled" });
     expect(listed.map((k) => k.id)).toEqual([key.id, old.key.id]);
     const oldNow = listed[1] as KeyAnswer;
     expect(isoNear(oldNow.expiresAt, before + 3_600_000)).toBe(true);
+    expect(oldNow).toMatchObject({
+      rolledFrom: null,
+      replacedBy: { id: key.id, start: key.start },
+    });
+    const oldRead = await admin.client.get(`${keysPath}/${old.key.id}`).expect(200);
+    expect(oldRead.body.replacedBy).toEqual({ id: key.id, start: key.start });
 
     const oldRow = await h.deps.db.apiKey.findUniqueOrThrow({ where: { id: old.key.id } });
     expect(published).toEqual([{ keyId: old.key.id, hash: oldRow.hash }]);

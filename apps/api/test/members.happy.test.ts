@@ -34,6 +34,7 @@ describe("members", () => {
         role: "admin",
         manageOrgKeys: true,
         managePersonalKeys: true,
+        cannotDemoteReason: "last_admin",
       },
       {
         userId: bob.user.id,
@@ -42,6 +43,7 @@ describe("members", () => {
         role: "member",
         manageOrgKeys: false,
         managePersonalKeys: false,
+        cannotDemoteReason: null,
       },
     ] satisfies MemberAnswer[]);
   });

@@ -17,8 +17,12 @@ export class ApiError extends Error {
     return new ApiError("not_found", `${what} not found`);
   }
 
-  static forbidden(message = "you are not allowed to do this"): ApiError {
-    return new ApiError("forbidden", message);
+  /** `reason`, when given, is machine-readable (`details.reason`), as on a key's `cannotEditReason`. */
+  static forbidden(
+    message = "you are not allowed to do this",
+    details?: { reason: string },
+  ): ApiError {
+    return new ApiError("forbidden", message, details);
   }
 
   static invalid(field: string, message: string): ApiError {

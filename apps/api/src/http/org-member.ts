@@ -1,13 +1,16 @@
 import type { Db } from "@keyward/db";
-import type { OrgKeyPolicy, Role } from "@keyward/shared";
 import type { Request, RequestHandler } from "express";
-import type { Actor } from "../policy.js";
+import { type Authority, type Caller, toActor, toOrgSettings } from "../services/authority.js";
 import { ApiError } from "./api-error.js";
 import { currentUser } from "./session.js";
 
-export interface OrgContext {
-  actor: Actor;
-  org: { id: string; name: string; orgKeyPolicy: OrgKeyPolicy; maxKeyLifetimeDays: number | null };
+/**
+ * For `/api/orgs/:orgId/…`: the caller's authority as the request arrived. Reads answer from it;
+ * every change re-reads it inside its transaction (services/authority.ts), so it only decides
+ * early refusals, never a commit.
+ */
+export interface OrgContext extends Authority {
+  caller: Caller;
 }
 
 declare global {
@@ -18,7 +21,7 @@ declare global {
   }
 }
 
-/** For `/api/orgs/:orgId/…`: to a user who is not a member, the org does not exist (404). */
+/** To a user who is not a member, the org does not exist (404). */
 export function loadOrgMember(db: Db): RequestHandler {
   return async (req, _res, next) => {
     const user = currentUser(req);
@@ -27,20 +30,11 @@ export function loadOrgMember(db: Db): RequestHandler {
       where: { orgId_userId: { orgId, userId: user.id } },
       include: { org: true },
     });
-    if (!membership) throw ApiError.notFound("org");
+    if (!membership || !req.sessionId) throw ApiError.notFound("org");
     req.orgContext = {
-      actor: {
-        userId: user.id,
-        role: membership.role as Role,
-        manageOrgKeys: membership.manageOrgKeys,
-        managePersonalKeys: membership.managePersonalKeys,
-      },
-      org: {
-        id: membership.org.id,
-        name: membership.org.name,
-        orgKeyPolicy: membership.org.orgKeyPolicy as OrgKeyPolicy,
-        maxKeyLifetimeDays: membership.org.maxKeyLifetimeDays,
-      },
+      actor: toActor(membership),
+      org: toOrgSettings(membership.org),
+      caller: { userId: user.id, orgId, sessionId: req.sessionId },
     };
     next();
   };

@@ -11,6 +11,7 @@ declare global {
     interface Request {
       user?: SessionUser;
       sessionToken?: string;
+      sessionId?: string;
     }
   }
 }
@@ -49,6 +50,7 @@ export function loadSession(db: Db): RequestHandler {
       if (session) {
         req.user = session.user;
         req.sessionToken = token;
+        req.sessionId = session.sessionId;
         if (session.extended) setSessionCookie(req, res, token);
       }
     }

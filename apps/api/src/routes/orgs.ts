@@ -22,7 +22,7 @@ export function orgsRouter(deps: Deps): Router {
   org.patch("/", async (req, res) => {
     const ctx = orgContext(req);
     const body = updateOrgBodySchema.parse(req.body);
-    res.json(await updateOrg(deps.db, ctx, body));
+    res.json(await updateOrg(deps, ctx, body));
   });
 
   org.use("/members", membersRouter(deps));

@@ -1,9 +1,10 @@
 import type { Db } from "@keyward/db";
-import type { OrgMembershipSummary, Role, SessionAnswer } from "@keyward/shared";
+import type { OrgMembershipSummary, SessionAnswer } from "@keyward/shared";
 import { newId } from "@keyward/shared/node";
 import bcrypt from "bcrypt";
 import { ApiError } from "../http/api-error.js";
-import { effectiveGrants } from "../policy.js";
+import { capabilities, effectiveGrants } from "../policy.js";
+import { toActor, toOrgSettings } from "./authority.js";
 import { beginLoginAttempt } from "./login-throttle.js";
 
 export const BCRYPT_COST = 12;
@@ -29,17 +30,18 @@ export async function sessionAnswer(db: Db, userId: string): Promise<SessionAnsw
     where: { id: userId },
     include: { memberships: { include: { org: true }, orderBy: { createdAt: "asc" } } },
   });
-  const orgs: OrgMembershipSummary[] = user.memberships.map((m) => ({
-    id: m.org.id,
-    name: m.org.name,
-    role: m.role as Role,
-    ...effectiveGrants({
-      userId,
-      role: m.role as Role,
-      manageOrgKeys: m.manageOrgKeys,
-      managePersonalKeys: m.managePersonalKeys,
-    }),
-  }));
+  const orgs: OrgMembershipSummary[] = user.memberships.map((m) => {
+    const actor = toActor(m);
+    const org = toOrgSettings(m.org);
+    return {
+      id: org.id,
+      name: org.name,
+      role: actor.role,
+      ...effectiveGrants(actor),
+      orgKeyPolicy: org.orgKeyPolicy,
+      capabilities: capabilities(actor, org),
+    };
+  });
   return { user: { id: user.id, email: user.email, name: user.name }, orgs };
 }
 

@@ -14,20 +14,18 @@ import type { Db, Prisma } from "@keyward/db";
 import type { AuditAction, AuditEventAnswer, listAuditQuerySchema, Page } from "@keyward/shared";
 import type { z } from "zod";
 import type { OrgContext } from "../http/org-member.js";
-import { canSeeAllAudit, canSeeAllPersonalKeys, canSeeKey } from "../policy.js";
+import {
+  canManageOthersPersonalKeys,
+  canSeeAllAudit,
+  canSeeKey,
+  visibleAuditWhere,
+} from "../policy.js";
 import type { Changes } from "./audit.js";
 import { decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListAuditInput = z.output<typeof listAuditQuerySchema>;
 
 const CURSOR_TIME = "at";
-
-function visibleEvents({ actor }: OrgContext): Prisma.AuditEventWhereInput {
-  if (canSeeAllAudit(actor)) return {};
-  const keyEvents: Prisma.AuditEventWhereInput = { action: { startsWith: "key." } };
-  if (canSeeAllPersonalKeys(actor)) return keyEvents;
-  return { ...keyEvents, OR: [{ subjectUserId: null }, { subjectUserId: actor.userId }] };
-}
 
 function parseChanges(json: string): Changes {
   try {
@@ -44,7 +42,7 @@ export async function listAudit(
   query: ListAuditInput,
 ): Promise<Page<AuditEventAnswer>> {
   const cursor = query.cursor ? decodeCursor(CURSOR_TIME, query.cursor) : null;
-  const and: Prisma.AuditEventWhereInput[] = [visibleEvents(ctx)];
+  const and: Prisma.AuditEventWhereInput[] = [visibleAuditWhere(ctx.actor)];
   if (cursor) {
     and.push({
       OR: [{ at: { lt: cursor.time } }, { at: cursor.time, id: { lt: cursor.id } }],
@@ -64,27 +62,37 @@ export async function listAudit(
   );
   const keys = await keysOf(db, ctx.org.id, page.items);
   const items = dropEventsOfHiddenKeys(ctx, page.items, keys);
-  const actorIds = [...new Set(items.map((row) => row.actorId))];
-  const actors = await db.user.findMany({
-    where: { id: { in: actorIds } },
-    select: { id: true, name: true },
+  const userIds = [
+    ...new Set(
+      items.flatMap((row) => [row.actorId, ...(isAboutMember(row) ? [row.subjectUserId] : [])]),
+    ),
+  ].filter((id): id is string => id !== null);
+  const users = await db.user.findMany({
+    where: { id: { in: userIds } },
+    select: { id: true, name: true, email: true },
   });
-  const nameOf = new Map(actors.map((a) => [a.id, a.name]));
+  const userOf = new Map(users.map((u) => [u.id, u]));
   return {
     items: items.map((row) => {
       const key = row.keyId ? keys.get(row.keyId) : undefined;
       return {
         id: row.id,
         at: row.at.toISOString(),
-        actor: { id: row.actorId, name: nameOf.get(row.actorId) ?? "" },
+        actor: { id: row.actorId, name: userOf.get(row.actorId)?.name ?? "" },
         action: row.action as AuditAction,
         keyId: row.keyId,
         changes: parseChanges(row.changes),
         key: key ? { name: key.name, start: key.start } : null,
+        subject: (isAboutMember(row) && row.subjectUserId && userOf.get(row.subjectUserId)) || null,
       };
     }),
     nextCursor: page.nextCursor,
   };
+}
+
+/** `member.*` events name their member in `subjectUserId` (key events name the key's owner there). */
+function isAboutMember(row: { action: string }): boolean {
+  return row.action.startsWith("member.");
 }
 
 type PageKey = {
@@ -115,7 +123,7 @@ function dropEventsOfHiddenKeys<Row extends { keyId: string | null }>(
   rows: Row[],
   keys: Map<string, PageKey>,
 ): Row[] {
-  if (canSeeAllAudit(actor) || canSeeAllPersonalKeys(actor)) return rows;
+  if (canSeeAllAudit(actor) || canManageOthersPersonalKeys(actor)) return rows;
   return rows.filter((row) => {
     const key = row.keyId ? keys.get(row.keyId) : undefined;
     return !key || canSeeKey(actor, key);

@@ -1,11 +1,13 @@
 import type { Db } from "@keyward/db";
-import type { InviteAnswer, Role } from "@keyward/shared";
+import type { InviteAnswer, PendingInviteAnswer, Role } from "@keyward/shared";
 import { newId, newToken } from "@keyward/shared/node";
+import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
-import { canManageMembers } from "../policy.js";
+import { type Actor, canManageMembers } from "../policy.js";
 import { hashPassword, isUniqueViolation } from "./accounts.js";
 import { recordAudit } from "./audit.js";
+import { lockOrgRow, type Tx, toActor, withAuthority } from "./authority.js";
 import type { SessionUser } from "./sessions.js";
 import { hashToken } from "./sessions.js";
 
@@ -19,23 +21,36 @@ export interface InvitePreview {
   expiresAt: string;
 }
 
+type InviteDeps = Pick<Deps, "db" | "provider">;
+
+function assertCanManageInvites(actor: Actor): void {
+  if (!canManageMembers(actor)) throw ApiError.forbidden("only admins can manage invites");
+}
+
+function inviteUrl(publicOrigin: string, token: string): string {
+  return `${publicOrigin.replace(/\/+$/, "")}/invites/${encodeURIComponent(token)}`;
+}
+
+/** Pending: not accepted, not expired. Revoked invites are deleted (the audit log keeps them). */
+const pending = (now: Date) => ({ acceptedAt: null, expiresAt: { gt: now } });
+
 export async function createInvite(
-  db: Db,
-  { actor, org }: OrgContext,
+  deps: InviteDeps,
+  ctx: OrgContext,
   input: { email: string; role: Role },
   publicOrigin: string,
 ): Promise<InviteAnswer> {
-  if (!canManageMembers(actor)) throw ApiError.forbidden("only admins can invite people");
-  const member = await db.membership.findFirst({
-    where: { orgId: org.id, user: { email: input.email } },
-    select: { userId: true },
-  });
-  if (member) throw ApiError.conflict("this person is already a member of the org");
-
+  assertCanManageInvites(ctx.actor);
   const token = newToken();
   const id = newId("inv");
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
-  await db.$transaction(async (tx) => {
+  await withAuthority(deps, ctx.caller, "share", async (tx, { actor, org }) => {
+    assertCanManageInvites(actor);
+    const member = await tx.membership.findFirst({
+      where: { orgId: org.id, user: { email: input.email } },
+      select: { userId: true },
+    });
+    if (member) throw ApiError.conflict("this person is already a member of the org");
     await tx.invite.create({
       data: {
         id,
@@ -54,8 +69,115 @@ export async function createInvite(
       changes: { email: [null, input.email], role: [null, input.role] },
     });
   });
-  const url = `${publicOrigin.replace(/\/+$/, "")}/invites/${encodeURIComponent(token)}`;
-  return { id, token, url, expiresAt: expiresAt.toISOString() };
+  return { id, token, url: inviteUrl(publicOrigin, token), expiresAt: expiresAt.toISOString() };
+}
+
+/** Pending invites, newest first, for admins; never their tokens (only hashes are stored). */
+export async function listInvites(
+  db: Db,
+  { actor, org }: OrgContext,
+): Promise<PendingInviteAnswer[]> {
+  assertCanManageInvites(actor);
+  const rows = await db.invite.findMany({
+    where: { orgId: org.id, ...pending(new Date()) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+  const inviters = await db.user.findMany({
+    where: { id: { in: [...new Set(rows.map((row) => row.invitedById))] } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(inviters.map((u) => [u.id, u.name]));
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    role: row.role as Role,
+    invitedBy: { id: row.invitedById, name: nameOf.get(row.invitedById) ?? "" },
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+  }));
+}
+
+async function deleteInvite(
+  tx: Tx,
+  invite: { id: string; orgId: string; email: string; role: string },
+  actorId: string,
+): Promise<void> {
+  await tx.invite.delete({ where: { id: invite.id } });
+  await recordAudit(tx, {
+    orgId: invite.orgId,
+    actorId,
+    action: "invite.revoked",
+    changes: { email: [invite.email, null], role: [invite.role, null] },
+  });
+}
+
+async function findPendingInvite(tx: Tx, orgId: string, inviteId: string) {
+  const invite = await tx.invite.findFirst({
+    where: { id: inviteId, orgId, ...pending(new Date()) },
+  });
+  if (!invite) throw ApiError.notFound("invite");
+  return invite;
+}
+
+export async function revokeInvite(
+  deps: InviteDeps,
+  ctx: OrgContext,
+  inviteId: string,
+): Promise<void> {
+  assertCanManageInvites(ctx.actor);
+  await withAuthority(deps, ctx.caller, "share", async (tx, { actor, org }) => {
+    assertCanManageInvites(actor);
+    await deleteInvite(tx, await findPendingInvite(tx, org.id, inviteId), actor.userId);
+  });
+}
+
+/**
+ * A fresh link for a pending invite (tokens are stored hashed, so the old link can't be shown
+ * again): the old link stops working, the invite's 7 days start again, and the caller becomes its
+ * author (an invite is void once its author is no longer an admin).
+ */
+export async function renewInvite(
+  deps: InviteDeps,
+  ctx: OrgContext,
+  inviteId: string,
+  publicOrigin: string,
+): Promise<InviteAnswer> {
+  assertCanManageInvites(ctx.actor);
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+  await withAuthority(deps, ctx.caller, "share", async (tx, { actor, org }) => {
+    assertCanManageInvites(actor);
+    const invite = await findPendingInvite(tx, org.id, inviteId);
+    await tx.invite.update({
+      where: { id: invite.id },
+      data: { tokenHash: hashToken(token), expiresAt, invitedById: actor.userId },
+    });
+    await recordAudit(tx, {
+      orgId: org.id,
+      actorId: actor.userId,
+      action: "invite.renewed",
+      changes: { expiresAt: [invite.expiresAt.toISOString(), expiresAt.toISOString()] },
+    });
+  });
+  return {
+    id: inviteId,
+    token,
+    url: inviteUrl(publicOrigin, token),
+    expiresAt: expiresAt.toISOString(),
+  };
+}
+
+/** An admin who is removed or demoted takes their pending invites with them (same transaction). */
+export async function revokeInvitesBy(
+  tx: Tx,
+  orgId: string,
+  authorId: string,
+  actorId: string,
+): Promise<void> {
+  const invites = await tx.invite.findMany({
+    where: { orgId, invitedById: authorId, ...pending(new Date()) },
+  });
+  for (const invite of invites) await deleteInvite(tx, invite, actorId);
 }
 
 /** Unknown, used and expired invites all look the same: not found. */
@@ -72,6 +194,7 @@ async function findUsableInvite(db: Db, token: string) {
 
 export async function previewInvite(db: Db, token: string): Promise<InvitePreview> {
   const invite = await findUsableInvite(db, token);
+  await assertAuthorStillAdmin(db, invite);
   return {
     orgId: invite.org.id,
     orgName: invite.org.name,
@@ -81,10 +204,25 @@ export async function previewInvite(db: Db, token: string): Promise<InvitePrevie
   };
 }
 
-/** Marks the invite used, unless a parallel accept got there first. */
-async function claimInvite(tx: Pick<Db, "invite">, inviteId: string, now: Date) {
+/** An invite is void once its author is no longer an admin of the org (removed or demoted). */
+async function assertAuthorStillAdmin(
+  tx: Pick<Tx, "membership">,
+  invite: { orgId: string; invitedById: string },
+) {
+  const author = await tx.membership.findUnique({
+    where: { orgId_userId: { orgId: invite.orgId, userId: invite.invitedById } },
+  });
+  if (!author || !canManageMembers(toActor(author))) throw ApiError.notFound("invite");
+}
+
+/** Marks the invite used, unless a parallel accept (or a revoke) got there first. */
+async function claimInvite(
+  tx: Pick<Tx, "invite">,
+  invite: { id: string; tokenHash: string },
+  now: Date,
+) {
   const { count } = await tx.invite.updateMany({
-    where: { id: inviteId, acceptedAt: null, expiresAt: { gt: now } },
+    where: { id: invite.id, tokenHash: invite.tokenHash, acceptedAt: null, expiresAt: { gt: now } },
     data: { acceptedAt: now },
   });
   if (count !== 1) throw ApiError.notFound("invite");
@@ -100,7 +238,7 @@ function missingFields(input: { name?: string | undefined; password?: string | u
  * email matches, or a new account with the invited email.
  */
 export async function acceptInvite(
-  db: Db,
+  { db, provider }: InviteDeps,
   token: string,
   signedIn: SessionUser | undefined,
   input: { name?: string | undefined; password?: string | undefined },
@@ -141,7 +279,9 @@ export async function acceptInvite(
   try {
     await db.$transaction(async (tx) => {
       const now = new Date();
-      await claimInvite(tx, invite.id, now);
+      await lockOrgRow(tx, provider, invite.orgId, "share");
+      await assertAuthorStillAdmin(tx, invite);
+      await claimInvite(tx, invite, now);
       if (newAccount) await tx.user.create({ data: { id: userId, ...newAccount } });
       await tx.membership.create({ data: { orgId: invite.orgId, userId, role: invite.role } });
       await recordAudit(tx, {

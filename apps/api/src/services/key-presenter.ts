@@ -1,6 +1,7 @@
-import type { KeyAnswer, KeyDisabledReason } from "@keyward/shared";
-import type { OrgContext } from "../http/org-member.js";
-import { canEditKey } from "../policy.js";
+import type { Db } from "@keyward/db";
+import type { KeyAnswer, KeyDisabledReason, KeyLink } from "@keyward/shared";
+import { canSeeKey, editKeyRefusal } from "../policy.js";
+import type { Authority } from "./authority.js";
 
 /** Loads a key's owner and creator with the key itself, in one query. */
 export const keyInclude = {
@@ -23,6 +24,7 @@ export interface KeyRow {
   start: string;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
+  rolledFromId: string | null;
   createdAt: Date;
   updatedAt: Date;
   owner: { id: string; name: string; email: string } | null;
@@ -34,8 +36,58 @@ const presentDisabledReason = (reason: string | null): KeyDisabledReason | null 
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** The contract's `Key`: never the hash, and `canEdit` for the caller. */
-export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
+interface RollLinks {
+  rolledFrom: KeyLink | null;
+  replacedBy: KeyLink | null;
+}
+
+interface LinkedKey {
+  id: string;
+  start: string;
+  orgWide: boolean;
+  ownerId: string | null;
+  rolledFromId: string | null;
+}
+
+/**
+ * The keys that `rows` replaced and that replaced them, in one query; a linked key the caller
+ * may not see is left out (it does not exist for them), as is a deleted one.
+ */
+async function rollLinks(
+  db: Pick<Db, "apiKey">,
+  rows: KeyRow[],
+  { actor, org }: Authority,
+): Promise<Map<string, RollLinks>> {
+  const links = new Map<string, RollLinks>(
+    rows.map((row) => [row.id, { rolledFrom: null, replacedBy: null }]),
+  );
+  const predecessorIds = rows.flatMap((row) => (row.rolledFromId ? [row.rolledFromId] : []));
+  if (rows.length === 0) return links;
+  const linked: LinkedKey[] = await db.apiKey.findMany({
+    where: {
+      orgId: org.id,
+      OR: [{ id: { in: predecessorIds } }, { rolledFromId: { in: rows.map((row) => row.id) } }],
+    },
+    select: { id: true, start: true, orgWide: true, ownerId: true, rolledFromId: true },
+  });
+  const byId = new Map(linked.map((key) => [key.id, key]));
+  for (const row of rows) {
+    const entry = links.get(row.id);
+    if (!entry) continue;
+    const from = row.rolledFromId ? byId.get(row.rolledFromId) : undefined;
+    if (from && canSeeKey(actor, from)) entry.rolledFrom = { id: from.id, start: from.start };
+  }
+  for (const successor of linked) {
+    const entry = successor.rolledFromId ? links.get(successor.rolledFromId) : undefined;
+    if (entry && canSeeKey(actor, successor)) {
+      entry.replacedBy = { id: successor.id, start: successor.start };
+    }
+  }
+  return links;
+}
+
+function toAnswer(row: KeyRow, { actor, org }: Authority, links: RollLinks): KeyAnswer {
+  const cannotEditReason = editKeyRefusal(actor, org, row);
   return {
     id: row.id,
     name: row.name,
@@ -50,6 +102,31 @@ export function presentKey(row: KeyRow, { actor, org }: OrgContext): KeyAnswer {
     updatedAt: row.updatedAt.toISOString(),
     lastUsedAt: iso(row.lastUsedAt),
     expiresAt: iso(row.expiresAt),
-    canEdit: canEditKey(actor, org, row),
+    canEdit: cannotEditReason === null,
+    cannotEditReason,
+    rolledFrom: links.rolledFrom,
+    replacedBy: links.replacedBy,
   };
+}
+
+/** The contract's `Key` for each row: never the hash; `canEdit` and its reason for the caller. */
+export async function presentKeys(
+  db: Pick<Db, "apiKey">,
+  rows: KeyRow[],
+  authority: Authority,
+): Promise<KeyAnswer[]> {
+  const links = await rollLinks(db, rows, authority);
+  return rows.map((row) =>
+    toAnswer(row, authority, links.get(row.id) ?? { rolledFrom: null, replacedBy: null }),
+  );
+}
+
+export async function presentKey(
+  db: Pick<Db, "apiKey">,
+  row: KeyRow,
+  authority: Authority,
+): Promise<KeyAnswer> {
+  const [answer] = await presentKeys(db, [row], authority);
+  if (!answer) throw new Error("presentKeys answered nothing");
+  return answer;
 }

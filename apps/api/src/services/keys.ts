@@ -15,14 +15,22 @@ import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import {
-  canChangeKeyType,
-  canCreateKey,
-  canEditKey,
-  canSeeAllPersonalKeys,
   canSeeKey,
+  changeKeyTypeRefusal,
+  createKeyRefusal,
+  editKeyRefusal,
+  KEY_REFUSAL_MESSAGES,
+  visibleKeysWhere,
 } from "../policy.js";
 import { type Changes, diffFields, recordAudit } from "./audit.js";
-import { type KeyRow, keyInclude, presentKey } from "./key-presenter.js";
+import {
+  type Authority,
+  lockKeyRow,
+  type OrgSettings,
+  type Tx,
+  withAuthority,
+} from "./authority.js";
+import { type KeyRow, keyInclude, presentKey, presentKeys } from "./key-presenter.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListKeysInput = z.output<typeof listKeysQuerySchema>;
@@ -59,7 +67,7 @@ function snapshot(key: KeyRow, direction: "created" | "deleted"): Changes {
 }
 
 /** An org limit on key lifetime makes `expiresAt` required and bounded. */
-function checkLifetime(org: OrgContext["org"], expiresAt: Date | null | undefined): void {
+function checkLifetime(org: OrgSettings, expiresAt: Date | null | undefined): void {
   const days = org.maxKeyLifetimeDays;
   if (days === null) return;
   if (!expiresAt) {
@@ -78,7 +86,7 @@ function checkLifetime(org: OrgContext["org"], expiresAt: Date | null | undefine
  * A roll gives its new key the earlier of the old key's expiry and this: a key made before the
  * limit (with no expiry, or a later one) is rotated into one that obeys it, not refused.
  */
-function lifetimeEnd(org: OrgContext["org"], now: Date): Date | null {
+function lifetimeEnd(org: OrgSettings, now: Date): Date | null {
   const days = org.maxKeyLifetimeDays;
   return days === null ? null : new Date(now.getTime() + days * DAY_MS);
 }
@@ -105,38 +113,30 @@ function isRecordNotFound(err: unknown): boolean {
 }
 
 /** The key, if the caller may see it; an invisible key does not exist for them (404, never 403). */
-async function loadVisibleKey(db: KeyReader, ctx: OrgContext, keyId: string): Promise<KeyRow> {
+async function loadVisibleKey(
+  db: KeyReader,
+  { actor, org }: Authority,
+  keyId: string,
+): Promise<KeyRow> {
   const key = await db.apiKey.findFirst({
-    where: { id: keyId, orgId: ctx.org.id },
+    where: { id: keyId, orgId: org.id },
     include: keyInclude,
   });
-  if (!key || !canSeeKey(ctx.actor, key)) throw ApiError.notFound("key");
+  if (!key || !canSeeKey(actor, key)) throw ApiError.notFound("key");
   return key;
 }
 
-/**
- * Changes to one key wait for each other, so each reads (and audits) the state the last one left.
- * PostgreSQL needs the row lock; SQLite runs one write transaction at a time anyway.
- */
-async function lockKey(
-  tx: Pick<Db, "$queryRaw">,
+/** Locks the key, then loads it if the caller (as they are now) may change it. */
+async function lockEditableKey(
+  tx: Tx,
   provider: KeyDeps["provider"],
+  authority: Authority,
   keyId: string,
-): Promise<void> {
-  if (provider === "postgresql") {
-    await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${keyId} FOR UPDATE`;
-  }
-}
-
-async function loadEditableKey(db: KeyReader, ctx: OrgContext, keyId: string): Promise<KeyRow> {
-  const key = await loadVisibleKey(db, ctx, keyId);
-  if (!canEditKey(ctx.actor, ctx.org, key)) {
-    throw ApiError.forbidden(
-      key.orgWide
-        ? "this org lets only admins and members granted manageOrgKeys change org-wide keys"
-        : "only the owner, admins and members granted managePersonalKeys can change this personal key",
-    );
-  }
+): Promise<KeyRow> {
+  await lockKeyRow(tx, provider, keyId);
+  const key = await loadVisibleKey(tx, authority, keyId);
+  const refusal = editKeyRefusal(authority.actor, authority.org, key);
+  if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
   return key;
 }
 
@@ -191,9 +191,7 @@ export async function listKeys(
     ...(query.type ? { orgWide: query.type === "org" } : {}),
     ...(search ? { name: search.filter } : {}),
   };
-  const visible: Prisma.ApiKeyWhereInput = canSeeAllPersonalKeys(actor)
-    ? {}
-    : { OR: [{ orgWide: true }, { ownerId: actor.userId }] };
+  const visible = visibleKeysWhere(actor);
   const matches = search?.matches;
   const batch = matches ? Math.max(query.limit + 1, SEARCH_BATCH) : query.limit + 1;
 
@@ -211,151 +209,157 @@ export async function listKeys(
     if (rows.length > query.limit || fetched.length < batch || !last) break;
     position = { time: last.createdAt, id: last.id };
   }
-  return toPage(
+  const page = toPage(
     rows,
     query.limit,
     CURSOR_TIME,
     (row) => row.createdAt,
-    (row) => presentKey(row, ctx),
+    (row) => row,
   );
+  return { items: await presentKeys(db, page.items, ctx), nextCursor: page.nextCursor };
 }
 
 export async function getKey(db: Db, ctx: OrgContext, keyId: string): Promise<KeyAnswer> {
-  return presentKey(await loadVisibleKey(db, ctx, keyId), ctx);
+  return presentKey(db, await loadVisibleKey(db, ctx, keyId), ctx);
 }
 
 export async function createKey(
-  { db, keyChanges }: KeyDeps,
+  deps: KeyDeps,
   ctx: OrgContext,
   input: CreateKeyInput,
 ): Promise<KeyWithSecretAnswer> {
-  const { actor, org } = ctx;
-  if (!canCreateKey(actor, org, input.orgWide)) {
-    throw ApiError.forbidden(
-      "this org lets only admins and members granted manageOrgKeys create org-wide keys",
-    );
-  }
-  checkLifetime(org, input.expiresAt);
   const secret = generateKeySecret();
-  const ownerId = input.orgWide ? null : actor.userId;
-  const key = await db.$transaction(async (tx) => {
-    const created = await tx.apiKey.create({
-      data: {
-        id: newId("key"),
+  const { key, authority } = await withAuthority(
+    deps,
+    ctx.caller,
+    "share",
+    async (tx, authority) => {
+      const { actor, org } = authority;
+      const refusal = createKeyRefusal(actor, org, input.orgWide);
+      if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
+      checkLifetime(org, input.expiresAt);
+      const ownerId = input.orgWide ? null : actor.userId;
+      const created = await tx.apiKey.create({
+        data: {
+          id: newId("key"),
+          orgId: org.id,
+          name: input.name,
+          orgWide: input.orgWide,
+          ownerId,
+          createdById: actor.userId,
+          canRead: input.permissions.read,
+          canWrite: input.permissions.write,
+          enabled: input.enabled ?? true,
+          hash: hashKeySecret(secret),
+          start: keyStart(secret),
+          expiresAt: input.expiresAt ?? null,
+        },
+        include: keyInclude,
+      });
+      await recordAudit(tx, {
         orgId: org.id,
-        name: input.name,
-        orgWide: input.orgWide,
-        ownerId,
-        createdById: actor.userId,
-        canRead: input.permissions.read,
-        canWrite: input.permissions.write,
-        enabled: input.enabled ?? true,
-        hash: hashKeySecret(secret),
-        start: keyStart(secret),
-        expiresAt: input.expiresAt ?? null,
-      },
-      include: keyInclude,
-    });
-    await recordAudit(tx, {
-      orgId: org.id,
-      actorId: actor.userId,
-      action: "key.created",
-      keyId: created.id,
-      subjectUserId: ownerId,
-      changes: snapshot(created, "created"),
-      at: created.createdAt,
-    });
-    return created;
-  });
+        actorId: actor.userId,
+        action: "key.created",
+        keyId: created.id,
+        subjectUserId: ownerId,
+        changes: snapshot(created, "created"),
+        at: created.createdAt,
+      });
+      return { key: created, authority };
+    },
+  );
   // Every committed change is announced, creation too: no instance keeps this hash as unknown.
-  keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return { key: presentKey(key, ctx), secret };
+  await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
+  return { key: await presentKey(deps.db, key, authority), secret };
 }
 
 export async function updateKey(
-  { db, provider, keyChanges }: KeyDeps,
+  deps: KeyDeps,
   ctx: OrgContext,
   keyId: string,
   input: UpdateKeyInput,
 ): Promise<KeyAnswer> {
-  const { actor, org } = ctx;
-  const { key, changed } = await db.$transaction(async (tx) => {
-    await lockKey(tx, provider, keyId);
-    const before = await loadEditableKey(tx, ctx, keyId);
-    const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
-    if (typeChange && !canChangeKeyType(actor, org, before)) {
-      throw ApiError.forbidden(
-        "turning a key personal or org-wide needs the right to edit it and to edit org-wide keys",
-      );
-    }
-    if (input.expiresAt !== undefined) checkLifetime(org, input.expiresAt);
-    const ownerId = typeChange ? (input.orgWide ? null : actor.userId) : before.ownerId;
-    const { enabled: enabledBefore, ...fieldsBefore } = auditFields(before);
-    const changes = diffFields(fieldsBefore, {
-      name: input.name,
-      orgWide: input.orgWide,
-      ownerId: typeChange ? ownerId : undefined,
-      permissions: input.permissions,
-      expiresAt:
-        input.expiresAt === undefined ? undefined : (input.expiresAt?.toISOString() ?? null),
-    });
-    const flipsEnabled = input.enabled !== undefined && input.enabled !== enabledBefore;
-    if (!flipsEnabled && Object.keys(changes).length === 0) return { key: before, changed: false };
+  const { key, changed, authority } = await withAuthority(
+    deps,
+    ctx.caller,
+    "share",
+    async (tx, authority) => {
+      const { actor, org } = authority;
+      const before = await lockEditableKey(tx, deps.provider, authority, keyId);
+      const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
+      const typeRefusal = typeChange ? changeKeyTypeRefusal(actor, org, before) : null;
+      if (typeRefusal) {
+        throw ApiError.forbidden(
+          "turning a key personal or org-wide needs the right to edit it and to edit org-wide keys",
+          { reason: typeRefusal },
+        );
+      }
+      if (input.expiresAt !== undefined) checkLifetime(org, input.expiresAt);
+      const ownerId = typeChange ? (input.orgWide ? null : actor.userId) : before.ownerId;
+      const { enabled: enabledBefore, ...fieldsBefore } = auditFields(before);
+      const changes = diffFields(fieldsBefore, {
+        name: input.name,
+        orgWide: input.orgWide,
+        ownerId: typeChange ? ownerId : undefined,
+        permissions: input.permissions,
+        expiresAt:
+          input.expiresAt === undefined ? undefined : (input.expiresAt?.toISOString() ?? null),
+      });
+      const flipsEnabled = input.enabled !== undefined && input.enabled !== enabledBefore;
+      if (!flipsEnabled && Object.keys(changes).length === 0) {
+        return { key: before, changed: false, authority };
+      }
 
-    let after: KeyRow;
-    try {
-      after = await tx.apiKey.update({
-        where: { id: before.id },
-        data: {
-          name: input.name,
-          orgWide: input.orgWide,
-          ownerId,
-          canRead: input.permissions?.read,
-          canWrite: input.permissions?.write,
-          enabled: input.enabled,
-          // A person flipping `enabled` replaces any system reason (e.g. owner_removed).
-          ...(flipsEnabled ? { disabledReason: null } : {}),
-          expiresAt: input.expiresAt,
-        },
-        include: keyInclude,
-      });
-    } catch (err) {
-      if (isRecordNotFound(err)) throw ApiError.notFound("key");
-      throw err;
-    }
-    const event = {
-      orgId: org.id,
-      actorId: actor.userId,
-      keyId: before.id,
-      subjectUserId: ownerId,
-    };
-    if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, { ...event, action: "key.updated", changes, at: after.updatedAt });
-    }
-    if (flipsEnabled) {
-      await recordAudit(tx, {
-        ...event,
-        action: after.enabled ? "key.enabled" : "key.disabled",
-        changes: { enabled: [enabledBefore, after.enabled] },
-        at: after.updatedAt,
-      });
-    }
-    if (typeChange) await setAuditOwner(tx, org.id, before.id, ownerId);
-    return { key: after, changed: true };
-  });
-  if (changed) keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return presentKey(key, ctx);
+      let after: KeyRow;
+      try {
+        after = await tx.apiKey.update({
+          where: { id: before.id },
+          data: {
+            name: input.name,
+            orgWide: input.orgWide,
+            ownerId,
+            canRead: input.permissions?.read,
+            canWrite: input.permissions?.write,
+            enabled: input.enabled,
+            // A person flipping `enabled` replaces any system reason (e.g. owner_removed).
+            ...(flipsEnabled ? { disabledReason: null } : {}),
+            expiresAt: input.expiresAt,
+          },
+          include: keyInclude,
+        });
+      } catch (err) {
+        if (isRecordNotFound(err)) throw ApiError.notFound("key");
+        throw err;
+      }
+      const event = {
+        orgId: org.id,
+        actorId: actor.userId,
+        keyId: before.id,
+        subjectUserId: ownerId,
+      };
+      if (Object.keys(changes).length > 0) {
+        await recordAudit(tx, { ...event, action: "key.updated", changes, at: after.updatedAt });
+      }
+      if (flipsEnabled) {
+        await recordAudit(tx, {
+          ...event,
+          action: after.enabled ? "key.enabled" : "key.disabled",
+          changes: { enabled: [enabledBefore, after.enabled] },
+          at: after.updatedAt,
+        });
+      }
+      if (typeChange) await setAuditOwner(tx, org.id, before.id, ownerId);
+      return { key: after, changed: true, authority };
+    },
+  );
+  if (changed) await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
+  return presentKey(deps.db, key, authority);
 }
 
-export async function deleteKey(
-  { db, provider, keyChanges }: KeyDeps,
-  ctx: OrgContext,
-  keyId: string,
-): Promise<void> {
-  const { actor, org } = ctx;
-  const key = await db.$transaction(async (tx) => {
-    await lockKey(tx, provider, keyId);
-    const existing = await loadEditableKey(tx, ctx, keyId);
+export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
+  const key = await withAuthority(deps, ctx.caller, "share", async (tx, authority) => {
+    const { actor, org } = authority;
+    const existing = await lockEditableKey(tx, deps.provider, authority, keyId);
     const { count } = await tx.apiKey.deleteMany({ where: { id: existing.id, orgId: org.id } });
     if (count === 0) throw ApiError.notFound("key");
     await recordAudit(tx, {
@@ -369,73 +373,79 @@ export async function deleteKey(
     await setAuditOwner(tx, org.id, existing.id, existing.ownerId);
     return existing;
   });
-  keyChanges.publish({ keyId: key.id, hash: key.hash });
+  await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
 }
 
 export async function rollKey(
-  { db, provider, keyChanges }: KeyDeps,
+  deps: KeyDeps,
   ctx: OrgContext,
   keyId: string,
   input: RollKeyInput,
 ): Promise<KeyWithSecretAnswer> {
-  const { actor, org } = ctx;
   const secret = generateKeySecret();
-  const { oldKey, newKey } = await db.$transaction(async (tx) => {
-    await lockKey(tx, provider, keyId);
-    const old = await loadEditableKey(tx, ctx, keyId);
-    const now = new Date();
-    const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
-    const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
-    const limit = lifetimeEnd(org, now);
-    const newExpiresAt = limit && (!old.expiresAt || old.expiresAt > limit) ? limit : old.expiresAt;
-    let updatedOld: KeyRow;
-    try {
-      updatedOld = await tx.apiKey.update({
-        where: { id: old.id },
-        data: { expiresAt: oldExpiresAt },
+  const { oldKey, newKey, authority } = await withAuthority(
+    deps,
+    ctx.caller,
+    "share",
+    async (tx, authority) => {
+      const { actor, org } = authority;
+      const old = await lockEditableKey(tx, deps.provider, authority, keyId);
+      const now = new Date();
+      const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
+      const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+      const limit = lifetimeEnd(org, now);
+      const newExpiresAt =
+        limit && (!old.expiresAt || old.expiresAt > limit) ? limit : old.expiresAt;
+      let updatedOld: KeyRow;
+      try {
+        updatedOld = await tx.apiKey.update({
+          where: { id: old.id },
+          data: { expiresAt: oldExpiresAt },
+          include: keyInclude,
+        });
+      } catch (err) {
+        if (isRecordNotFound(err)) throw ApiError.notFound("key");
+        throw err;
+      }
+      const created = await tx.apiKey.create({
+        data: {
+          id: newId("key"),
+          orgId: org.id,
+          name: old.name,
+          orgWide: old.orgWide,
+          ownerId: old.ownerId,
+          createdById: actor.userId,
+          canRead: old.canRead,
+          canWrite: old.canWrite,
+          enabled: old.enabled,
+          disabledReason: old.disabledReason,
+          hash: hashKeySecret(secret),
+          start: keyStart(secret),
+          expiresAt: newExpiresAt,
+          rolledFromId: old.id,
+          createdAt: now,
+        },
         include: keyInclude,
       });
-    } catch (err) {
-      if (isRecordNotFound(err)) throw ApiError.notFound("key");
-      throw err;
-    }
-    const created = await tx.apiKey.create({
-      data: {
-        id: newId("key"),
-        orgId: org.id,
-        name: old.name,
-        orgWide: old.orgWide,
-        ownerId: old.ownerId,
-        createdById: actor.userId,
-        canRead: old.canRead,
-        canWrite: old.canWrite,
-        enabled: old.enabled,
-        disabledReason: old.disabledReason,
-        hash: hashKeySecret(secret),
-        start: keyStart(secret),
-        expiresAt: newExpiresAt,
-        createdAt: now,
-      },
-      include: keyInclude,
-    });
-    const event = { orgId: org.id, actorId: actor.userId, subjectUserId: old.ownerId, at: now };
-    await recordAudit(tx, {
-      ...event,
-      action: "key.rolled",
-      keyId: old.id,
-      changes: diffFields(
-        { expiresAt: old.expiresAt?.toISOString() ?? null },
-        { expiresAt: oldExpiresAt.toISOString() },
-      ),
-    });
-    await recordAudit(tx, {
-      ...event,
-      action: "key.created",
-      keyId: created.id,
-      changes: snapshot(created, "created"),
-    });
-    return { oldKey: updatedOld, newKey: created };
-  });
-  keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
-  return { key: presentKey(newKey, ctx), secret };
+      const event = { orgId: org.id, actorId: actor.userId, subjectUserId: old.ownerId, at: now };
+      await recordAudit(tx, {
+        ...event,
+        action: "key.rolled",
+        keyId: old.id,
+        changes: diffFields(
+          { expiresAt: old.expiresAt?.toISOString() ?? null },
+          { expiresAt: oldExpiresAt.toISOString() },
+        ),
+      });
+      await recordAudit(tx, {
+        ...event,
+        action: "key.created",
+        keyId: created.id,
+        changes: snapshot(created, "created"),
+      });
+      return { oldKey: updatedOld, newKey: created, authority };
+    },
+  );
+  await deps.keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
+  return { key: await presentKey(deps.db, newKey, authority), secret };
 }

@@ -1,17 +1,24 @@
-import type { Db } from "@keyward/db";
 import type { MaxKeyLifetimeDays, OrgAnswer, OrgKeyPolicy, UpdateOrgBody } from "@keyward/shared";
+import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
-import { canUpdateOrg } from "../policy.js";
+import { type Actor, canUpdateOrg } from "../policy.js";
 import { diffFields, recordAudit } from "./audit.js";
+import { withAuthority } from "./authority.js";
 
+function assertCanUpdateOrg(actor: Actor): void {
+  if (!canUpdateOrg(actor)) throw ApiError.forbidden("only admins can change org settings");
+}
+
+/** A policy change takes the org row exclusively, so key changes in flight finish first or see it. */
 export async function updateOrg(
-  db: Db,
-  { actor, org }: OrgContext,
+  deps: Pick<Deps, "db" | "provider">,
+  ctx: OrgContext,
   input: UpdateOrgBody,
 ): Promise<OrgAnswer> {
-  if (!canUpdateOrg(actor)) throw ApiError.forbidden("only admins can change org settings");
-  const updated = await db.$transaction(async (tx) => {
+  assertCanUpdateOrg(ctx.actor);
+  const updated = await withAuthority(deps, ctx.caller, "exclusive", async (tx, { actor, org }) => {
+    assertCanUpdateOrg(actor);
     const before = await tx.org.findUniqueOrThrow({ where: { id: org.id } });
     const changes = diffFields(
       {

@@ -1,0 +1,122 @@
+// Authority is decided where the data is locked. Every state-changing service opens its
+// transaction with `lockAuthority`, which takes the org row's lock (shared for changes that use
+// authority, exclusive for changes to it: roles, grants, removal, the key policy), the caller's
+// session row, and then re-reads the caller's membership and the org's settings. A request that
+// waited on a removal, demotion, grant or policy change sees its result and is refused.
+import type { Db } from "@keyward/db";
+import type { OrgKeyPolicy, Role } from "@keyward/shared";
+import type { Deps } from "../deps.js";
+import { ApiError } from "../http/api-error.js";
+import type { Actor } from "../policy.js";
+
+export interface OrgSettings {
+  id: string;
+  name: string;
+  orgKeyPolicy: OrgKeyPolicy;
+  maxKeyLifetimeDays: number | null;
+}
+
+/** Who is acting, in which org, with what rights. */
+export interface Authority {
+  actor: Actor;
+  org: OrgSettings;
+}
+
+/** What the request arrived with: re-read by `lockAuthority` before anything is decided. */
+export interface Caller {
+  userId: string;
+  orgId: string;
+  /** The session the request was authenticated by; logging out ends its authority too. */
+  sessionId: string;
+}
+
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type OrgLock = "share" | "exclusive";
+
+type Provider = Deps["provider"];
+
+/**
+ * Row locks, the one place they differ by database. PostgreSQL: `FOR SHARE` on the org row lets
+ * key changes run side by side while any membership or policy change (`FOR UPDATE`, or an UPDATE
+ * of the row) waits for them, and they for it. SQLite runs one write transaction at a time, which
+ * serialises the same things.
+ */
+export async function lockOrgRow(tx: Tx, provider: Provider, orgId: string, mode: OrgLock) {
+  if (provider !== "postgresql") return;
+  if (mode === "exclusive") {
+    await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR UPDATE`;
+  } else {
+    await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR SHARE`;
+  }
+}
+
+async function lockSessionRow(tx: Tx, provider: Provider, sessionId: string) {
+  if (provider !== "postgresql") return;
+  await tx.$queryRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId} FOR SHARE`;
+}
+
+/** Changes to one key wait for each other, so each reads (and audits) the state the last one left. */
+export async function lockKeyRow(tx: Tx, provider: Provider, keyId: string) {
+  if (provider !== "postgresql") return;
+  await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${keyId} FOR UPDATE`;
+}
+
+export function toActor(row: {
+  userId: string;
+  role: string;
+  manageOrgKeys: boolean;
+  managePersonalKeys: boolean;
+}): Actor {
+  return {
+    userId: row.userId,
+    role: row.role as Role,
+    manageOrgKeys: row.manageOrgKeys,
+    managePersonalKeys: row.managePersonalKeys,
+  };
+}
+
+export function toOrgSettings(row: {
+  id: string;
+  name: string;
+  orgKeyPolicy: string;
+  maxKeyLifetimeDays: number | null;
+}): OrgSettings {
+  return {
+    id: row.id,
+    name: row.name,
+    orgKeyPolicy: row.orgKeyPolicy as OrgKeyPolicy,
+    maxKeyLifetimeDays: row.maxKeyLifetimeDays,
+  };
+}
+
+/** The caller's authority as committed now, under the locks above; a non-member gets 404. */
+export async function lockAuthority(
+  tx: Tx,
+  provider: Provider,
+  caller: Caller,
+  mode: OrgLock,
+): Promise<Authority> {
+  await lockOrgRow(tx, provider, caller.orgId, mode);
+  await lockSessionRow(tx, provider, caller.sessionId);
+  const session = await tx.session.findFirst({
+    where: { id: caller.sessionId, userId: caller.userId, expiresAt: { gt: new Date() } },
+    select: { id: true },
+  });
+  if (!session) throw ApiError.unauthenticated("your session ended: sign in again");
+  const membership = await tx.membership.findUnique({
+    where: { orgId_userId: { orgId: caller.orgId, userId: caller.userId } },
+    include: { org: true },
+  });
+  if (!membership) throw ApiError.notFound("org");
+  return { actor: toActor(membership), org: toOrgSettings(membership.org) };
+}
+
+/** Runs `work` in a transaction that starts with `lockAuthority`. */
+export function withAuthority<T>(
+  { db, provider }: Pick<Deps, "db" | "provider">,
+  caller: Caller,
+  mode: OrgLock,
+  work: (tx: Tx, authority: Authority) => Promise<T>,
+): Promise<T> {
+  return db.$transaction(async (tx) => work(tx, await lockAuthority(tx, provider, caller, mode)));
+}
