@@ -36,7 +36,11 @@ export class KeysPage {
 
   /** The row of one key among several of the same name (e.g. after a roll), by its hint. */
   rowByHint(secretOrStart: string): Locator {
-    return this.table.getByRole("row").filter({ hasText: `${secretOrStart.slice(0, 8)}…` });
+    // Its own hint only: a rolled key's row also names the other key's hint.
+    const hint = this.page
+      .getByTitle("The first characters of the key")
+      .getByText(`${secretOrStart.slice(0, 8)}…`, { exact: true });
+    return this.table.getByRole("row").filter({ has: hint });
   }
 
   enabledSwitch(name: string): Locator {
