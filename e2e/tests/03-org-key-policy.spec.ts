@@ -19,7 +19,7 @@ test("journey 3: restricted org-wide keys, then the manageOrgKeys grant", async 
   // …invites a member through the UI and copies the link.
   const memberEmail = uniqueEmail("member");
   await adminPage.getByRole("link", { name: "Members & settings" }).click();
-  await adminPage.getByRole("button", { name: "Invite" }).click();
+  await adminPage.getByRole("button", { name: "Invite", exact: true }).click();
   const inviteDialog = adminPage.getByRole("dialog");
   await inviteDialog.getByLabel("Email").fill(memberEmail);
   await inviteDialog.getByLabel("Role").selectOption("member");

@@ -122,7 +122,7 @@ test.describe("journey 6: accessibility", () => {
     await page.reload();
     await expect(page.getByRole("table", { name: "Pending invites" })).toBeVisible();
     await expect.poll(() => axe(page), { message: "members page" }).toEqual([]);
-    await page.getByRole("button", { name: "Invite" }).click();
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
     await expect.poll(() => axe(page), { message: "invite dialog" }).toEqual([]);
     await page.keyboard.press("Escape");
 

@@ -75,7 +75,7 @@ export function PendingInvites({ orgId }: { orgId: string }) {
                   <div className="table__actions-inner">
                     <CopyButton
                       label="Copy new link"
-                      accessibleLabel={`Copy a new invite link for ${invite.email}`}
+                      accessibleLabel={`Copy new link for ${invite.email}`}
                       text={async () => {
                         try {
                           const answer = await renew.mutateAsync(invite.id);
