@@ -29,7 +29,10 @@ export function MembersTable({
 
   return (
     <>
-      <div className="table-wrap">
+      <p className="scroll-hint">Scroll the table sideways to see each member’s rights.</p>
+      {/* Focusable: on a phone the table scrolls sideways, and keyboards must reach it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region (axe scrollable-region-focusable) */}
+      <section className="table-wrap" tabIndex={0} aria-label={`Members of ${orgName}`}>
         <table className="table">
           <caption className="visually-hidden">Members of {orgName}</caption>
           <thead>
@@ -58,7 +61,7 @@ export function MembersTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <ConfirmDialog
         open={toRemove !== null}
         title={`Remove ${toRemove?.name ?? ""}?`}
