@@ -19,7 +19,8 @@ export default defineConfig({
   },
   build: {
     outDir: "dist",
-    sourcemap: true,
+    // Not served in production (the issue: source maps were public); `vite build --sourcemap` locally.
+    sourcemap: false,
     rolldownOptions: {
       output: {
         // Libraries change less often than the app: a separate, long-cached chunk.

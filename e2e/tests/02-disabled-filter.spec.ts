@@ -16,6 +16,10 @@ test("journey 2: a key disabled from its row leaves the table and comes back und
   await expect(keys.enabledSwitch(name)).toHaveAttribute("aria-checked", "true");
   await keys.enabledSwitch(name).click();
   await expect(page.getByRole("status").filter({ hasText: `“${name}” disabled` })).toBeVisible();
+  // It stays in view, marked, until the view is refreshed (so Undo has a row to act on).
+  await expect(keys.row(name)).toContainText("Disabled just now");
+  await page.reload();
+  await expect(keys.row(other)).toBeVisible();
   await expect(keys.row(name)).toHaveCount(0);
   await expect(keys.row(other)).toBeVisible();
   await expect(page).not.toHaveURL(/disabled=1/);

@@ -19,15 +19,18 @@ test("journey 3: restricted org-wide keys, then the manageOrgKeys grant", async 
   // …invites a member through the UI and copies the link.
   const memberEmail = uniqueEmail("member");
   await adminPage.getByRole("link", { name: "Members & settings" }).click();
-  await adminPage.getByRole("button", { name: "Invite" }).click();
+  await adminPage.getByRole("button", { name: "Invite", exact: true }).click();
   const inviteDialog = adminPage.getByRole("dialog");
   await inviteDialog.getByLabel("Email").fill(memberEmail);
   await inviteDialog.getByLabel("Role").selectOption("member");
   await inviteDialog.getByRole("button", { name: "Create invite link" }).click();
+  await expect(inviteDialog.getByTestId("invite-link")).toHaveText(
+    /^http:\/\/localhost:\d+\/invites\/.+/,
+  );
   const link = (await inviteDialog.getByTestId("invite-link").textContent())?.trim() ?? "";
   expect(link).toMatch(/^http:\/\/localhost:\d+\/invites\/.+/);
   await inviteDialog.getByRole("button", { name: "Copy invite link" }).click();
-  expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  await expect.poll(() => adminPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await inviteDialog.getByRole("button", { name: "Done" }).click();
 
   // The member opens the link in a second browser and joins.
@@ -58,16 +61,32 @@ test("journey 3: restricted org-wide keys, then the manageOrgKeys grant", async 
   await member.goto(orgId);
   await expect(member.row(sharedKey)).toBeVisible();
   await expect(member.enabledSwitch(sharedKey)).toBeDisabled();
-  await expect(memberPage.getByRole("button", { name: `Delete ${sharedKey}` })).toBeDisabled();
+  // Why, in plain words on the row itself (no hover), reachable by keyboard; no Delete or Roll
+  // button that would claim to delete.
+  const reason = member
+    .row(sharedKey)
+    .getByRole("button", { name: "Read-only: org-wide keys are changed by admins" });
+  await expect(reason).toBeVisible();
+  await reason.focus();
+  await expect(reason).toBeFocused();
+  await expect(member.row(sharedKey).getByRole("button", { name: /Delete|Roll/ })).toHaveCount(0);
+  await shot(memberPage, "locked-row-reason");
 
   await member.openNewKeyDialog();
   const orgWide = member.dialog.getByLabel("Org-Wide", { exact: true });
   await expect(orgWide).toBeDisabled();
-  await expect(orgWide).toHaveAccessibleDescription(/restricts org-wide keys/);
+  await expect(orgWide).toHaveAccessibleDescription(/lets only admins.*create org-wide keys/);
   await member.dialog.getByRole("button", { name: "Cancel" }).click();
 
-  await member.openKey(sharedKey);
-  await expect(member.dialog.getByText("Read-only")).toBeVisible();
+  // The reason opens the key, read-only, at its top with the explanation.
+  await reason.click();
+  await expect(member.dialog.getByText("Read-only", { exact: true })).toBeInViewport();
+  await expect(member.dialog.getByText(/lets only admins.*change org-wide keys/)).toBeInViewport();
+  await expect(member.dialog.getByText(/manageOrgKeys|granted/)).toHaveCount(0);
+  await expect(member.dialog.getByLabel("Expiration", { exact: true })).toContainText(
+    "Never expires",
+  );
+  await shot(memberPage, "read-only-dialog");
   await expect(member.dialog.getByLabel("Name", { exact: true })).toBeDisabled();
   await expect(member.dialog.getByRole("button", { name: "Save changes" })).toHaveCount(0);
   await member.dialog.getByRole("button", { name: "Close" }).last().click();
@@ -105,9 +124,11 @@ test("journey 3: restricted org-wide keys, then the manageOrgKeys grant", async 
     adminPage.getByRole("status").filter({ hasText: "may now manage org keys" }),
   ).toBeVisible();
 
-  // Now the member can create and edit org-wide keys.
-  await member.goto(orgId);
+  // Now the member can create and edit org-wide keys: their open page shows it when they come
+  // back to the tab, without a reload.
+  await memberPage.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
   await expect(member.enabledSwitch(sharedKey)).toBeEnabled();
+  await expect(member.row(sharedKey).getByRole("button", { name: /^Read-only/ })).toHaveCount(0);
   await member.openNewKeyDialog();
   await expect(member.dialog.getByLabel("Org-Wide", { exact: true })).toBeEnabled();
   await member.dialog.getByRole("button", { name: "Cancel" }).click();

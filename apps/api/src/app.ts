@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import compression from "compression";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { Deps } from "./deps.js";
@@ -81,10 +82,28 @@ export function createApp(deps: Deps): Express {
 
   const webDist = deps.env.WEB_DIST ?? defaultWebDist();
   if (existsSync(webDist)) {
-    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
-    app.get(/^\/(?!api\/|v1\/).*/, (_req, res) => {
+    // Only the web build is compressed: API answers carry secrets (BREACH).
+    const web = express.Router();
+    web.use(compression());
+    web.use(
+      express.static(webDist, {
+        index: false,
+        setHeaders: (res, file) => {
+          // Vite names every file under assets/ by its content hash: it never changes.
+          const hashed = path.relative(webDist, file).startsWith(`assets${path.sep}`);
+          res.setHeader(
+            "Cache-Control",
+            hashed ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate",
+          );
+        },
+      }),
+    );
+    // App routes have no file extension; any other unknown path is a real 404.
+    web.get(/^\/(?!api\/|v1\/)(?:[^.]*)$/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
       res.sendFile(path.join(webDist, "index.html"));
     });
+    app.use(web);
   }
 
   app.use(notFoundHandler);

@@ -36,7 +36,11 @@ export class KeysPage {
 
   /** The row of one key among several of the same name (e.g. after a roll), by its hint. */
   rowByHint(secretOrStart: string): Locator {
-    return this.table.getByRole("row").filter({ hasText: `${secretOrStart.slice(0, 8)}…` });
+    // Its own hint only: a rolled key's row also names the other key's hint.
+    const hint = this.page
+      .getByTitle("The first characters of the key")
+      .getByText(`${secretOrStart.slice(0, 8)}…`, { exact: true });
+    return this.table.getByRole("row").filter({ has: hint });
   }
 
   enabledSwitch(name: string): Locator {
@@ -67,17 +71,25 @@ export class KeysPage {
     await this.fillNewKey(key);
     await this.dialog.getByRole("button", { name: "Create key" }).click();
     const secret = await this.readSecret();
-    await this.dialog.getByRole("button", { name: /^Done/ }).click();
-    await expect(this.dialog).toBeHidden();
+    await this.closeSecret();
     await expect(this.row(key.name)).toBeVisible();
     return secret;
   }
 
   async readSecret(): Promise<string> {
     await expect(this.dialog.getByRole("heading", { name: "Your new API key" })).toBeVisible();
-    const secret = (await this.dialog.getByTestId("key-secret").textContent())?.trim() ?? "";
-    expect(secret).toMatch(/^kw_[0-9A-Za-z]{38}$/);
-    return secret;
+    const value = this.dialog.getByTestId("key-secret");
+    await expect(value).toHaveText(/^kw_[0-9A-Za-z]{38}$/);
+    return (await value.textContent())?.trim() ?? "";
+  }
+
+  /** Copies the secret (as a careful user would), then Done: no "close anyway?" question. */
+  async closeSecret(): Promise<void> {
+    const copy = this.dialog.getByRole("button", { name: "Copy secret" });
+    await copy.click();
+    await expect(copy).toHaveText(/Copied/);
+    await this.dialog.getByRole("button", { name: /^Done/ }).click();
+    await expect(this.dialog).toBeHidden();
   }
 
   async openKey(name: string): Promise<Locator> {
@@ -90,6 +102,7 @@ export class KeysPage {
     const filter = this.page.getByRole("button", { name: "Filter", exact: true });
     await filter.click();
     const toggle = this.page.getByRole("switch", { name: "Disabled", exact: true });
+    await expect(toggle).toBeVisible();
     if ((await toggle.getAttribute("aria-checked")) !== String(on)) await toggle.click();
     await expect(toggle).toHaveAttribute("aria-checked", String(on));
     await this.page.keyboard.press("Escape");

@@ -131,18 +131,22 @@ export function renderReferencePage(document: Json): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(String(info.title ?? "API"))} reference</title>
 <style>
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;display:flex}
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328}
 nav{width:280px;flex:none;height:100vh;position:sticky;top:0;overflow:auto;border-right:1px solid #d0d7de;padding:16px;box-sizing:border-box;font-size:13px}
 nav ul{list-style:none;padding:0}main{padding:24px 40px;max-width:980px}
 section{border-top:1px solid #d0d7de;padding:8px 0 16px}table{border-collapse:collapse;margin:6px 0;width:100%}
 td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top}td table{margin:4px 0}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px;font-size:13px}pre{background:#f6f8fa;padding:12px;overflow:auto;border-radius:6px}
+.app-header{position:sticky;top:0;z-index:1;display:flex;align-items:center;gap:16px;padding:8px 16px;background:#fff;border-bottom:1px solid #d0d7de}
+.app-header a{display:inline-flex;align-items:center;min-height:24px;padding:4px 8px}
+.page{display:flex}nav{top:49px;height:calc(100vh - 49px)}nav li a,nav p a{display:flex;align-items:center;min-height:24px;padding:2px 0}
 .method{font-size:12px;padding:2px 6px;border-radius:4px;color:#fff;background:#57606a}.get{background:#0969da}.post{background:#1a7f37}.patch{background:#9a6700}.delete{background:#cf222e}
 </style></head><body>
-<nav><strong>${escapeHtml(String(info.title ?? ""))}</strong><p><a href="/api/openapi.json">openapi.json</a></p><ul>${toc.join("")}</ul></nav>
+<header class="app-header"><a href="/"><strong>Keyward</strong></a><a href="/">← Back to the app</a></header>
+<div class="page"><nav><strong>${escapeHtml(String(info.title ?? ""))}</strong><p><a href="/api/openapi.json">openapi.json</a></p><ul>${toc.join("")}</ul></nav>
 <main><h1>${escapeHtml(String(info.title ?? ""))} <small>${escapeHtml(String(info.version ?? ""))}</small></h1>
 <p>${inline(String(info.description ?? ""))}</p>
 ${sections.join("\n")}
 <h2>Schemas</h2>${schemas.join("\n")}
-</main></body></html>`;
+</main></div></body></html>`;
 }

@@ -1,4 +1,5 @@
 import { CSRF_HEADER_VALUE, type ErrorBody, type FieldIssue } from "@keyward/shared";
+import { FORBIDDEN_NOW, SESSION_ENDED } from "./capability-reasons";
 
 /** An error answer from the API, or a network failure (`status` 0, code `network`). */
 export class ApiError extends Error {
@@ -56,7 +57,7 @@ function toFieldErrors(details: unknown): Record<string, string> {
   return errors;
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+async function toApiError(response: Response, path: string): Promise<ApiError> {
   let body: Partial<ErrorBody> | undefined;
   try {
     body = (await response.json()) as Partial<ErrorBody>;
@@ -67,8 +68,15 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError({
     status: response.status,
     code: error?.code ?? (response.status >= 500 ? "internal" : "unknown"),
+    // A refusal on an org's data means the page was out of date (rights or policy changed):
+    // said plainly, not in the API's terms.
     message:
-      error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim(),
+      response.status === 403 && path.startsWith("/api/orgs/")
+        ? FORBIDDEN_NOW
+        : response.status === 401 && !path.startsWith("/api/auth/")
+          ? SESSION_ENDED
+          : (error?.message ??
+            `The server answered ${response.status} ${response.statusText}`.trim()),
     requestId: error?.requestId ?? response.headers.get("x-request-id") ?? undefined,
     fieldErrors: toFieldErrors(error?.details),
   });
@@ -119,7 +127,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   }
 
   if (!response.ok) {
-    const error = await toApiError(response);
+    const error = await toApiError(response, path);
     if (error.status === 401 && !options.expectUnauthenticated) onUnauthenticated?.(error);
     throw error;
   }

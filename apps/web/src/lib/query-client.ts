@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { MutationCache, QueryClient } from "@tanstack/react-query";
 import { isApiError } from "./api-client";
 
 function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -8,10 +8,17 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 }
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // A refusal means what the page shows is out of date: fetch what the caller may do now.
+    mutationCache: new MutationCache({
+      onError: (error) => {
+        if (isApiError(error) && error.status === 403) void client.invalidateQueries();
+      },
+    }),
     defaultOptions: {
       queries: { retry: shouldRetry, staleTime: 15_000, refetchOnWindowFocus: true },
       mutations: { retry: false },
     },
   });
+  return client;
 }

@@ -8,15 +8,18 @@ import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useMembers } from "@/features/members/api/get-members";
 import { InviteDialog } from "@/features/members/components/invite-dialog";
 import { MembersTable } from "@/features/members/components/members-table";
+import { PendingInvites } from "@/features/members/components/pending-invites";
 import { useOrg } from "@/features/orgs/api/get-org";
 import { OrgSettingsForm } from "@/features/orgs/components/org-settings-form";
 import { errorMessage } from "@/lib/api-client";
+import { useDocumentTitle } from "@/lib/use-document-title";
 
 export function MembersPage() {
   const { orgId = "" } = useParams();
   const me = useMe();
   const membership = useMembership(orgId);
-  const isAdmin = membership?.role === "admin";
+  const isAdmin = Boolean(membership?.capabilities.manageMembers);
+  useDocumentTitle("Members & settings", membership?.name);
   const org = useOrg(orgId);
   const members = useMembers(orgId, { enabled: isAdmin });
   const [inviteOpen, setInviteOpen] = useState(false);
@@ -34,7 +37,7 @@ export function MembersPage() {
     );
   }
 
-  const orgName = org.data?.name ?? membership.name;
+  const orgName = org.data?.name ?? membership?.name ?? "";
 
   return (
     <>
@@ -86,6 +89,20 @@ export function MembersPage() {
               currentUserId={me.data?.user.id}
             />
           )}
+        </section>
+
+        <section className="card" aria-labelledby="invites-title">
+          <div className="card__header">
+            <div>
+              <h2 id="invites-title" className="card__title">
+                Pending invites
+              </h2>
+              <p className="card__description">
+                Invites not yet accepted. Each link works once, for its email only.
+              </p>
+            </div>
+          </div>
+          <PendingInvites orgId={orgId} />
         </section>
 
         <section className="card" aria-labelledby="settings-title">

@@ -78,7 +78,7 @@ export function OrgLayout() {
           <NavLink to={paths.keys(orgId)} className="tabs__link">
             API Keys
           </NavLink>
-          {membership.role === "admin" ? (
+          {membership.capabilities.manageMembers ? (
             <NavLink to={paths.members(orgId)} className="tabs__link">
               Members &amp; settings
             </NavLink>

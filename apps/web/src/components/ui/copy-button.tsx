@@ -28,8 +28,11 @@ export function CopyButton({
   variant = "secondary",
   size = "sm",
   autoFocus,
+  onCopied,
 }: {
-  text: string;
+  /** The text, or a function that fetches it when clicked (e.g. a renewed invite link). */
+  text: string | (() => Promise<string>);
+  onCopied?: () => void;
   label?: string;
   copiedLabel?: string;
   /** Accessible name when the visible label alone is ambiguous ("Copy secret"). */
@@ -38,14 +41,16 @@ export function CopyButton({
   size?: "sm" | "md";
   autoFocus?: boolean;
 }) {
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  const [state, setState] = useState<"idle" | "working" | "copied" | "failed">("idle");
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   const copy = async () => {
     try {
-      await writeClipboard(text);
+      if (typeof text !== "string") setState("working");
+      await writeClipboard(typeof text === "string" ? text : await text());
       setState("copied");
+      onCopied?.();
     } catch {
       setState("failed");
     }
@@ -60,6 +65,7 @@ export function CopyButton({
         size={size}
         icon={state === "copied" ? <CheckIcon /> : <CopyIcon />}
         onClick={copy}
+        isLoading={state === "working"}
         aria-label={accessibleLabel}
         data-autofocus={autoFocus ? "" : undefined}
       >

@@ -48,6 +48,12 @@ export const CopyIcon = (props: IconProps) => (
   </Svg>
 );
 
+export const DownloadIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M12 3v12M7 10l5 5 5-5M5 21h14" />
+  </Svg>
+);
+
 export const CheckIcon = (props: IconProps) => (
   <Svg {...props}>
     <path d="m5 12 5 5L20 7" />

@@ -10,15 +10,24 @@ import {
 
 type ToastTone = "success" | "danger";
 
+export interface ToastAction {
+  label: string;
+  onClick: () => void;
+}
+
 interface Toast {
   id: number;
   message: string;
   tone: ToastTone;
+  action?: ToastAction | undefined;
 }
 
 interface ToastApi {
-  show: (message: string, tone?: ToastTone) => void;
+  show: (message: string, tone?: ToastTone, action?: ToastAction) => void;
 }
+
+// Long enough to read and reach an action (WCAG 2.2.1 asks for time to act).
+const ACTION_TOAST_MS = 12_000;
 
 const ToastContext = createContext<ToastApi | null>(null);
 
@@ -31,10 +40,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const show = useCallback(
-    (message: string, tone: ToastTone = "success") => {
+    (message: string, tone: ToastTone = "success", action?: ToastAction) => {
       const id = nextId.current++;
-      setToasts((current) => [...current.slice(-2), { id, message, tone }]);
-      window.setTimeout(() => dismiss(id), tone === "danger" ? 8000 : 4000);
+      setToasts((current) => [...current.slice(-2), { id, message, tone, action }]);
+      window.setTimeout(
+        () => dismiss(id),
+        action ? ACTION_TOAST_MS : tone === "danger" ? 8000 : 4000,
+      );
     },
     [dismiss],
   );
@@ -47,7 +59,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast--${toast.tone}`}>
-            {toast.message}
+            <span>{toast.message}</span>
+            {toast.action ? (
+              <button
+                type="button"
+                className="toast__action"
+                onClick={() => {
+                  dismiss(toast.id);
+                  toast.action?.onClick();
+                }}
+              >
+                {toast.action.label}
+              </button>
+            ) : null}
           </div>
         ))}
       </div>

@@ -1,7 +1,13 @@
 import type { AuditEventAnswer } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "@/lib/format";
-import { actionLabel, deletedKeyIds, describeChanges, keyNamesFromEvents } from "./audit-format";
+import {
+  actionLabel,
+  deletedKeyIds,
+  describeChanges,
+  eventTarget,
+  keyNamesFromEvents,
+} from "./audit-format";
 
 const ctx = { userName: (id: string) => ({ usr_ada: "Ada Admin" })[id] };
 
@@ -13,6 +19,7 @@ function event(overrides: Partial<AuditEventAnswer>): AuditEventAnswer {
     action: "key.updated",
     keyId: "key_1",
     changes: {},
+    subject: null,
     key: { name: "Ingest", start: "kw_InGeS" },
     ...overrides,
   };
@@ -127,5 +134,28 @@ describe("key names from events", () => {
       ]),
     );
     expect(deletedKeyIds(events)).toEqual(new Set(["key_2"]));
+  });
+});
+
+describe("eventTarget", () => {
+  it("names the member an event is about, with their email", () => {
+    const e = event({
+      action: "member.updated",
+      keyId: null,
+      subject: { id: "usr_g", name: "Grace", email: "grace@example.com" },
+    });
+    expect(eventTarget(e)).toEqual({ name: "Grace", detail: "grace@example.com" });
+  });
+
+  it("falls back to an invite's email, then to a former member", () => {
+    expect(
+      eventTarget(
+        event({ action: "invite.revoked", keyId: null, changes: { email: ["a@x.io", null] } }),
+      ),
+    ).toEqual({ name: "a@x.io" });
+    expect(eventTarget(event({ action: "member.removed", keyId: null }))).toEqual({
+      name: "A former member",
+    });
+    expect(actionLabel("invite.renewed")).toBe("Renewed invite link");
   });
 });

@@ -13,6 +13,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "member.joined": "Joined",
   "member.updated": "Changed member",
   "member.removed": "Removed member",
+  "invite.revoked": "Revoked invite",
+  "invite.renewed": "Renewed invite link",
   "org.updated": "Changed settings",
 };
 
@@ -27,6 +29,8 @@ export const ACTION_TONES: Record<AuditAction, BadgeTone> = {
   "member.joined": "success",
   "member.updated": "neutral",
   "member.removed": "danger",
+  "invite.revoked": "warning",
+  "invite.renewed": "neutral",
   "org.updated": "neutral",
 };
 
@@ -166,4 +170,17 @@ export function deletedKeyIds(events: readonly AuditEventAnswer[]): Set<string> 
   return new Set(
     events.flatMap((event) => (event.action === "key.deleted" && event.keyId ? [event.keyId] : [])),
   );
+}
+
+/** Whom or what a non-key event is about: the member (`subject`), an invite's email, the org. */
+export function eventTarget(
+  event: Pick<AuditEventAnswer, "action" | "changes" | "subject" | "actor">,
+): { name: string; detail?: string } {
+  if (event.action === "org.updated") return { name: "Organization" };
+  if (event.subject) return { name: event.subject.name, detail: event.subject.email };
+  const email = event.changes?.email;
+  const address = Array.isArray(email) ? (email[1] ?? email[0]) : undefined;
+  if (typeof address === "string") return { name: address };
+  if (event.action === "member.joined") return { name: event.actor.name };
+  return { name: "A former member" };
 }

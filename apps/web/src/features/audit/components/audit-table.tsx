@@ -5,7 +5,13 @@ import { Link } from "react-router-dom";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatRelative, keyHint } from "@/lib/format";
 import { paths } from "@/lib/paths";
-import { actionLabel, actionTone, type ChangeContext, describeChanges } from "./audit-format";
+import {
+  actionLabel,
+  actionTone,
+  type ChangeContext,
+  describeChanges,
+  eventTarget,
+} from "./audit-format";
 
 interface ColumnMeta {
   className?: string;
@@ -29,15 +35,14 @@ export interface AuditTableProps {
   now: number;
 }
 
-/** What a non-key event is about (the answer names no member for member events). */
-function otherTarget(event: AuditEventAnswer): string {
-  if (event.action === "org.updated") return "Organization";
-  if (event.action === "member.invited") {
-    const email = event.changes.email?.[1];
-    return typeof email === "string" ? email : "Invitee";
-  }
-  if (event.action === "member.joined") return event.actor.name;
-  return "A member";
+function TargetCell({ event }: { event: AuditEventAnswer }) {
+  const target = eventTarget(event);
+  return (
+    <span className="cell-stack">
+      <span>{target.name}</span>
+      {target.detail ? <span className="cell-stack__sub">{target.detail}</span> : null}
+    </span>
+  );
 }
 
 function KeyCell({
@@ -104,7 +109,7 @@ export function AuditTable({
                   isFilter={row.original.keyId === filteredKeyId}
                 />
               ) : (
-                <span className="text-subtle">{otherTarget(row.original)}</span>
+                <TargetCell event={row.original} />
               )}
             </span>
           </span>
@@ -133,11 +138,11 @@ export function AuditTable({
       },
       {
         id: "target",
-        header: "Key",
+        header: "About",
         meta: { className: "col-optional" } satisfies ColumnMeta,
         cell: ({ row }) => {
           const { keyId } = row.original;
-          if (!keyId) return <span className="text-subtle">{otherTarget(row.original)}</span>;
+          if (!keyId) return <TargetCell event={row.original} />;
           return (
             <KeyCell
               orgId={orgId}

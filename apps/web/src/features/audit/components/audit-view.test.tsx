@@ -16,6 +16,7 @@ function event(id: string, overrides: Partial<AuditEventAnswer> = {}): AuditEven
     action: "key.updated",
     keyId: "key_1",
     changes: {},
+    subject: null,
     key: { name: "Ingest", start: "kw_InGeS" },
     ...overrides,
   };
@@ -36,7 +37,23 @@ function stubApi(pages: Record<string, { items: AuditEventAnswer[]; nextCursor: 
       return json({
         user: { id: "usr_ada", email: "ada@example.com", name: "Ada Admin" },
         orgs: [
-          { id: ORG, name: "Org", role: "admin", manageOrgKeys: true, managePersonalKeys: true },
+          {
+            id: ORG,
+            name: "Org",
+            role: "admin",
+            manageOrgKeys: true,
+            managePersonalKeys: true,
+            orgKeyPolicy: "everyone",
+            capabilities: {
+              editOrgWideKeys: true,
+              seeOthersPersonalKeys: true,
+              editOthersPersonalKeys: true,
+              manageMembers: true,
+              manageInvites: true,
+              updateOrg: true,
+              seeAllAudit: true,
+            },
+          },
         ],
       });
     }

@@ -11,6 +11,7 @@ import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useMembers } from "@/features/members/api/get-members";
 import { errorMessage } from "@/lib/api-client";
 import { paths } from "@/lib/paths";
+import { useDocumentTitle } from "@/lib/use-document-title";
 import { useNow } from "@/lib/use-now";
 import { useAudit } from "../api/get-audit";
 import { type ChangeContext, deletedKeyIds, keyNamesFromEvents } from "./audit-format";
@@ -21,7 +22,8 @@ export function AuditView({ orgId }: { orgId: string }) {
   const keyId = searchParams.get("keyId") || undefined;
   const me = useMe();
   const membership = useMembership(orgId);
-  const isAdmin = membership?.role === "admin";
+  useDocumentTitle("Audit log", membership?.name);
+  const seesAll = Boolean(membership?.capabilities.seeAllAudit);
   const members = useMembers(orgId);
   const audit = useAudit(orgId, { keyId });
   const tick = useNow();
@@ -112,7 +114,7 @@ export function AuditView({ orgId }: { orgId: string }) {
         <div>
           <h1 className="page-header__title">Audit log</h1>
           <p className="page-header__description">
-            {isAdmin
+            {seesAll
               ? "Who did what to keys, members and settings, newest first."
               : "Who did what to the keys you can see, newest first. Admins see every event."}
           </p>

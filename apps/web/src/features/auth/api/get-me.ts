@@ -13,6 +13,8 @@ export function meQueryOptions() {
     queryKey: meQueryKey,
     queryFn: ({ signal }) => getMe(signal),
     staleTime: 60_000,
+    // Rights and the org's policy decide every control: a change shows on the next focus.
+    refetchOnWindowFocus: "always",
   });
 }
 

@@ -1,18 +1,23 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { LogoMark } from "@/components/ui/icons";
+import { useDocumentTitle } from "@/lib/use-document-title";
 
 export function AuthLayout({
   title,
+  documentTitle,
   subtitle,
   children,
   footer,
 }: {
   title: ReactNode;
+  /** The tab's title when `title` is not plain text. */
+  documentTitle?: string;
   subtitle?: ReactNode;
   children: ReactNode;
   footer?: ReactNode;
 }) {
+  useDocumentTitle(documentTitle ?? (typeof title === "string" ? title : undefined));
   return (
     <div className="auth-page">
       <Link to="/" className="brand" aria-label="Keyward home">

@@ -11,6 +11,7 @@ export interface KeyListFilters {
 }
 
 export const KEYS_PAGE_SIZE = 50;
+export const KEYS_REFRESH_MS = 10_000;
 
 /** Every key list of an org (any filters) lives under this key: mutations invalidate it. */
 export const keysQueryKey = (orgId: string) => ["orgs", orgId, "keys"] as const;
@@ -39,6 +40,9 @@ export function keysQueryOptions(orgId: string, filters: KeyListFilters) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    refetchOnWindowFocus: "always",
+    // "Last used" and others' changes stay current on an open page (paused while hidden).
+    refetchInterval: KEYS_REFRESH_MS,
   });
 }
 

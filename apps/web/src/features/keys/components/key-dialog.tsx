@@ -1,17 +1,19 @@
-import type { KeyAnswer, MaxKeyLifetimeDays } from "@keyward/shared";
+import type { KeyAnswer, MaxKeyLifetimeDays, UpdateKeyBody } from "@keyward/shared";
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { HistoryIcon, RotateIcon } from "@/components/ui/icons";
-import { useToast } from "@/components/ui/toast";
+import { keyLockExplanation } from "@/lib/capability-reasons";
 import { formatDateTime } from "@/lib/format";
 import { paths } from "@/lib/paths";
 import { useCreateKey } from "../api/create-key";
 import { useRollKey } from "../api/roll-key";
 import { useUpdateKey } from "../api/update-key";
-import { type Access, readOnlyReason } from "./key-access";
+import type { Access } from "./key-access";
 import { KeyForm } from "./key-form";
+import { KeySummary } from "./key-summary";
 import { oldKeyExpiry, RollKeyForm } from "./roll-key-form";
 import { SecretView } from "./secret-view";
 import { KeyUsagePanel } from "./usage-panel";
@@ -36,6 +38,7 @@ export function KeyDialog({
   maxLifetimeDays,
   currentUserId,
   onRoll,
+  onSaved,
   onClose,
 }: {
   orgId: string;
@@ -46,22 +49,33 @@ export function KeyDialog({
   currentUserId: string | undefined;
   /** Switches the dialog to rolling this key. */
   onRoll: (key: KeyAnswer) => void;
+  /** After an edit is saved (the caller says so, with Undo for a disable). */
+  onSaved: (saved: KeyAnswer, before: KeyAnswer) => void;
   onClose: () => void;
 }) {
   const createKey = useCreateKey(orgId);
   const updateKey = useUpdateKey(orgId);
   const rollKey = useRollKey(orgId);
-  const toast = useToast();
+  // A disable asks first, naming the exact key (rolled keys share a name).
+  const [disableBody, setDisableBody] = useState<UpdateKeyBody | null>(null);
   // Held only while this dialog shows it; gone for good once it closes.
   const [created, setCreated] = useState<Created | null>(null);
+  const [secretSaved, setSecretSaved] = useState(false);
+  const [confirmingClose, setConfirmingClose] = useState(false);
 
   const close = () => {
     setCreated(null);
+    setSecretSaved(false);
+    setConfirmingClose(false);
+    setDisableBody(null);
     createKey.reset();
     updateKey.reset();
     rollKey.reset();
     onClose();
   };
+
+  // Esc, × and Done alike: a secret not yet copied or downloaded is lost for good on close.
+  const requestSecretClose = () => (secretSaved ? close() : setConfirmingClose(true));
 
   if (state.mode === "closed") return null;
 
@@ -71,7 +85,7 @@ export function KeyDialog({
       <Dialog
         key="secret"
         open
-        onClose={close}
+        onClose={requestSecretClose}
         title="Your new API key"
         description={
           stopsAt === undefined
@@ -82,7 +96,19 @@ export function KeyDialog({
         }
         size="lg"
       >
-        <SecretView keyData={created.key} secret={created.secret} onDone={close} />
+        <SecretView
+          keyData={created.key}
+          secret={created.secret}
+          saved={secretSaved}
+          confirmingClose={confirmingClose}
+          onSaved={() => {
+            setSecretSaved(true);
+            setConfirmingClose(false);
+          }}
+          onDone={requestSecretClose}
+          onKeepOpen={() => setConfirmingClose(false)}
+          onCloseAnyway={close}
+        />
       </Dialog>
     );
   }
@@ -153,61 +179,78 @@ export function KeyDialog({
     );
   }
 
-  const reason = key.canEdit ? undefined : readOnlyReason(key, currentUserId);
+  const reason = key.canEdit ? undefined : keyLockExplanation(key);
+  const save = (body: UpdateKeyBody) =>
+    updateKey.mutate(
+      { keyId: key.id, body },
+      {
+        onSuccess: (saved) => {
+          onSaved(saved, key);
+          close();
+        },
+        onSettled: () => setDisableBody(null),
+      },
+    );
   return (
-    <Dialog
-      key={`edit-${key.id}`}
-      open
-      onClose={close}
-      title={reason ? key.name : `Edit “${key.name}”`}
-      description={
-        key.orgWide ? "Org-Wide key" : `Personal key of ${key.owner?.name ?? "a member"}`
-      }
-    >
-      <KeyUsagePanel orgId={orgId} keyData={key} />
-      <KeyForm
-        key={key.id}
-        mode="edit"
-        keyData={key}
-        readOnlyReason={reason}
-        orgWideAccess={orgWideAccess}
-        maxLifetimeDays={maxLifetimeDays}
+    <>
+      <Dialog
+        key={`edit-${key.id}`}
+        open
+        onClose={close}
+        title={reason ? key.name : `Edit “${key.name}”`}
+        description={
+          key.orgWide ? "Org-Wide key" : `Personal key of ${key.owner?.name ?? "a member"}`
+        }
+      >
+        <KeyForm
+          key={key.id}
+          mode="edit"
+          keyData={key}
+          readOnlyReason={reason}
+          currentUserId={currentUserId}
+          orgWideAccess={orgWideAccess}
+          maxLifetimeDays={maxLifetimeDays}
+          isPending={updateKey.isPending}
+          serverError={updateKey.error}
+          onCancel={close}
+          keyActions={
+            <>
+              {key.canEdit ? (
+                <Button
+                  size="sm"
+                  icon={<RotateIcon />}
+                  disabled={updateKey.isPending}
+                  onClick={() => {
+                    updateKey.reset();
+                    onRoll(key);
+                  }}
+                >
+                  Roll key…
+                </Button>
+              ) : null}
+              <Link className="btn btn--ghost btn--sm" to={paths.audit(orgId, key.id)}>
+                <HistoryIcon />
+                View history
+              </Link>
+            </>
+          }
+          onSubmit={(body) => (body.enabled === false ? setDisableBody(body) : save(body))}
+        />
+        <KeyUsagePanel orgId={orgId} keyData={key} />
+      </Dialog>
+      <ConfirmDialog
+        open={disableBody !== null}
+        title={`Disable “${key.name}”?`}
+        confirmLabel="Disable key"
         isPending={updateKey.isPending}
-        serverError={updateKey.error}
-        onCancel={close}
-        keyActions={
-          <>
-            {key.canEdit ? (
-              <Button
-                size="sm"
-                icon={<RotateIcon />}
-                disabled={updateKey.isPending}
-                onClick={() => {
-                  updateKey.reset();
-                  onRoll(key);
-                }}
-              >
-                Roll key…
-              </Button>
-            ) : null}
-            <Link className="btn btn--ghost btn--sm" to={paths.audit(orgId, key.id)}>
-              <HistoryIcon />
-              View history
-            </Link>
-          </>
-        }
-        onSubmit={(body) =>
-          updateKey.mutate(
-            { keyId: key.id, body },
-            {
-              onSuccess: () => {
-                toast.show("Key saved");
-                close();
-              },
-            },
-          )
-        }
-      />
-    </Dialog>
+        onClose={() => setDisableBody(null)}
+        onConfirm={() => disableBody && save(disableBody)}
+      >
+        <div className="stack stack--sm">
+          <KeySummary keyData={key} />
+          <p>Requests with this key are refused from the next one. You can enable it again.</p>
+        </div>
+      </ConfirmDialog>
+    </>
   );
 }

@@ -3,7 +3,8 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api-client";
-import { ORG_WIDE_RESTRICTED_REASON, orgWideAccess } from "./key-access";
+import { ORG_WIDE_CREATE_REFUSED as ORG_WIDE_RESTRICTED_REASON } from "@/lib/capability-reasons";
+import { orgWideAccess } from "./key-access";
 import { KeyForm, localDate } from "./key-form";
 
 const allowed = { allowed: true } as const;
@@ -25,6 +26,9 @@ function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
     lastUsedAt: null,
     expiresAt: null,
     canEdit: true,
+    cannotEditReason: null,
+    rolledFrom: null,
+    replacedBy: null,
     ...overrides,
   };
 }
@@ -292,12 +296,18 @@ describe("KeyForm, the org's maximum key lifetime", () => {
 });
 
 describe("orgWideAccess", () => {
-  it("follows the contract: admins, policy everyone, or the manageOrgKeys grant", () => {
-    expect(orgWideAccess({ role: "admin", manageOrgKeys: true }, "restricted").allowed).toBe(true);
-    expect(orgWideAccess({ role: "member", manageOrgKeys: false }, "everyone").allowed).toBe(true);
-    expect(orgWideAccess({ role: "member", manageOrgKeys: true }, "restricted").allowed).toBe(true);
-    expect(orgWideAccess({ role: "member", manageOrgKeys: false }, "restricted")).toEqual(
-      restricted,
-    );
+  const capabilities = (editOrgWideKeys: boolean) => ({
+    editOrgWideKeys,
+    seeOthersPersonalKeys: false,
+    editOthersPersonalKeys: false,
+    manageMembers: false,
+    manageInvites: false,
+    updateOrg: false,
+    seeAllAudit: false,
+  });
+  it("follows the API's capability, with the reason when refused", () => {
+    expect(orgWideAccess({ capabilities: capabilities(true) }).allowed).toBe(true);
+    expect(orgWideAccess({ capabilities: capabilities(false) })).toEqual(restricted);
+    expect(orgWideAccess(undefined).allowed).toBe(false);
   });
 });

@@ -88,6 +88,7 @@ interface CommonProps {
   onCancel: () => void;
   /** Actions on the key shown under its details (e.g. roll, history). */
   keyActions?: ReactNode;
+  currentUserId?: string | undefined;
 }
 
 export type KeyFormProps = CommonProps &
@@ -182,8 +183,16 @@ function trimName<T extends { name?: string | undefined }>(body: T): T {
 }
 
 export function KeyForm(props: KeyFormProps) {
-  const { mode, orgWideAccess, maxLifetimeDays, isPending, serverError, onCancel, keyActions } =
-    props;
+  const {
+    mode,
+    orgWideAccess,
+    maxLifetimeDays,
+    isPending,
+    serverError,
+    onCancel,
+    keyActions,
+    currentUserId,
+  } = props;
   const keyData = props.mode === "edit" ? props.keyData : undefined;
   const readOnlyReason = props.mode === "edit" ? props.readOnlyReason : undefined;
   const readOnly = Boolean(readOnlyReason);
@@ -268,8 +277,15 @@ export function KeyForm(props: KeyFormProps) {
 
   const permissionsError = errorFor("permissions");
   const currentExpiry = keyData?.expiresAt
-    ? `No change (expires ${formatDateTime(keyData.expiresAt)})`
-    : "No change (never expires)";
+    ? readOnly
+      ? `Expires ${formatDateTime(keyData.expiresAt)}`
+      : `No change (expires ${formatDateTime(keyData.expiresAt)})`
+    : readOnly
+      ? "Never expires"
+      : "No change (never expires)";
+  // A Write-only key is often shipped inside clients (browsers, apps): Read would let anyone
+  // holding it query the org's metrics.
+  const widensToRead = Boolean(keyData && !keyData.permissions.read && values.read);
 
   return (
     <form
@@ -280,9 +296,12 @@ export function KeyForm(props: KeyFormProps) {
       <DialogBody>
         <div className="stack">
           {readOnly ? (
-            <Alert tone="warning" title="Read-only">
-              {readOnlyReason}
-            </Alert>
+            // Focused first, so the dialog opens at its top with the reason read out.
+            <div tabIndex={-1} data-autofocus="" className="focus-target">
+              <Alert tone="warning" title="Read-only">
+                {readOnlyReason}
+              </Alert>
+            </div>
           ) : null}
           {serverError && !serverErrorHasField ? (
             <Alert tone="danger">{errorMessage(serverError)}</Alert>
@@ -311,7 +330,9 @@ export function KeyForm(props: KeyFormProps) {
               hint={
                 orgWideLocked
                   ? orgWideAccess.reason
-                  : "Belongs to the organization and keeps working when its creator leaves. Unchecked, it is your personal key."
+                  : keyData?.owner && keyData.owner.id !== currentUserId
+                    ? `Belongs to the organization and keeps working when its creator leaves. Unchecked, it stays ${keyData.owner.name}’s personal key.`
+                    : "Belongs to the organization and keeps working when its creator leaves. Unchecked, it is your personal key."
               }
               error={describeFieldError("Org-Wide", errorFor("orgWide"))}
             />
@@ -339,6 +360,12 @@ export function KeyForm(props: KeyFormProps) {
                   hint="Send events (POST /v1/events)."
                 />
               </div>
+              {widensToRead ? (
+                <Alert tone="warning" title="This key would be able to read metrics">
+                  Write-only keys are often built into apps and web pages, where anyone can copy
+                  them. With Read, whoever holds this key can query your organization’s metrics.
+                </Alert>
+              ) : null}
               {permissionsError ? (
                 <FieldError id={permissionsErrorId}>
                   {clientErrors.permissions
@@ -407,7 +434,7 @@ export function KeyForm(props: KeyFormProps) {
       </DialogBody>
       <DialogFooter>
         {readOnly ? (
-          <Button onClick={onCancel} icon={<LockIcon />} data-autofocus="">
+          <Button onClick={onCancel} icon={<LockIcon />}>
             Close
           </Button>
         ) : (

@@ -23,6 +23,9 @@ function key(overrides: Partial<KeyAnswer>): KeyAnswer {
     lastUsedAt: null,
     expiresAt: null,
     canEdit: true,
+    cannotEditReason: null,
+    rolledFrom: null,
+    replacedBy: null,
     ...overrides,
   };
 }
@@ -40,6 +43,7 @@ function renderTable(keys: KeyAnswer[]) {
       onRoll={onRoll}
       onDelete={vi.fn()}
       pendingKeyIds={new Set()}
+      retainedKeyIds={new Map()}
       now={NOW}
     />,
   );
@@ -78,14 +82,41 @@ describe("KeysTable", () => {
     expect(rowOf("key_orphan").getAllByText("Disabled — owner removed").length).toBeGreaterThan(0);
   });
 
-  it("offers Roll only on keys the caller may edit", async () => {
+  it("offers Roll and Delete only on keys the caller may edit; a locked row says why", async () => {
     const editable = key({ id: "key_mine", name: "Mine" });
     const { onRoll, user } = renderTable([
       editable,
-      key({ id: "key_theirs", name: "Theirs", canEdit: false }),
+      key({
+        id: "key_theirs",
+        name: "Theirs",
+        canEdit: false,
+        cannotEditReason: "org_keys_restricted",
+      }),
     ]);
-    expect(screen.getByRole("button", { name: "Roll Theirs" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Roll Theirs" })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Delete Theirs/ })).toBeNull();
+    expect(
+      rowOf("key_theirs").getByRole("button", {
+        name: "Read-only: org-wide keys are changed by admins",
+      }),
+    ).toBeVisible();
     await user.click(screen.getByRole("button", { name: "Roll Mine" }));
     expect(onRoll).toHaveBeenCalledWith(editable);
+  });
+
+  it("links a rolled pair both ways", () => {
+    renderTable([
+      key({ id: "key_new", start: "kw_NeWwW", rolledFrom: { id: "key_old", start: "kw_OlDdD" } }),
+      key({
+        id: "key_old",
+        start: "kw_OlDdD",
+        expiresAt: new Date(NOW + 23 * HOUR).toISOString(),
+        replacedBy: { id: "key_new", start: "kw_NeWwW" },
+      }),
+    ]);
+    expect(rowOf("key_old").getByTestId("replaced-by")).toHaveTextContent(
+      "replaced by kw_NeWwW… · expires in 23 hours",
+    );
+    expect(rowOf("key_new").getByTestId("rolled-from")).toHaveTextContent("rolled from kw_OlDdD…");
   });
 });

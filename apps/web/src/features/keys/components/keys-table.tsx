@@ -12,8 +12,9 @@ import {
 import { useMemo } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { IconButton } from "@/components/ui/button";
-import { RotateIcon, SortIcon, TrashIcon } from "@/components/ui/icons";
+import { LockIcon, RotateIcon, SortIcon, TrashIcon } from "@/components/ui/icons";
 import { Switch } from "@/components/ui/switch";
+import { KEY_LOCK_SHORT } from "@/lib/capability-reasons";
 import {
   formatDateTime,
   formatRelative,
@@ -60,6 +61,57 @@ interface ColumnMeta {
   className?: string;
 }
 
+/** The columns a sort in the URL may name. */
+export const KEY_SORT_COLUMNS = ["name", "type", "status", "owner", "created", "lastUsed"] as const;
+
+/** "replaced by kw_ab… · expires in 23 h" / "rolled from kw_ab…", both ways of a roll. */
+function RollLinks({
+  keyData,
+  byId,
+  now,
+  onOpen,
+}: {
+  keyData: KeyAnswer;
+  byId: ReadonlyMap<string, KeyAnswer>;
+  now: number;
+  onOpen: (key: KeyAnswer) => void;
+}) {
+  const link = (target: { id: string; start: string }) => {
+    const loaded = byId.get(target.id);
+    return loaded ? (
+      <button
+        type="button"
+        className="link-button mono"
+        onClick={(event) => {
+          event.stopPropagation();
+          onOpen(loaded);
+        }}
+      >
+        {keyHint(target.start)}
+      </button>
+    ) : (
+      <span className="mono">{keyHint(target.start)}</span>
+    );
+  };
+  const { replacedBy, rolledFrom, expiresAt } = keyData;
+  if (!replacedBy && !rolledFrom) return null;
+  return (
+    <span className="key-links">
+      {replacedBy ? (
+        <span data-testid="replaced-by">
+          replaced by {link(replacedBy)}
+          {expiresAt
+            ? Date.parse(expiresAt) > now
+              ? ` · expires ${formatRelative(expiresAt, now)}`
+              : " · expired"
+            : null}
+        </span>
+      ) : null}
+      {rolledFrom ? <span data-testid="rolled-from">rolled from {link(rolledFrom)}</span> : null}
+    </span>
+  );
+}
+
 export interface KeysTableProps {
   keys: KeyAnswer[];
   showOwner: boolean;
@@ -70,6 +122,8 @@ export interface KeysTableProps {
   onRoll: (key: KeyAnswer) => void;
   onDelete: (key: KeyAnswer) => void;
   pendingKeyIds: ReadonlySet<string>;
+  /** Keys changed here that the filters would now hide: shown, marked, until a refresh. */
+  retainedKeyIds: ReadonlyMap<string, unknown>;
   /** The time statuses and relative times are computed at (refreshed by the caller). */
   now: number;
   /** Each key's last 24 h, for the usage column (left out when not given). */
@@ -86,9 +140,11 @@ export function KeysTable({
   onRoll,
   onDelete,
   pendingKeyIds,
+  retainedKeyIds,
   now,
   usage,
 }: KeysTableProps) {
+  const byId = useMemo(() => new Map(keys.map((key) => [key.id, key])), [keys]);
   const columns = useMemo<ColumnDef<KeyAnswer>[]>(() => {
     const list: ColumnDef<KeyAnswer>[] = [
       {
@@ -121,6 +177,16 @@ export function KeysTable({
                 {keyStatus(row.original, now).label}
               </span>
             </span>
+            {/* Phones: who owns it and when it was last used, in place of their columns. */}
+            <span className="key-meta">
+              {showOwner ? <>{row.original.owner?.name ?? "Organization"} · </> : null}
+              Last used{" "}
+              {row.original.lastUsedAt ? formatRelative(row.original.lastUsedAt, now) : "never"}
+            </span>
+            <RollLinks keyData={row.original} byId={byId} now={now} onOpen={onOpen} />
+            {retainedKeyIds.has(row.original.id) ? (
+              <span className="key-retained">Disabled just now · hidden after a refresh</span>
+            ) : null}
           </span>
         ),
       },
@@ -218,21 +284,43 @@ export function KeysTable({
         cell: ({ row }) => {
           const key = row.original;
           const locked = !key.canEdit;
+          if (locked) {
+            // The reason, visible and reachable by keyboard and touch (no hover tooltip); it
+            // opens the key, read-only, with the full explanation.
+            return (
+              <div className="table__actions-inner">
+                <Switch
+                  checked={key.enabled}
+                  label={`Enabled: ${key.name}`}
+                  disabled
+                  onCheckedChange={() => {}}
+                />
+                <button
+                  type="button"
+                  className="lock-reason"
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    onOpen(key);
+                  }}
+                >
+                  <LockIcon />
+                  {key.cannotEditReason ? KEY_LOCK_SHORT[key.cannotEditReason] : "Read-only"}
+                </button>
+              </div>
+            );
+          }
           return (
             <div className="table__actions-inner">
               <Switch
                 checked={key.enabled}
                 label={`Enabled: ${key.name}`}
-                title={
-                  locked ? "You can’t change this key" : key.enabled ? "Disable key" : "Enable key"
-                }
-                disabled={locked || pendingKeyIds.has(key.id)}
+                title={key.enabled ? "Disable key" : "Enable key"}
+                disabled={pendingKeyIds.has(key.id)}
                 onCheckedChange={(enabled) => onToggleEnabled(key, enabled)}
               />
               <IconButton
                 label={`Roll ${key.name}`}
-                title={locked ? "You can’t roll this key" : "Roll key: new secret, old one expires"}
-                disabled={locked}
+                title="Roll key: new secret, old one expires"
                 onClick={(event) => {
                   event.stopPropagation();
                   onRoll(key);
@@ -243,7 +331,6 @@ export function KeysTable({
               <IconButton
                 label={`Delete ${key.name}`}
                 variant="danger-ghost"
-                disabled={locked}
                 onClick={(event) => {
                   event.stopPropagation();
                   onDelete(key);
@@ -257,7 +344,18 @@ export function KeysTable({
       },
     );
     return list;
-  }, [showOwner, onOpen, onToggleEnabled, onRoll, onDelete, pendingKeyIds, now, usage]);
+  }, [
+    showOwner,
+    onOpen,
+    onToggleEnabled,
+    onRoll,
+    onDelete,
+    pendingKeyIds,
+    retainedKeyIds,
+    byId,
+    now,
+    usage,
+  ]);
 
   const table = useReactTable({
     data: keys,

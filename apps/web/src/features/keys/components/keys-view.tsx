@@ -1,6 +1,6 @@
 import type { KeyAnswer } from "@keyward/shared";
-import type { SortingState } from "@tanstack/react-table";
-import { type ReactNode, useCallback, useEffect, useId, useMemo, useState } from "react";
+import type { OnChangeFn } from "@tanstack/react-table";
+import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -13,6 +13,9 @@ import { useToast } from "@/components/ui/toast";
 import { useMe, useMembership } from "@/features/auth/api/get-me";
 import { useOrg } from "@/features/orgs/api/get-org";
 import { errorMessage } from "@/lib/api-client";
+import { type Retained, withRetained } from "@/lib/retained-rows";
+import { formatSort, parseSort } from "@/lib/url-sort";
+import { useDocumentTitle } from "@/lib/use-document-title";
 import { useNow } from "@/lib/use-now";
 import { useDeleteKey } from "../api/delete-key";
 import { useKeyUsageSummaries } from "../api/get-key-usage";
@@ -20,9 +23,10 @@ import { type KeyListFilters, type KeyTypeFilter, useKeys } from "../api/get-key
 import { useUpdateKey } from "../api/update-key";
 import { orgWideAccess } from "./key-access";
 import { KeyDialog, type KeyDialogState } from "./key-dialog";
+import { KeySummary } from "./key-summary";
 import { KeysEmptyState } from "./keys-empty-state";
 import { KeysFilterMenu } from "./keys-filter-menu";
-import { KeysTable, KeysTableSkeleton } from "./keys-table";
+import { KEY_SORT_COLUMNS, KeysTable, KeysTableSkeleton } from "./keys-table";
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -65,18 +69,24 @@ export function KeysView({ orgId }: { orgId: string }) {
   const me = useMe();
   const membership = useMembership(orgId);
   const org = useOrg(orgId);
-  const access = orgWideAccess(membership, org.data?.orgKeyPolicy);
-  const showOwner = membership?.role === "admin" || Boolean(membership?.managePersonalKeys);
+  useDocumentTitle("API Keys", membership?.name);
+  const access = orgWideAccess(membership);
+  const showOwner = Boolean(membership?.capabilities.seeOthersPersonalKeys);
 
   const filters = useMemo<KeyListFilters>(
     () => ({ includeDisabled, q, type }),
     [includeDisabled, q, type],
   );
   const keysQuery = useKeys(orgId, filters);
+  // Keys disabled here while the filter hides disabled keys: kept, marked, until a refresh.
+  const [retained, setRetained] = useState<ReadonlyMap<string, Retained<KeyAnswer>>>(new Map());
   const keys = useMemo(
-    () => keysQuery.data?.pages.flatMap((page) => page.items) ?? [],
-    [keysQuery.data],
+    () => withRetained(keysQuery.data?.pages.flatMap((page) => page.items) ?? [], retained),
+    [keysQuery.data, retained],
   );
+  // A new filter is a new view: what it hides stays hidden.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: filters is the trigger
+  useEffect(() => setRetained(new Map()), [filters]);
   const tick = useNow();
   // Relative times are computed at one instant, refreshed by the tick and by every new answer
   // (a key created a moment ago must not read "in less than a minute").
@@ -87,7 +97,10 @@ export function KeysView({ orgId }: { orgId: string }) {
   const summaries = useKeyUsageSummaries(orgId, keyIds);
   const usage = useMemo(() => ({ orgId, summaries }), [orgId, summaries]);
 
-  const [sorting, setSorting] = useState<SortingState>([]);
+  const sortParam = searchParams.get("sort");
+  const sorting = useMemo(() => parseSort(sortParam, KEY_SORT_COLUMNS), [sortParam]);
+  const setSorting: OnChangeFn<typeof sorting> = (updater) =>
+    setParam("sort", formatSort(typeof updater === "function" ? updater(sorting) : updater));
   const [dialog, setDialog] = useState<KeyDialogState>({ mode: "closed" });
   const [toDelete, setToDelete] = useState<KeyAnswer | null>(null);
   const [pendingKeyIds, setPendingKeyIds] = useState<ReadonlySet<string>>(new Set());
@@ -104,13 +117,42 @@ export function KeysView({ orgId }: { orgId: string }) {
     },
     [deleteKey.reset],
   );
+  /** A key saved here: a disabled one stays in view where it was; an enabled one is back. */
+  const noteSaved = useCallback(
+    (saved: KeyAnswer) => {
+      setRetained((current) => {
+        const next = new Map(current);
+        if (saved.enabled || includeDisabled) next.delete(saved.id);
+        else {
+          const index = keysRef.current.findIndex((key) => key.id === saved.id);
+          next.set(saved.id, { item: saved, index: Math.max(index, 0) });
+        }
+        return next;
+      });
+    },
+    [includeDisabled],
+  );
+  const keysRef = useRef(keys);
+  keysRef.current = keys;
+  // Undo in a toast calls the latest toggle (the toast outlives the render that showed it).
+  const toggleEnabledRef = useRef<(key: KeyAnswer, enabled: boolean) => void>(() => {});
   const toggleEnabled = useCallback(
     (key: KeyAnswer, enabled: boolean) => {
       setPendingKeyIds((ids) => new Set(ids).add(key.id));
       toggleKey.mutate(
         { keyId: key.id, body: { enabled } },
         {
-          onSuccess: () => toast.show(`“${key.name}” ${enabled ? "enabled" : "disabled"}`),
+          onSuccess: (saved) => {
+            noteSaved(saved);
+            if (enabled) {
+              toast.show(`“${key.name}” enabled`);
+              return;
+            }
+            toast.show(`“${key.name}” disabled: it is refused from its next request`, "success", {
+              label: "Undo",
+              onClick: () => toggleEnabledRef.current(saved, true),
+            });
+          },
           onError: (error) => toast.show(errorMessage(error), "danger"),
           onSettled: () =>
             setPendingKeyIds((ids) => {
@@ -121,8 +163,9 @@ export function KeysView({ orgId }: { orgId: string }) {
         },
       );
     },
-    [toggleKey.mutate, toast],
+    [toggleKey.mutate, toast, noteSaved],
   );
+  toggleEnabledRef.current = toggleEnabled;
 
   const filtered = q !== "" || type !== undefined;
   const addButton = (
@@ -199,6 +242,7 @@ export function KeysView({ orgId }: { orgId: string }) {
           onRoll={rollKey}
           onDelete={askDelete}
           pendingKeyIds={pendingKeyIds}
+          retainedKeyIds={retained}
           now={now}
           usage={usage}
         />
@@ -267,6 +311,17 @@ export function KeysView({ orgId }: { orgId: string }) {
         maxLifetimeDays={org.data?.maxKeyLifetimeDays}
         currentUserId={me.data?.user.id}
         onRoll={rollKey}
+        onSaved={(saved, before) => {
+          noteSaved(saved);
+          if (before.enabled && !saved.enabled) {
+            toast.show(`“${saved.name}” disabled: it is refused from its next request`, "success", {
+              label: "Undo",
+              onClick: () => toggleEnabledRef.current(saved, true),
+            });
+          } else {
+            toast.show("Key saved");
+          }
+        }}
         onClose={() => setDialog({ mode: "closed" })}
       />
 
@@ -288,7 +343,10 @@ export function KeysView({ orgId }: { orgId: string }) {
           });
         }}
       >
-        Requests with this key will be refused at once. This cannot be undone.
+        <div className="stack stack--sm">
+          {toDelete ? <KeySummary keyData={toDelete} now={now} /> : null}
+          <p>Requests with this key will be refused at once. This cannot be undone.</p>
+        </div>
       </ConfirmDialog>
     </>
   );

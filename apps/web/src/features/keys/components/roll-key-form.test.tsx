@@ -23,6 +23,9 @@ function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
     lastUsedAt: null,
     expiresAt: null,
     canEdit: true,
+    cannotEditReason: null,
+    rolledFrom: null,
+    replacedBy: null,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { FieldError } from "@/components/ui/field";
 import { RotateIcon } from "@/components/ui/icons";
 import { errorMessage } from "@/lib/api-client";
 import { formatDateTime } from "@/lib/format";
+import { KeySummary } from "./key-summary";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -196,6 +197,11 @@ export function RollKeyForm({
             ) : null}
           </fieldset>
 
+          {!expired && graceSeconds === 0 ? (
+            <Alert tone="warning" title="This key stops working as soon as you roll">
+              <KeySummary keyData={keyData} now={now} />
+            </Alert>
+          ) : null}
           {!expired && outcome ? (
             <p className="text-muted" aria-live="polite">
               {outcome.at <= now

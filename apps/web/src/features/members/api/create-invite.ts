@@ -1,14 +1,18 @@
 import type { CreateInviteBody, InviteAnswer } from "@keyward/shared";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { invitesQueryKey } from "./invites";
 
 export function createInvite(orgId: string, body: CreateInviteBody): Promise<InviteAnswer> {
   return api.post<InviteAnswer>(`/api/orgs/${encodeURIComponent(orgId)}/invites`, body);
 }
 
 export function useCreateInvite(orgId: string) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateInviteBody) => createInvite(orgId, body),
+    gcTime: 0,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitesQueryKey(orgId) }),
   });
 }
 

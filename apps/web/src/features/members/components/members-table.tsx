@@ -6,6 +6,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { TrashIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api-client";
+import { MEMBER_LOCK_REASONS } from "@/lib/capability-reasons";
 import { useRemoveMember } from "../api/remove-member";
 import { useUpdateMember } from "../api/update-member";
 
@@ -28,7 +29,10 @@ export function MembersTable({
 
   return (
     <>
-      <div className="table-wrap">
+      <p className="scroll-hint">Scroll the table sideways to see each member’s rights.</p>
+      {/* Focusable: on a phone the table scrolls sideways, and keyboards must reach it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region (axe scrollable-region-focusable) */}
+      <section className="table-wrap" tabIndex={0} aria-label={`Members of ${orgName}`}>
         <table className="table">
           <caption className="visually-hidden">Members of {orgName}</caption>
           <thead>
@@ -57,7 +61,7 @@ export function MembersTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <ConfirmDialog
         open={toRemove !== null}
         title={`Remove ${toRemove?.name ?? ""}?`}
@@ -100,6 +104,10 @@ function MemberRow({
   const [pending, setPending] = useState<UpdateMemberBody>({});
   const member = { ...saved, ...pending };
   const isAdmin = member.role === "admin";
+  const lockReason = saved.cannotDemoteReason
+    ? MEMBER_LOCK_REASONS[saved.cannotDemoteReason]
+    : undefined;
+  const lockId = `member-lock-${saved.userId}`;
 
   const update = (body: UpdateMemberBody, done: string) => {
     setPending((current) => ({ ...current, ...body }));
@@ -128,6 +136,8 @@ function MemberRow({
           className="select select--sm select--auto"
           aria-label={`Role of ${member.name}`}
           value={member.role}
+          disabled={Boolean(lockReason)}
+          aria-describedby={lockReason ? lockId : undefined}
           onChange={(e) => {
             const role = e.target.value as Role;
             update({ role }, `${member.name} is now ${role === "admin" ? "an admin" : "a member"}`);
@@ -136,6 +146,11 @@ function MemberRow({
           <option value="admin">Admin</option>
           <option value="member">Member</option>
         </select>
+        {lockReason ? (
+          <span id={lockId} className="member-lock">
+            {lockReason}
+          </span>
+        ) : null}
       </td>
       <td>
         <input
@@ -175,14 +190,11 @@ function MemberRow({
       </td>
       <td className="table__actions">
         <div className="table__actions-inner">
-          <IconButton
-            label={isSelf ? "You can’t remove yourself" : `Remove ${member.name}`}
-            variant="danger-ghost"
-            disabled={isSelf}
-            onClick={onRemove}
-          >
-            <TrashIcon />
-          </IconButton>
+          {isSelf || lockReason ? null : (
+            <IconButton label={`Remove ${member.name}`} variant="danger-ghost" onClick={onRemove}>
+              <TrashIcon />
+            </IconButton>
+          )}
         </div>
       </td>
     </tr>
