@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type KeyRestrictions, keyRestrictionsBodySchema } from "./key-restrictions.js";
 
 /** Length in Unicode code points, as the contract counts characters. */
 const codePoints = (s: string) => [...s].length;
@@ -107,6 +108,7 @@ export const createKeyBodySchema = z.strictObject({
   permissions: permissionsSchema,
   enabled: z.boolean().optional(),
   expiresAt: futureDate.nullable().optional(),
+  restrictions: keyRestrictionsBodySchema.optional(),
 });
 export type CreateKeyBody = z.input<typeof createKeyBodySchema>;
 
@@ -116,6 +118,7 @@ export const updateKeyBodySchema = z.strictObject({
   permissions: permissionsSchema.optional(),
   enabled: z.boolean().optional(),
   expiresAt: futureDate.nullable().optional(),
+  restrictions: keyRestrictionsBodySchema.nullable().optional(),
 });
 export type UpdateKeyBody = z.input<typeof updateKeyBodySchema>;
 
@@ -253,6 +256,7 @@ export interface KeyAnswer {
   cannotEditReason: KeyLockReason | null;
   rolledFrom: KeyLink | null;
   replacedBy: KeyLink | null;
+  restrictions: KeyRestrictions;
 }
 
 export interface KeyWithSecretAnswer {

@@ -1,6 +1,7 @@
 import { MAX_INGEST_BODY_BYTES } from "@keyward/shared";
 import express, { type Express } from "express";
 import type { Deps } from "../deps.js";
+import { preflight } from "./cors.js";
 import { ingestEvents } from "./events.js";
 import { discardingStore, type IngestStore } from "./ingest-store.js";
 import { getKeyInfo } from "./key-info.js";
@@ -54,6 +55,9 @@ export function createPublicApi(deps: Deps): PublicApi {
   const eventBody = express.json({ limit: MAX_INGEST_BODY_BYTES, type: () => true });
 
   const mount = (app: Express) => {
+    app.options("/v1/events", preflight(["POST"]));
+    app.options("/v1/metrics", preflight(["GET"]));
+    app.options("/v1/key", preflight(["GET"]));
     app.post(
       "/v1/events",
       authenticate,

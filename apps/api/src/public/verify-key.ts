@@ -1,5 +1,5 @@
 import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH } from "@keyward/shared";
-import type { NextFunction, Request, RequestHandler } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ApiError } from "../http/api-error.js";
 import type { VerifiedKey } from "./key-verifier.js";
 
@@ -47,54 +47,128 @@ const missingKey = () =>
 const malformedKey = () =>
   new ApiError("invalid_key", "this is not a Keyward API key", undefined, CHALLENGE);
 
-/** Throws the 401 that refuses this key, if any: unknown, disabled or expired. */
-function assertUsable(key: VerifiedKey | null): asserts key is VerifiedKey {
-  if (!key) throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+/**
+ * Every refusal of a `/v1` request's key passes here (401s, 403s, the key's 429, event names):
+ * the one place to count refusals by outcome (`error.code`).
+ */
+function refuse(_req: Request, error: ApiError): never {
+  throw error;
+}
+
+/** The 401 that refuses this key, if any: unknown, disabled or expired. */
+function unusable(key: VerifiedKey | null): ApiError | null {
+  if (!key) return new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
   if (!key.enabled) {
-    throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
+    return new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
   }
   if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
     const at = new Date(key.expiresAt).toISOString();
-    throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
+    return new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
   }
+  return null;
 }
 
-function assertPermitted(key: VerifiedKey, permission: Permission): void {
-  if (!key.permissions[permission]) {
-    throw new ApiError(
-      "insufficient_permission",
-      `this API key lacks the ${permission} permission`,
-      { permission },
+/** The 403 that refuses this request by the key's restrictions on where it may come from. */
+function restricted(key: VerifiedKey, req: Request): ApiError | null {
+  if (key.matchers.ip && !key.matchers.ip(req.ip)) {
+    return new ApiError(
+      "ip_not_allowed",
+      `this API key may not be used from ${req.ip ?? "this address"}`,
+      { ip: req.ip ?? null },
     );
   }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !key.matchers.origin(origin)) {
+    const message =
+      key.restrictions.allowedOrigins.length === 0
+        ? `this API key accepts no browser origin: add ${origin} to the key's allowed origins (restrictions.allowedOrigins) to call it from that page`
+        : `the origin ${origin} is not among this API key's allowed origins`;
+    return new ApiError("origin_not_allowed", message, { origin });
+  }
+  return null;
+}
+
+function lacking(key: VerifiedKey, permission: Permission): ApiError | null {
+  if (key.permissions[permission]) return null;
+  return new ApiError(
+    "insufficient_permission",
+    `this API key lacks the ${permission} permission`,
+    { permission },
+  );
+}
+
+function assertAdmitted(
+  key: VerifiedKey | null,
+  req: Request,
+  permission?: Permission,
+): asserts key is VerifiedKey {
+  const refusal =
+    unusable(key) ??
+    restricted(key as VerifiedKey, req) ??
+    (permission ? lacking(key as VerifiedKey, permission) : null);
+  if (refusal) refuse(req, refusal);
+}
+
+/** Refuses a batch holding an event name the key may not send, naming the first one. */
+export function assertEventsAllowed(
+  req: Request,
+  key: VerifiedKey,
+  events: readonly { name: string }[],
+): void {
+  const allowed = key.matchers.eventName;
+  if (!allowed) return;
+  const index = events.findIndex((event) => !allowed(event.name));
+  const event = events[index];
+  if (!event) return;
+  refuse(
+    req,
+    new ApiError(
+      "event_not_allowed",
+      `events[${index}].eventName: this API key may not send ${JSON.stringify(event.name)}`,
+      { index, eventName: event.name },
+    ),
+  );
 }
 
 /**
  * Authenticates a `/v1` request by its key, with distinct 401 codes for missing, invalid,
- * disabled and expired keys. A key the cache knows costs no promise until the rate limiter; on a
- * miss the checksum is checked first, so a malformed key costs no query. (Only well-formed keys
- * ever enter the cache, so the order saves time without letting a malformed key through.)
+ * disabled and expired keys, then the key's restrictions (address, origin) and its rate. A key
+ * the cache knows costs no promise until the rate limiter; on a miss the checksum is checked
+ * first, so a malformed key costs no query. (Only well-formed keys ever enter the cache, so the
+ * order saves time without letting a malformed key through.) A browser request whose origin the
+ * key allows gets it back in `Access-Control-Allow-Origin`; any other gets no CORS grant.
  */
 export function verifyKey(auth: KeyAuthentication): RequestHandler {
-  const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
-    assertUsable(key);
+  const admit = (
+    key: VerifiedKey | null,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> => {
+    assertAdmitted(key, req);
     auth.markUsed(key);
-    return auth.consume(key).then(() => {
-      req.apiKey = key;
-      next();
-    });
+    return auth.consume(key).then(
+      () => {
+        const origin = req.headers.origin;
+        if (origin !== undefined) res.setHeader("Access-Control-Allow-Origin", origin);
+        req.apiKey = key;
+        next();
+      },
+      (err: unknown) => (err instanceof ApiError ? refuse(req, err) : Promise.reject(err)),
+    );
   };
 
-  return (req, _res, next) => {
+  return (req, res, next) => {
+    res.setHeader("Vary", "Origin");
     const secret = readKey(req);
-    if (secret === undefined) throw missingKey();
-    if (secret.length !== KEY_LENGTH) throw malformedKey();
+    if (secret === undefined) refuse(req, missingKey());
+    if (secret.length !== KEY_LENGTH) refuse(req, malformedKey());
     const hash = auth.hashOf(secret);
     req.apiKeyHash = hash;
     const cached = auth.cached(hash);
-    if (cached !== undefined) return admit(cached, req, next);
-    if (!isWellFormedKey(secret)) throw malformedKey();
-    return auth.lookup(hash).then((key) => admit(key, req, next));
+    if (cached !== undefined) return admit(cached, req, res, next);
+    if (!isWellFormedKey(secret)) refuse(req, malformedKey());
+    return auth.lookup(hash).then((key) => admit(key, req, res, next));
   };
 }
 
@@ -104,21 +178,20 @@ export type Reverify = (req: Request) => VerifiedKey | Promise<VerifiedKey>;
 /**
  * The key of an authenticated request as it is now, with the same refusals as `verifyKey` and
  * `requirePermission`: a body can take a while to arrive, and the key may be disabled, deleted,
- * expired or narrowed meanwhile. From the cache when it can say (no promise), else a lookup.
+ * expired, narrowed or restricted meanwhile. From the cache when it can say (no promise), else a lookup.
  */
 export function reverifyKey(
   auth: Pick<KeyAuthentication, "cached" | "lookup">,
   permission: Permission,
 ): Reverify {
   const check = (key: VerifiedKey | null, req: Request): VerifiedKey => {
-    assertUsable(key);
-    assertPermitted(key, permission);
+    assertAdmitted(key, req, permission);
     req.apiKey = key;
     return key;
   };
   return (req) => {
     const hash = req.apiKeyHash;
-    if (hash === undefined) throw new ApiError("missing_key", "this call needs an API key");
+    if (hash === undefined) refuse(req, missingKey());
     const cached = auth.cached(hash);
     if (cached !== undefined) return check(cached, req);
     return auth.lookup(hash).then((key) => check(key, req));
@@ -127,7 +200,8 @@ export function reverifyKey(
 
 export function requirePermission(permission: Permission): RequestHandler {
   return (req, _res, next) => {
-    assertPermitted(verifiedKey(req), permission);
+    const refusal = lacking(verifiedKey(req), permission);
+    if (refusal) refuse(req, refusal);
     next();
   };
 }

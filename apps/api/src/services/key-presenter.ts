@@ -2,6 +2,7 @@ import type { Db } from "@keyward/db";
 import type { KeyAnswer, KeyDisabledReason, KeyLink } from "@keyward/shared";
 import { canSeeKey, editKeyRefusal } from "../policy.js";
 import type { Authority } from "./authority.js";
+import { readRestrictions } from "./key-restrictions.js";
 
 /** Loads a key's owner and creator with the key itself, in one query. */
 export const keyInclude = {
@@ -25,6 +26,8 @@ export interface KeyRow {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   rolledFromId: string | null;
+  /** JSON, read by `readRestrictions`. */
+  restrictions: string | null;
   createdAt: Date;
   updatedAt: Date;
   owner: { id: string; name: string; email: string } | null;
@@ -106,6 +109,7 @@ function toAnswer(row: KeyRow, { actor, org }: Authority, links: RollLinks): Key
     cannotEditReason,
     rolledFrom: links.rolledFrom,
     replacedBy: links.replacedBy,
+    restrictions: readRestrictions(row.restrictions),
   };
 }
 
