@@ -67,7 +67,8 @@ export class Client {
   }
 }
 
-export async function createHarness(): Promise<Harness> {
+/** `env`: extra environment for the app, e.g. `{TRUST_PROXY: "true"}`. */
+export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const { prisma, provider, close } = createDb(database.url);
   const logLines: string[] = [];
@@ -77,9 +78,14 @@ export async function createHarness(): Promise<Harness> {
       done();
     },
   });
-  const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
+  const appEnv = readEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "trace",
+    DATABASE_URL: database.url,
+    ...env,
+  });
   const logger = createLogger("trace", sink);
-  const deps: Deps = { db: prisma, provider, env, logger, keyChanges: new KeyChangeBus() };
+  const deps: Deps = { db: prisma, provider, env: appEnv, logger, keyChanges: new KeyChangeBus() };
   const app = createApp(deps);
 
   const harness: Harness = {
