@@ -155,12 +155,10 @@ export const keyRestrictionsSchema = z
         "Web origins whose pages may call /v1 with this key; empty: no browser origin may.",
       example: ["https://app.example.com", "https://*.example.com"],
     }),
-    allowedIps: z
-      .array(z.string())
-      .meta({
-        description: "Client addresses or CIDR ranges; empty: any.",
-        example: ["203.0.113.0/24"],
-      }),
+    allowedIps: z.array(z.string()).meta({
+      description: "Client addresses or CIDR ranges; empty: any.",
+      example: ["203.0.113.0/24"],
+    }),
     allowedEventNames: z.array(z.string()).meta({
       description: "Event names this key may send, exact or `prefix*`; empty: any.",
       example: ["page_view", "checkout_*"],
