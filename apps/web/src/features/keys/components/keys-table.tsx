@@ -22,6 +22,7 @@ import {
   keyStatus,
   permissionLabels,
 } from "@/lib/format";
+import { RestrictedBadge } from "./key-restrictions-fields";
 
 const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
   active: "success",
@@ -139,6 +140,7 @@ export function KeysTable({
             {permissionLabels(row.original.permissions).map((label) => (
               <Badge key={label}>{label}</Badge>
             ))}
+            <RestrictedBadge keyData={row.original} />
           </span>
         ),
       },
