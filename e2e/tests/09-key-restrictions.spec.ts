@@ -56,6 +56,7 @@ test("a restricted Write key works from its allowed web origin only", async ({
 
   const { page, keys, account } = await signUp("restrict");
   const name = unique("Web tracker");
+  await keys.goto(account.orgId);
 
   // A Write-only org-wide key: the dialog suggests restricting it; the origin is set there.
   await keys.openNewKeyDialog();
