@@ -1,5 +1,11 @@
 import type { Db } from "@keyward/db";
-import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
+import {
+  type AuditEventAnswer,
+  type KeyAnswer,
+  type KeyWithSecretAnswer,
+  NO_RESTRICTIONS,
+  type Page,
+} from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import type { KeyChange } from "../src/deps.js";
@@ -62,6 +68,7 @@ describe("create and read", () => {
       cannotEditReason: null,
       rolledFrom: null,
       replacedBy: null,
+      restrictions: NO_RESTRICTIONS,
     });
     const read = await admin.client.get(`${keysPath}/${key.id}`).expect(200);
     expect(read.body).toEqual(key);

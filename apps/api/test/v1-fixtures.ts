@@ -14,8 +14,8 @@ export interface V1 {
   api: PublicApi;
 }
 
-export async function setupV1(): Promise<V1> {
-  const h = await createHarness();
+export async function setupV1(env: Record<string, string> = {}): Promise<V1> {
+  const h = await createHarness(env);
   const admin = await h.signup({ name: "Ada Admin", orgName: "Ingest Org" });
   const api = publicApiOf(h.app);
   if (!api) throw new Error("the public API is not mounted");

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { KeyAnswer } from "@keyward/shared";
+import { type KeyAnswer, NO_RESTRICTIONS } from "@keyward/shared";
 import { generateKeySecret, hashKeySecret } from "@keyward/shared/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
@@ -29,6 +29,7 @@ describe("GET /v1/key", () => {
       orgWide: false,
       permissions: { read: true, write: false },
       expiresAt,
+      restrictions: NO_RESTRICTIONS,
     });
     const noExpiry = await newKey(v1);
     const other = await machine(v1.h)

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { dateTimeSchema } from "./date-time.js";
+import { hasNul, isEventNameLength, MAX_EVENT_NAME_LENGTH } from "./event-name.js";
+import { keyRestrictionsSchema } from "./key-restrictions.js";
+
+export { hasNul, isEventName, isEventNameLength, MAX_EVENT_NAME_LENGTH } from "./event-name.js";
 
 // ---- Public API (machines), under /v1 ----
 
@@ -8,27 +12,9 @@ export const API_KEY_HEADER = "x-api-token";
 
 export const MAX_INGEST_BODY_BYTES = 1_048_576;
 export const MAX_EVENTS_PER_BATCH = 10_000;
-export const MAX_EVENT_NAME_LENGTH = 200;
 
 export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
 export type MetricInterval = (typeof METRIC_INTERVALS)[number];
-
-/** 1–200 Unicode code points; a UTF-16 length check first spares most strings the count. */
-export function isEventNameLength(s: string): boolean {
-  if (s.length === 0 || s.length > MAX_EVENT_NAME_LENGTH * 2) return false;
-  if (s.length <= MAX_EVENT_NAME_LENGTH) return true;
-  return [...s].length <= MAX_EVENT_NAME_LENGTH;
-}
-
-/** No database keeps a NUL character in text (PostgreSQL refuses it outright). */
-export function hasNul(s: string): boolean {
-  return s.includes("\u0000");
-}
-
-/** A valid event name: 1–200 code points, no NUL. */
-export function isEventName(s: string): boolean {
-  return isEventNameLength(s) && !hasNul(s);
-}
 
 export const eventNameSchema = z
   .string()
@@ -145,6 +131,7 @@ export const keyInfoAnswerSchema = z
     orgWide: z.boolean(),
     permissions: z.object({ read: z.boolean(), write: z.boolean() }),
     expiresAt: z.string().nullable(),
+    restrictions: keyRestrictionsSchema,
   })
   .meta({ id: "KeyInfo", description: "What the calling key is and may do." });
 export type KeyInfoAnswer = z.infer<typeof keyInfoAnswerSchema>;

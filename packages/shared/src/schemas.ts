@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dateTimeSchema } from "./date-time.js";
 import "./field-messages.js";
+import { keyRestrictionsBodySchema, keyRestrictionsSchema } from "./key-restrictions.js";
 
 /** Length in Unicode code points, as the contract counts characters. */
 const codePoints = (s: string) => [...s].length;
@@ -125,6 +126,7 @@ export const createKeyBodySchema = z.strictObject({
     description:
       "When the key stops working (null or absent: never). Extension: required when the org sets `maxKeyLifetimeDays`, and at most that many days ahead.",
   }),
+  restrictions: keyRestrictionsBodySchema.optional(),
 });
 export type CreateKeyBody = z.input<typeof createKeyBodySchema>;
 
@@ -134,6 +136,7 @@ export const updateKeyBodySchema = z.strictObject({
   permissions: permissionsSchema.optional(),
   enabled: z.boolean().optional(),
   expiresAt: futureDate.nullable().optional(),
+  restrictions: keyRestrictionsBodySchema.nullable().optional(),
 });
 export type UpdateKeyBody = z.input<typeof updateKeyBodySchema>;
 
@@ -332,6 +335,10 @@ export const keyAnswerSchema = z
       .nullable()
       .meta({ description: "The key this one replaced by a roll." }),
     replacedBy: keyLinkSchema.nullable().meta({ description: "The key that replaced this one." }),
+    restrictions: keyRestrictionsSchema.meta({
+      description:
+        "Extension: where and how the key may be used (origins, IP ranges, event names, its own rate); empty when unrestricted.",
+    }),
   })
   .meta({ id: "Key" });
 export type KeyAnswer = z.infer<typeof keyAnswerSchema>;

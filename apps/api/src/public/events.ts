@@ -12,7 +12,7 @@ import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
 import type { IngestStore, StoredEvent } from "./ingest-store.js";
-import type { Reverify } from "./verify-key.js";
+import { assertEventsAllowed, type Reverify } from "./verify-key.js";
 
 const BATCH_SHAPE = "must be a JSON array of events or {events:[…]}";
 
@@ -94,6 +94,7 @@ export function ingestEvents(
     const events = parseEventBatch(req.body, receivedAt);
     // The key was checked on the headers; the body may have taken long enough for it to change.
     const key = await reverify(req);
+    assertEventsAllowed(req, key, events);
     if (events.length > 0)
       await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
     const answer: IngestAnswer = { accepted: events.length };

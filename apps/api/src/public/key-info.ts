@@ -12,6 +12,7 @@ export const getKeyInfo: RequestHandler = (req, res) => {
     orgWide: key.orgWide,
     permissions: key.permissions,
     expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+    restrictions: key.restrictions,
   };
   res.json(answer);
 };

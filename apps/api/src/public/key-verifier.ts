@@ -1,8 +1,11 @@
 import { hash as digest, timingSafeEqual } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Db } from "@keyward/db";
+import type { KeyRestrictions } from "@keyward/shared";
 import type { KeyChangeBus, KeyChangeDelivery } from "../deps.js";
+import { readRestrictions } from "../services/key-restrictions.js";
 import { LruCache } from "./lru-cache.js";
+import { type RestrictionMatchers, restrictionMatchers } from "./restriction-matchers.js";
 
 /** What verification needs to know about a key: a snapshot, cached by the secret's hash. */
 export interface VerifiedKey {
@@ -14,7 +17,10 @@ export interface VerifiedKey {
   enabled: boolean;
   /** ms since the epoch, or null for no expiry. */
   expiresAt: number | null;
+  /** The lower of the org's limit and the key's own. */
   rateLimitPerSecond: number;
+  restrictions: KeyRestrictions;
+  matchers: RestrictionMatchers;
 }
 
 export const KEY_CACHE_TTL_MS = 5_000;
@@ -150,6 +156,7 @@ export class KeyVerifier {
         enabled: true,
         expiresAt: true,
         hash: true,
+        restrictions: true,
         org: { select: { rateLimitPerSecond: true } },
       },
     });
@@ -189,8 +196,11 @@ function toVerifiedKey(row: {
   canWrite: boolean;
   enabled: boolean;
   expiresAt: Date | null;
+  restrictions: string | null;
   org: { rateLimitPerSecond: number };
 }): VerifiedKey {
+  const restrictions = readRestrictions(row.restrictions);
+  const ownLimit = restrictions.rateLimitPerSecond;
   return {
     id: row.id,
     orgId: row.orgId,
@@ -199,6 +209,11 @@ function toVerifiedKey(row: {
     permissions: { read: row.canRead, write: row.canWrite },
     enabled: row.enabled,
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
-    rateLimitPerSecond: row.org.rateLimitPerSecond,
+    rateLimitPerSecond:
+      ownLimit === null
+        ? row.org.rateLimitPerSecond
+        : Math.min(ownLimit, row.org.rateLimitPerSecond),
+    restrictions,
+    matchers: restrictionMatchers(restrictions),
   };
 }

@@ -5,7 +5,7 @@ import {
 } from "@keyward/shared";
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
-import { ApiError } from "../http/api-error.js";
+import { preflight } from "./cors.js";
 import { ingestEvents } from "./events.js";
 import { discardingStore, type IngestStore } from "./ingest-store.js";
 import { getKeyInfo } from "./key-info.js";
@@ -55,12 +55,7 @@ export function createPublicApi(deps: Deps): PublicApi {
       hashOf: (secret) => verifier.hashOf(secret),
       cached: (hash) => verifier.cached(hash),
       lookup: (hash) => verifier.lookup(hash),
-      consume: (key) =>
-        limiter.consume(key.id, key.rateLimitPerSecond).catch((err: unknown) => {
-          if (err instanceof ApiError && err.code === "rate_limited")
-            usage.count(key, "rate_limited");
-          throw err;
-        }),
+      consume: (key) => limiter.consume(key.id, key.rateLimitPerSecond),
       markUsed: (key) => usage.markUsed(key.id),
     },
     usage,
@@ -78,6 +73,9 @@ export function createPublicApi(deps: Deps): PublicApi {
   const eventBody = express.json({ limit: MAX_INGEST_BODY_BYTES, type: () => true });
 
   const mount = (app: Express) => {
+    app.options("/v1/events", preflight(["POST"]));
+    app.options("/v1/metrics", preflight(["GET"]));
+    app.options("/v1/key", preflight(["GET"]));
     app.post(
       "/v1/events",
       authenticate,

@@ -1,5 +1,11 @@
-import { API_KEY_HEADER, isWellFormedKey, KEY_LENGTH, type KeyOutcome } from "@keyward/shared";
-import type { NextFunction, Request, RequestHandler } from "express";
+import {
+  API_KEY_HEADER,
+  type ErrorCode,
+  isWellFormedKey,
+  KEY_LENGTH,
+  type KeyOutcome,
+} from "@keyward/shared";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ApiError } from "../http/api-error.js";
 import type { VerifiedKey } from "./key-verifier.js";
 import type { UnattributedReason } from "./usage-counter.js";
@@ -38,12 +44,6 @@ export interface KeyAuthentication {
   markUsed(key: VerifiedKey): void;
 }
 
-/** Where each request's outcome is counted (usage-counter.ts). */
-export interface OutcomeCounter {
-  count(key: VerifiedKey, outcome: KeyOutcome): void;
-  countUnattributed(reason: UnattributedReason): void;
-}
-
 const missingKey = () =>
   new ApiError(
     "missing_key",
@@ -54,79 +54,154 @@ const missingKey = () =>
 const malformedKey = () =>
   new ApiError("invalid_key", "this is not a Keyward API key", undefined, CHALLENGE);
 
-/**
- * Throws the 401 that refuses this key, if any: unknown, disabled or expired. `outcomes` counts
- * the refusal; a re-check passes none, as its request was already counted when it was admitted.
- */
-function assertUsable(
-  key: VerifiedKey | null,
-  outcomes?: OutcomeCounter,
-): asserts key is VerifiedKey {
-  if (!key) {
-    outcomes?.countUnattributed("invalid_key");
-    throw new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
-  }
-  if (!key.enabled) {
-    outcomes?.count(key, "disabled");
-    throw new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
-  }
-  if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
-    outcomes?.count(key, "expired");
-    const at = new Date(key.expiresAt).toISOString();
-    throw new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
-  }
+/** Where each request's outcome is counted (usage-counter.ts). */
+export interface OutcomeCounter {
+  count(key: VerifiedKey, outcome: KeyOutcome): void;
+  countUnattributed(reason: UnattributedReason): void;
 }
 
-function assertPermitted(
-  key: VerifiedKey,
-  permission: Permission,
+/** The usage outcome of each refusal that has one; restriction refusals are not counted yet. */
+const OUTCOME_OF: Partial<Record<ErrorCode, KeyOutcome>> = {
+  disabled_key: "disabled",
+  expired_key: "expired",
+  insufficient_permission: "insufficient_permission",
+  rate_limited: "rate_limited",
+};
+
+/**
+ * Every refusal of a `/v1` request's key passes here (401s, 403s, the key's 429, event names),
+ * counted by outcome when `outcomes` is given. A re-check passes none: its request was counted
+ * when it was admitted.
+ */
+function refuse(
+  error: ApiError,
   outcomes?: OutcomeCounter,
-): void {
-  if (!key.permissions[permission]) {
-    outcomes?.count(key, "insufficient_permission");
-    throw new ApiError(
-      "insufficient_permission",
-      `this API key lacks the ${permission} permission`,
-      { permission },
+  key?: VerifiedKey | null,
+  unattributed?: UnattributedReason,
+): never {
+  if (outcomes) {
+    const outcome = OUTCOME_OF[error.code];
+    if (key && outcome) outcomes.count(key, outcome);
+    else if (!key && unattributed) outcomes.countUnattributed(unattributed);
+  }
+  throw error;
+}
+
+/** The 401 that refuses this key, if any: unknown, disabled or expired. */
+function unusable(key: VerifiedKey | null): ApiError | null {
+  if (!key) return new ApiError("invalid_key", "no such API key", undefined, CHALLENGE);
+  if (!key.enabled) {
+    return new ApiError("disabled_key", "this API key is disabled", undefined, CHALLENGE);
+  }
+  if (key.expiresAt !== null && key.expiresAt <= Date.now()) {
+    const at = new Date(key.expiresAt).toISOString();
+    return new ApiError("expired_key", `this API key expired at ${at}`, undefined, CHALLENGE);
+  }
+  return null;
+}
+
+/** The 403 that refuses this request by the key's restrictions on where it may come from. */
+function restricted(key: VerifiedKey, req: Request): ApiError | null {
+  if (key.matchers.ip && !key.matchers.ip(req.ip)) {
+    return new ApiError(
+      "ip_not_allowed",
+      `this API key may not be used from ${req.ip ?? "this address"}`,
+      { ip: req.ip ?? null },
     );
   }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !key.matchers.origin(origin)) {
+    const message =
+      key.restrictions.allowedOrigins.length === 0
+        ? `this API key accepts no browser origin: add ${origin} to the key's allowed origins (restrictions.allowedOrigins) to call it from that page`
+        : `the origin ${origin} is not among this API key's allowed origins`;
+    return new ApiError("origin_not_allowed", message, { origin });
+  }
+  return null;
+}
+
+function lacking(key: VerifiedKey, permission: Permission): ApiError | null {
+  if (key.permissions[permission]) return null;
+  return new ApiError(
+    "insufficient_permission",
+    `this API key lacks the ${permission} permission`,
+    { permission },
+  );
+}
+
+function assertAdmitted(
+  key: VerifiedKey | null,
+  req: Request,
+  permission?: Permission,
+  outcomes?: OutcomeCounter,
+): asserts key is VerifiedKey {
+  const refusal =
+    unusable(key) ??
+    restricted(key as VerifiedKey, req) ??
+    (permission ? lacking(key as VerifiedKey, permission) : null);
+  if (refusal) refuse(refusal, outcomes, key, "invalid_key");
+}
+
+/** Refuses a batch holding an event name the key may not send, naming the first one. */
+export function assertEventsAllowed(
+  _req: Request,
+  key: VerifiedKey,
+  events: readonly { name: string }[],
+): void {
+  const allowed = key.matchers.eventName;
+  if (!allowed) return;
+  const index = events.findIndex((event) => !allowed(event.name));
+  const event = events[index];
+  if (!event) return;
+  refuse(
+    new ApiError(
+      "event_not_allowed",
+      `events[${index}].eventName: this API key may not send ${JSON.stringify(event.name)}`,
+      { index, eventName: event.name },
+    ),
+  );
 }
 
 /**
  * Authenticates a `/v1` request by its key, with distinct 401 codes for missing, invalid,
- * disabled and expired keys. A key the cache knows costs no promise until the rate limiter; on a
- * miss the checksum is checked first, so a malformed key costs no query. (Only well-formed keys
- * ever enter the cache, so the order saves time without letting a malformed key through.)
+ * disabled and expired keys, then the key's restrictions (address, origin) and its rate. A key
+ * the cache knows costs no promise until the rate limiter; on a miss the checksum is checked
+ * first, so a malformed key costs no query. (Only well-formed keys ever enter the cache, so the
+ * order saves time without letting a malformed key through.) A browser request whose origin the
+ * key allows gets it back in `Access-Control-Allow-Origin`; any other gets no CORS grant.
  */
 export function verifyKey(auth: KeyAuthentication, outcomes: OutcomeCounter): RequestHandler {
-  const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
-    assertUsable(key, outcomes);
+  const admit = (
+    key: VerifiedKey | null,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> => {
+    assertAdmitted(key, req, undefined, outcomes);
     auth.markUsed(key);
-    return auth.consume(key).then(() => {
-      req.apiKey = key;
-      next();
-    });
+    return auth.consume(key).then(
+      () => {
+        const origin = req.headers.origin;
+        if (origin !== undefined) res.setHeader("Access-Control-Allow-Origin", origin);
+        req.apiKey = key;
+        next();
+      },
+      (err: unknown) =>
+        err instanceof ApiError ? refuse(err, outcomes, key) : Promise.reject(err),
+    );
   };
 
-  return (req, _res, next) => {
+  return (req, res, next) => {
+    res.setHeader("Vary", "Origin");
     const secret = readKey(req);
-    if (secret === undefined) {
-      outcomes.countUnattributed("missing_key");
-      throw missingKey();
-    }
-    if (secret.length !== KEY_LENGTH) {
-      outcomes.countUnattributed("malformed_key");
-      throw malformedKey();
-    }
+    if (secret === undefined) refuse(missingKey(), outcomes, null, "missing_key");
+    if (secret.length !== KEY_LENGTH) refuse(malformedKey(), outcomes, null, "malformed_key");
     const hash = auth.hashOf(secret);
     req.apiKeyHash = hash;
     const cached = auth.cached(hash);
-    if (cached !== undefined) return admit(cached, req, next);
-    if (!isWellFormedKey(secret)) {
-      outcomes.countUnattributed("malformed_key");
-      throw malformedKey();
-    }
-    return auth.lookup(hash).then((key) => admit(key, req, next));
+    if (cached !== undefined) return admit(cached, req, res, next);
+    if (!isWellFormedKey(secret)) refuse(malformedKey(), outcomes, null, "malformed_key");
+    return auth.lookup(hash).then((key) => admit(key, req, res, next));
   };
 }
 
@@ -136,21 +211,20 @@ export type Reverify = (req: Request) => VerifiedKey | Promise<VerifiedKey>;
 /**
  * The key of an authenticated request as it is now, with the same refusals as `verifyKey` and
  * `requirePermission`: a body can take a while to arrive, and the key may be disabled, deleted,
- * expired or narrowed meanwhile. From the cache when it can say (no promise), else a lookup.
+ * expired, narrowed or restricted meanwhile. From the cache when it can say (no promise), else a lookup.
  */
 export function reverifyKey(
   auth: Pick<KeyAuthentication, "cached" | "lookup">,
   permission: Permission,
 ): Reverify {
   const check = (key: VerifiedKey | null, req: Request): VerifiedKey => {
-    assertUsable(key);
-    assertPermitted(key, permission);
+    assertAdmitted(key, req, permission);
     req.apiKey = key;
     return key;
   };
   return (req) => {
     const hash = req.apiKeyHash;
-    if (hash === undefined) throw new ApiError("missing_key", "this call needs an API key");
+    if (hash === undefined) refuse(missingKey());
     const cached = auth.cached(hash);
     if (cached !== undefined) return check(cached, req);
     return auth.lookup(hash).then((key) => check(key, req));
@@ -164,7 +238,8 @@ export function requirePermission(
 ): RequestHandler {
   return (req, _res, next) => {
     const key = verifiedKey(req);
-    assertPermitted(key, permission, outcomes);
+    const refusal = lacking(key, permission);
+    if (refusal) refuse(refusal, outcomes, key);
     outcomes.count(key, "valid");
     next();
   };

@@ -15,6 +15,7 @@ export interface OrgSettings {
   name: string;
   orgKeyPolicy: OrgKeyPolicy;
   maxKeyLifetimeDays: number | null;
+  rateLimitPerSecond: number;
 }
 
 /** Who is acting, in which org, with what rights. */
@@ -53,12 +54,14 @@ export function toOrgSettings(row: {
   name: string;
   orgKeyPolicy: string;
   maxKeyLifetimeDays: number | null;
+  rateLimitPerSecond: number;
 }): OrgSettings {
   return {
     id: row.id,
     name: row.name,
     orgKeyPolicy: row.orgKeyPolicy as OrgKeyPolicy,
     maxKeyLifetimeDays: row.maxKeyLifetimeDays,
+    rateLimitPerSecond: row.rateLimitPerSecond,
   };
 }
 

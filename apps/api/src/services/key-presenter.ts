@@ -3,6 +3,7 @@ import type { KeyAnswer, KeyDisabledReason, KeyLink } from "@keyward/shared";
 import type { Deps } from "../deps.js";
 import { canSeeKey, editKeyRefusal } from "../policy.js";
 import type { Authority } from "./authority.js";
+import { readRestrictions } from "./key-restrictions.js";
 
 /** What presenting keys reads: their rolled-key links, and this instance's unwritten key uses. */
 export type KeyPresenterDeps = { db: Pick<Db, "apiKey"> } & Pick<Deps, "pendingKeyUse">;
@@ -29,6 +30,8 @@ export interface KeyRow {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   rolledFromId: string | null;
+  /** JSON, read by `readRestrictions`. */
+  restrictions: string | null;
   createdAt: Date;
   updatedAt: Date;
   owner: { id: string; name: string; email: string } | null;
@@ -120,6 +123,7 @@ function toAnswer(
     cannotEditReason,
     rolledFrom: links.rolledFrom,
     replacedBy: links.replacedBy,
+    restrictions: readRestrictions(row.restrictions),
   };
 }
 

@@ -31,6 +31,7 @@ import {
   presentKey,
   presentKeys,
 } from "./key-presenter.js";
+import { nextRestrictions, readRestrictions, storeRestrictions } from "./key-restrictions.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListKeysInput = z.output<typeof listKeysQuerySchema>;
@@ -53,6 +54,7 @@ function auditFields(key: KeyRow) {
     permissions: { read: key.canRead, write: key.canWrite },
     enabled: key.enabled,
     expiresAt: key.expiresAt?.toISOString() ?? null,
+    restrictions: key.restrictions === null ? null : readRestrictions(key.restrictions),
   };
 }
 
@@ -218,6 +220,12 @@ export async function createKey(
       const refusal = createKeyRefusal(actor, org, input.orgWide);
       if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
       checkLifetime(org, input.expiresAt);
+      const restrictions = nextRestrictions(
+        readRestrictions(null),
+        input.restrictions,
+        { canWrite: input.permissions.write },
+        org.rateLimitPerSecond,
+      );
       const ownerId = input.orgWide ? null : actor.userId;
       const created = await tx.apiKey.create({
         data: {
@@ -233,6 +241,7 @@ export async function createKey(
           hash: hashKeySecret(secret),
           start: keyStart(secret),
           expiresAt: input.expiresAt ?? null,
+          restrictions: storeRestrictions(restrictions),
         },
         include: keyInclude,
       });
@@ -276,6 +285,14 @@ export async function updateKey(
       }
       if (input.expiresAt !== undefined) checkLifetime(org, input.expiresAt);
       const ownerId = typeChange ? (input.orgWide ? null : actor.userId) : before.ownerId;
+      const restrictions = storeRestrictions(
+        nextRestrictions(
+          readRestrictions(before.restrictions),
+          input.restrictions,
+          { canWrite: input.permissions?.write ?? before.canWrite },
+          org.rateLimitPerSecond,
+        ),
+      );
       const { enabled: enabledBefore, ...fieldsBefore } = auditFields(before);
       const changes = diffFields(fieldsBefore, {
         name: input.name,
@@ -284,6 +301,7 @@ export async function updateKey(
         permissions: input.permissions,
         expiresAt:
           input.expiresAt === undefined ? undefined : (input.expiresAt?.toISOString() ?? null),
+        restrictions: restrictions === null ? null : readRestrictions(restrictions),
       });
       const flipsEnabled = input.enabled !== undefined && input.enabled !== enabledBefore;
       if (!flipsEnabled && Object.keys(changes).length === 0) {
@@ -304,6 +322,7 @@ export async function updateKey(
             // A person flipping `enabled` replaces any system reason (e.g. owner_removed).
             ...(flipsEnabled ? { disabledReason: null } : {}),
             expiresAt: input.expiresAt,
+            restrictions,
           },
           include: keyInclude,
         });
@@ -402,6 +421,7 @@ export async function rollKey(
           hash: hashKeySecret(secret),
           start: keyStart(secret),
           expiresAt: newExpiresAt,
+          restrictions: old.restrictions,
           rolledFromId: old.id,
           createdAt: now,
         },

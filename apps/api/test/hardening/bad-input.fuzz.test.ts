@@ -16,6 +16,8 @@ import {
   isStorableTime,
   loginBodySchema,
   MAX_EVENT_PROPERTY_DEPTH,
+  normaliseIp,
+  normaliseOrigin,
   rollKeyBodySchema,
   signupBodySchema,
   updateKeyBodySchema,
@@ -1041,5 +1043,74 @@ describe("afterwards", () => {
     const probe = {} as Record<string, unknown>;
     for (const key of ["polluted", "isAdmin", "a", "role"]) expect(probe[key], key).toBeUndefined();
     expect(tried).toBeGreaterThanOrEqual(10_000);
+  });
+});
+
+describe("key restrictions", () => {
+  const ipish = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV4Extended(),
+    fc
+      .tuple(fc.oneof(fc.ipV4(), fc.ipV6()), fc.integer({ min: -5, max: 200 }))
+      .map(([address, bits]) => `${address}/${bits}`),
+    fc.constantFrom("fe80::1%eth0", "::ffff:1.2.3.4", "1.2.3.4/", "/8", "1.2.3.4/8/8", "0x7f.1"),
+    nastyString,
+  );
+  const originish = fc.oneof(
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    fc.webUrl().map((url) => url.replace("://", "://*.")),
+    fc.domain().map((domain) => `https://*.${domain}`),
+    fc.constantFrom("null", "https://*.com", "https://user:pw@a.test", "ftp://a.test", "https://"),
+    nastyString,
+  );
+  const listOf = (item: fc.Arbitrary<unknown>, max: number) =>
+    fc.oneof(
+      fc.array(item, { maxLength: 4 }),
+      fc.array(item, { minLength: max + 1, maxLength: max + 3 }),
+      badValue,
+    );
+  const restrictions = fc.oneof(
+    badValue,
+    fc.record(
+      {
+        allowedOrigins: listOf(originish, 20),
+        allowedIps: listOf(ipish, 20),
+        allowedEventNames: listOf(fc.oneof(nastyString, fc.constantFrom("*", "a*b", "**")), 50),
+        rateLimitPerSecond: fc.oneof(fc.integer({ min: -10, max: 5_000 }), badValue),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  it("refused restrictions get a 400 naming the field, and change nothing", async () => {
+    const before = await fingerprint(v1.h);
+    await fc.assert(
+      fc.asyncProperty(restrictions, async (value) => {
+        const body = { restrictions: value };
+        fc.pre(!updateKeyBodySchema.safeParse(body).success);
+        count("PATCH key restrictions");
+        const res = await send("PATCH", `/api/orgs/${v1.admin.orgId}/keys/${keyId}`, {
+          body: serialize(body),
+          token: adminToken,
+        });
+        expectNamedRefusal(res, `restrictions ${serialize(value).slice(0, 200)}`, [400, 413]);
+      }),
+      { numRuns: 400, seed: 17, endOnFailure: true, maxSkipsPerRun: 1_000 },
+    );
+    await expectUnchanged(v1.h, before, "PATCH key restrictions");
+  }, 120_000);
+
+  it("normalising an accepted address or origin again changes nothing", () => {
+    fc.assert(
+      fc.property(fc.oneof(ipish, originish), (input) => {
+        for (const normalise of [normaliseIp, normaliseOrigin]) {
+          const once = normalise(input);
+          if ("error" in once) continue;
+          expect(normalise(once.value)).toEqual(once);
+        }
+      }),
+      { numRuns: 2_000, seed: 19 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { KeyAnswer } from "@keyward/shared";
+import { NO_RESTRICTIONS } from "@keyward/shared";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
@@ -29,6 +30,7 @@ function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
     cannotEditReason: null,
     rolledFrom: null,
     replacedBy: null,
+    restrictions: NO_RESTRICTIONS,
     ...overrides,
   };
 }

@@ -16,6 +16,14 @@ import { errorMessage, isApiError } from "@/lib/api-client";
 import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
 import { formatDate, formatDateTime, formatRelative, keyHint, keyStatus } from "@/lib/format";
 import type { Access } from "./key-access";
+import {
+  hasRestrictionError,
+  KeyRestrictionsFields,
+  type RestrictionValues,
+  restrictionErrors,
+  restrictionsBody,
+  restrictionValues,
+} from "./key-restrictions-fields";
 
 const DAY_MS = 86_400_000;
 export const EXPIRY_DAYS = [7, 30, 90, 365] as const;
@@ -112,6 +120,7 @@ interface Values {
   expiry: ExpiryChoice;
   /** `yyyy-mm-dd` when `expiry` is "date". */
   expiryDate: string;
+  restrictions: RestrictionValues;
 }
 
 function initialValues(props: KeyFormProps): Values {
@@ -124,6 +133,7 @@ function initialValues(props: KeyFormProps): Values {
       enabled: true,
       expiry: "never",
       expiryDate: "",
+      restrictions: restrictionValues(),
     };
   }
   const key = props.keyData;
@@ -135,6 +145,7 @@ function initialValues(props: KeyFormProps): Values {
     enabled: key.enabled,
     expiry: "keep",
     expiryDate: key.expiresAt ? localDate(Date.parse(key.expiresAt)) : "",
+    restrictions: restrictionValues(key),
   };
 }
 
@@ -154,12 +165,14 @@ function expiresAtFor(values: Values, now = Date.now()): string | null | undefin
 
 function createBody(values: Values): CreateKeyBody {
   const expiresAt = expiresAtFor(values);
+  const restrictions = restrictionsBody(values.restrictions);
   return {
     name: values.name,
     orgWide: values.orgWide,
     permissions: { read: values.read, write: values.write },
     enabled: values.enabled,
     ...(expiresAt ? { expiresAt } : {}),
+    ...(restrictions ? { restrictions } : {}),
   };
 }
 
@@ -175,6 +188,8 @@ function updateBody(values: Values, key: KeyAnswer): UpdateKeyBody {
   if (expiresAt !== undefined && !(expiresAt === null && key.expiresAt === null)) {
     body.expiresAt = expiresAt;
   }
+  const restrictions = restrictionsBody(values.restrictions, key);
+  if (restrictions) body.restrictions = restrictions;
   return body;
 }
 
@@ -210,7 +225,8 @@ export function KeyForm(props: KeyFormProps) {
   const serverErrors = isApiError(serverError) ? serverError.fieldErrors : {};
   const errorFor = (field: (typeof FORM_FIELDS)[number]) =>
     clientErrors[field] ?? serverErrors[field];
-  const serverErrorHasField = FORM_FIELDS.some((field) => serverErrors[field]);
+  const serverErrorHasField =
+    FORM_FIELDS.some((field) => serverErrors[field]) || hasRestrictionError(serverErrors);
 
   // Turning a personal key org-wide needs the org-wide right; an org-wide key the caller can
   // edit may always be turned personal (they hold the org-wide right already).
@@ -257,7 +273,10 @@ export function KeyForm(props: KeyFormProps) {
       const body = createBody(values);
       const parsed = createKeyBodySchema.safeParse(body);
       if (!parsed.success) {
-        setClientErrors(zodFieldErrors(parsed.error));
+        setClientErrors({
+          ...zodFieldErrors(parsed.error),
+          ...restrictionErrors(body.restrictions),
+        });
         return;
       }
       setClientErrors({});
@@ -266,7 +285,10 @@ export function KeyForm(props: KeyFormProps) {
       const body = updateBody(values, props.keyData);
       const parsed = updateKeyBodySchema.safeParse(body);
       if (!parsed.success) {
-        setClientErrors(zodFieldErrors(parsed.error));
+        setClientErrors({
+          ...zodFieldErrors(parsed.error),
+          ...restrictionErrors(body.restrictions ?? undefined),
+        });
         return;
       }
       setClientErrors({});
@@ -426,6 +448,21 @@ export function KeyForm(props: KeyFormProps) {
                 error={describeFieldError("Expiration date", errorFor("expiresAt"))}
               />
             ) : null}
+
+            <KeyRestrictionsFields
+              values={values.restrictions}
+              onChange={(restrictions) => {
+                setValues((current) => ({ ...current, restrictions }));
+                setClientErrors(({ restrictions: _cleared, ...rest }) =>
+                  Object.fromEntries(
+                    Object.entries(rest).filter(([field]) => !field.startsWith("restrictions")),
+                  ),
+                );
+              }}
+              errors={{ ...serverErrors, ...clientErrors }}
+              suggest={values.orgWide && values.write && !values.read}
+              canWrite={values.write}
+            />
           </fieldset>
 
           {keyData ? <KeyDetails keyData={keyData} /> : null}

@@ -23,6 +23,7 @@ import {
   keyStatus,
   permissionLabels,
 } from "@/lib/format";
+import { RestrictedBadge } from "./key-restrictions-fields";
 import { type UsageColumnData, usageColumn } from "./usage-cell";
 
 const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
@@ -209,6 +210,7 @@ export function KeysTable({
             {permissionLabels(row.original.permissions).map((label) => (
               <Badge key={label}>{label}</Badge>
             ))}
+            <RestrictedBadge keyData={row.original} />
           </span>
         ),
       },

@@ -1,4 +1,5 @@
 import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
+import { NO_RESTRICTIONS } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { graceTraffic, inGracePeriod } from "./rotation-assistant";
 import { unusedFor30Days } from "./usage-cell";
@@ -25,6 +26,7 @@ function key(overrides: Partial<KeyAnswer>): KeyAnswer {
     cannotEditReason: null,
     rolledFrom: null,
     replacedBy: null,
+    restrictions: NO_RESTRICTIONS,
     ...overrides,
   };
 }

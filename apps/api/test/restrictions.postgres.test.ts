@@ -1,0 +1,149 @@
+// Two API instances on one PostgreSQL: a restriction set through one instance is enforced by the
+// other within the bound a disable has (scale-out.postgres.test.ts), since restrictions are part
+// of the cached key and a change to them is published like any other key change.
+// TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/restrictions.postgres.test.ts
+import { performance } from "node:perf_hooks";
+import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import {
+  API_KEY_HEADER,
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  type KeyWithSecretAnswer,
+  type SessionAnswer,
+} from "@keyward/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServer } from "./support/server-process.js";
+
+const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
+/** Without the change being heard, B would answer from its cache this long. */
+const CACHE_TTL_MS = 30_000;
+const REVOCATION_BOUND_MS = 1_000;
+
+let database: TestDatabase;
+const started: ServerProcess[] = [];
+let a: ServerProcess;
+let b: ServerProcess;
+let cookie = "";
+let keysPath = "";
+
+const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
+
+async function call(server: ServerProcess, method: string, path: string, body?: object) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...jsonHeaders, cookie },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as unknown;
+}
+
+async function status(server: ServerProcess, secret: string, origin?: string): Promise<number> {
+  const res = await fetch(`${server.url}/v1/key`, {
+    headers: { [API_KEY_HEADER]: secret, ...(origin ? { origin } : {}) },
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** How long after `change` returned B still answered `from` to requests sent after it. */
+async function windowAfter(
+  probe: () => Promise<number>,
+  from: number,
+  to: number,
+  change: () => Promise<unknown>,
+): Promise<number> {
+  for (let warm = 0; warm < 10; warm += 1) expect(await probe()).toBe(from);
+  let changedAt = Number.POSITIVE_INFINITY;
+  let lastFrom = 0;
+  const watch = async () => {
+    let settledSince: number | null = null;
+    while (performance.now() - changedAt < 10_000) {
+      const sentAt = performance.now();
+      const answer = await probe();
+      const doneAt = performance.now();
+      if (sentAt < changedAt) continue;
+      if (answer === from) {
+        lastFrom = doneAt - changedAt;
+        settledSince = null;
+      } else {
+        expect(answer).toBe(to);
+        settledSince ??= doneAt;
+        if (doneAt - settledSince > 300) return;
+      }
+    }
+    throw new Error(`still answering ${from} 10 s after the change`);
+  };
+  const watching = Promise.all([watch(), watch()]);
+  await change();
+  changedAt = performance.now();
+  await watching;
+  return Math.round(lastFrom);
+}
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase(POSTGRES);
+  const instance = async () => {
+    const server = await startServer({
+      databaseUrl: database.url,
+      env: { KEY_CACHE_TTL_MS: String(CACHE_TTL_MS) },
+    });
+    started.push(server);
+    return server;
+  };
+  [a, b] = await Promise.all([instance(), instance()]);
+  const res = await fetch(`${a.url}/api/auth/signup`, {
+    method: "POST",
+    headers: jsonHeaders,
+    body: JSON.stringify({
+      email: `restrict-${Date.now()}@example.com`,
+      password: "correct horse battery",
+      name: "Restricting",
+      orgName: "Restricted Org",
+    }),
+  });
+  expect(res.status).toBe(201);
+  cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  keysPath = `/api/orgs/${((await res.json()) as SessionAnswer).orgs[0]?.id}/keys`;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.kill()));
+  await database?.drop();
+});
+
+async function newKey() {
+  const created = (await call(a, "POST", keysPath, {
+    name: "client",
+    orgWide: true,
+    permissions: { read: false, write: true },
+  })) as KeyWithSecretAnswer;
+  return { secret: created.secret, path: `${keysPath}/${created.key.id}` };
+}
+
+describe("a restriction change on another instance", () => {
+  it("B refuses the key's address within the disable bound once A restricts it", async () => {
+    const key = await newKey();
+    const ms = await windowAfter(
+      () => status(b, key.secret),
+      200,
+      403,
+      () => call(a, "PATCH", key.path, { restrictions: { allowedIps: ["192.0.2.0/24"] } }),
+    );
+    console.log(`[restrictions] B accepted a newly restricted address for ${ms} ms`);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+
+  it("B grants an origin within the disable bound once A allows it", async () => {
+    const key = await newKey();
+    const origin = "https://app.example.com";
+    const ms = await windowAfter(
+      () => status(b, key.secret, origin),
+      403,
+      200,
+      () => call(a, "PATCH", key.path, { restrictions: { allowedOrigins: [origin] } }),
+    );
+    console.log(`[restrictions] B refused a newly allowed origin for ${ms} ms`);
+    expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
+  });
+});
