@@ -63,7 +63,7 @@ const errorSchema = z
   })
   .meta({ id: "Error", description: "Every error, on every route." });
 
-type Method = "get" | "post" | "patch" | "delete";
+type Method = "get" | "post" | "patch" | "delete" | "options";
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 
 const retryAfterHeader = {
@@ -434,6 +434,25 @@ const KEY_401 =
   "`missing_key`, `invalid_key` (malformed, wrong checksum or unknown), `disabled_key` or `expired_key`.";
 const KEY_429 = "`rate_limited`: over the key's requests per second (1,000 by default).";
 
+/** CORS preflights of the public API: answered for any origin, without a key (extension). */
+const PREFLIGHT_OPERATIONS: Operation[] = (
+  [
+    ["/v1/events", "preflightEvents", "POST"],
+    ["/v1/metrics", "preflightMetrics", "GET"],
+    ["/v1/key", "preflightKeyInfo", "GET"],
+  ] as const
+).map(([path, operationId, method]) => ({
+  method: "options",
+  path,
+  operationId,
+  tag: "Public API",
+  summary: `CORS preflight for ${method} ${path}`,
+  description:
+    "Extension: a browser's preflight, answered for any origin asking for `x-api-token`, `authorization` or `content-type`, with `Access-Control-Max-Age`. The real request is then accepted only from an origin in the key's `restrictions.allowedOrigins`.",
+  auth: "none",
+  ok: { status: 204, description: "The methods and headers a browser may send." },
+}));
+
 const PUBLIC_OPERATIONS: Operation[] = [
   {
     method: "post",
@@ -448,7 +467,7 @@ const PUBLIC_OPERATIONS: Operation[] = [
     ok: { status: 200, schema: ingestAnswerSchema, description: "All events stored." },
     errors: {
       400: `\`invalid_request\`: not an array or \`{events}\`, more than ${MAX_EVENTS_PER_BATCH.toLocaleString("en")} events, or a bad event.`,
-      403: "`insufficient_permission`: the key lacks write.",
+      403: "`insufficient_permission`: the key lacks write; `event_not_allowed` (extension): an event name the key's restrictions refuse, naming the first one's `index` and `eventName` (nothing stored).",
       413: ERROR_MEANINGS[413],
     },
   },
@@ -480,16 +499,28 @@ const PUBLIC_OPERATIONS: Operation[] = [
 ];
 
 /** Every operation of both APIs: the document, the route test and the response validator read it. */
-export const OPERATIONS: readonly Operation[] = [...PUBLIC_OPERATIONS, ...SESSION_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [
+  ...PUBLIC_OPERATIONS,
+  ...PREFLIGHT_OPERATIONS,
+  ...SESSION_OPERATIONS,
+];
 
-const isStateChanging = (op: Operation) => op.method !== "get";
+const isStateChanging = (op: Operation) => op.method !== "get" && op.method !== "options";
+
+const KEY_403 =
+  "`origin_not_allowed` or `ip_not_allowed`: the key's restrictions refuse this browser origin or client address (extension).";
 
 /** The statuses an operation can answer besides its success, and what each means there. */
 function errorStatuses(op: Operation): Partial<Record<ErrorStatus, string>> {
   const statuses: Partial<Record<ErrorStatus, string>> = {};
   if (op.auth === "key") {
     statuses[401] = KEY_401;
+    statuses[403] = op.errors?.[403] ? `${op.errors[403]} ${KEY_403}` : KEY_403;
     statuses[429] = KEY_429;
+    const { 403: _own, ...others } = op.errors ?? {};
+    return { ...statuses, 500: ERROR_MEANINGS[500], 503: ERROR_MEANINGS[503], ...others };
+  } else if (op.method === "options") {
+    // A preflight answers 204 whatever it asks; only the server itself can fail.
   } else {
     // Any session path, query or body with a NUL, or a malformed body, is a 400.
     statuses[400] = ERROR_MEANINGS[400];
