@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../logger.js";
 import {
   increments,
@@ -34,6 +34,10 @@ const at = Date.parse("2030-01-01T10:59:30Z");
 const sumOf = (rows: UsageIncrement[], interval: "minute" | "hour") =>
   rows.filter((r) => r.interval === interval).reduce((s, r) => s + (r.counts[0] ?? 0), 0);
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("UsageCounter", () => {
   it("writes minute and hour increments that sum to what was counted, across a minute boundary", async () => {
     const { writer, written } = recordingWriter();
@@ -66,6 +70,32 @@ describe("UsageCounter", () => {
     expect(sumOf(written, "minute")).toBe(2);
     expect(touched.get(key.id)).toBe(at);
     expect(counter.lastUsedAt(key.id)).toBeUndefined();
+  });
+
+  it("backs off after a failed write instead of asking a locked database every second", async () => {
+    vi.useFakeTimers({ now: at });
+    const { writer, written } = recordingWriter();
+    let attempts = 0;
+    const addUsage = writer.addUsage.bind(writer);
+    writer.addUsage = async (rows) => {
+      attempts += 1;
+      return addUsage(rows);
+    };
+    const counter = new UsageCounter(writer, logger, { ...options, flushMs: 1_000 });
+    writer.failing = true;
+    counter.count(key, "valid");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(attempts).toBe(1);
+    counter.count(key, "valid");
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(attempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(attempts).toBe(2);
+    writer.failing = false;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(attempts).toBe(3);
+    expect(sumOf(written, "minute")).toBe(2);
+    await counter.close();
   });
 
   it("sums a key's rows per bucket and sorts them (a stable lock order)", () => {

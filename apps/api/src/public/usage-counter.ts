@@ -53,6 +53,9 @@ interface Tally {
   counts: number[];
 }
 
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+
 export interface UsageCounterOptions {
   flushMs?: number;
   pruneMs?: number;
@@ -63,7 +66,9 @@ export interface UsageCounterOptions {
 /**
  * Counts `/v1` requests per key and outcome in memory and writes them every `flushMs` (and on
  * close) as additive minute and hour increments, with `lastUsedAt`: no write per request, and
- * several instances add up exactly. A failed write is merged back and retried with the next one.
+ * several instances add up exactly. A failed write is merged back and retried, after a back-off
+ * (5 s, doubling to 1 min) so that a locked or unreachable database is not asked every second: on
+ * SQLite each attempt holds the event loop for the busy timeout.
  */
 export class UsageCounter implements PendingKeyUse {
   /** The current minute's tally of each key; a key's earlier minutes move to `spilled`. */
@@ -80,13 +85,18 @@ export class UsageCounter implements PendingKeyUse {
   };
   private readonly flushTimer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
+  /** Consecutive failed writes, and when the timer may try again. */
+  private failures = 0;
+  private retryAt = 0;
 
   constructor(
     private readonly writer: UsageWriter,
     private readonly logger: Logger,
     private readonly options: UsageCounterOptions,
   ) {
-    this.flushTimer = setInterval(() => void this.flush(), options.flushMs ?? USAGE_FLUSH_MS);
+    this.flushTimer = setInterval(() => {
+      if (Date.now() >= this.retryAt) void this.flush();
+    }, options.flushMs ?? USAGE_FLUSH_MS);
     this.flushTimer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), options.pruneMs ?? USAGE_PRUNE_MS);
     this.pruneTimer.unref();
@@ -157,11 +167,22 @@ export class UsageCounter implements PendingKeyUse {
   }
 
   private async write(tallies: Tally[], used: Map<string, number>): Promise<void> {
-    const [counted, touched] = await Promise.allSettled([
+    const [counted] = await Promise.allSettled([
       tallies.length > 0 ? this.writer.addUsage(increments(tallies)) : undefined,
-      used.size > 0 ? this.writer.touchKeys(used) : undefined,
     ]);
-    if (counted.status === "rejected") {
+    // One attempt at a time: after a failure the uses wait for the next write too.
+    const [touched] =
+      counted?.status === "rejected"
+        ? [{ status: "rejected" as const, reason: counted.reason }]
+        : await Promise.allSettled([used.size > 0 ? this.writer.touchKeys(used) : undefined]);
+    if (counted?.status === "rejected" || touched?.status === "rejected") {
+      this.failures += 1;
+      this.retryAt = Date.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+    } else {
+      this.failures = 0;
+      this.retryAt = 0;
+    }
+    if (counted?.status === "rejected") {
       // Additive: merged back, they are written with the next batch.
       for (const tally of tallies) this.spilled.push(tally);
       this.logger.warn(
@@ -169,7 +190,7 @@ export class UsageCounter implements PendingKeyUse {
         "could not record key usage; will retry",
       );
     }
-    if (touched.status === "rejected") {
+    if (touched?.status === "rejected") {
       for (const [keyId, at] of used) if (!this.used.has(keyId)) this.used.set(keyId, at);
       this.logger.warn(
         { err: touched.reason, keys: used.size },
