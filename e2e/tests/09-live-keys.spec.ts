@@ -273,15 +273,15 @@ test.describe("issue 11: the keys page made safe for live keys", () => {
     const link = await page.evaluate(() => navigator.clipboard.readText());
     const token = link.split("/invites/")[1] ?? "";
     expect(token).not.toBe(first.token);
-    expect(await statusOf(page.request, `/api/invites/${first.token}`)).toBe(404);
-    expect(await statusOf(page.request, `/api/invites/${token}`)).toBe(200);
+    await expect.poll(() => statusOf(page.request, `/api/invites/${first.token}`)).toBe(404);
+    await expect.poll(() => statusOf(page.request, `/api/invites/${token}`)).toBe(200);
 
     // Revoke: gone from the list, and the link is dead.
     await row.getByRole("button", { name: `Revoke the invite for ${email}` }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Revoke invite" }).click();
     await expect(row).toHaveCount(0);
     await expect(page.getByText("No pending invites.")).toBeVisible();
-    expect(await statusOf(page.request, `/api/invites/${token}`)).toBe(404);
+    await expect.poll(() => statusOf(page.request, `/api/invites/${token}`)).toBe(404);
 
     // A member's rights changed: the audit log names them and the field.
     const member = await invite(owner);
