@@ -7,8 +7,8 @@ import {
 } from "@keyward/shared";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ApiError } from "../http/api-error.js";
-import type { VerifiedKey } from "./key-verifier.js";
-import type { UnattributedReason } from "./usage-counter.js";
+import type { UnattributedReason } from "../key-usage/usage-counter.js";
+import type { VerifiedKey } from "../key-verification/key-verifier.js";
 
 declare global {
   namespace Express {

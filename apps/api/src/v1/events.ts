@@ -11,7 +11,7 @@ import {
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
-import type { IngestStore, StoredEvent } from "./ingest-store.js";
+import type { IngestStore, StoredEvent } from "../ingest/ingest-store.js";
 import { assertEventsAllowed, type Reverify } from "./verify-key.js";
 
 const BATCH_SHAPE = "must be a JSON array of events or {events:[…]}";

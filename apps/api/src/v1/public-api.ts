@@ -5,17 +5,17 @@ import {
 } from "@keyward/shared";
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
+import { discardingStore, type IngestStore } from "../ingest/ingest-store.js";
+import { PostgresIngestStore } from "../ingest/postgres-ingest-store.js";
+import { SqliteIngestStore } from "../ingest/sqlite-ingest-store.js";
+import { keyUsageWriter } from "../key-usage/key-usage-store.js";
+import { UsageCounter } from "../key-usage/usage-counter.js";
+import { KeyVerifier } from "../key-verification/key-verifier.js";
+import { KeyRateLimiter } from "../key-verification/rate-limit.js";
 import { preflight } from "./cors.js";
 import { ingestEvents } from "./events.js";
-import { discardingStore, type IngestStore } from "./ingest-store.js";
 import { getKeyInfo } from "./key-info.js";
-import { keyUsageWriter } from "./key-usage-store.js";
-import { KeyVerifier } from "./key-verifier.js";
 import { getMetrics } from "./metrics.js";
-import { PostgresIngestStore } from "./postgres-ingest-store.js";
-import { KeyRateLimiter } from "./rate-limit.js";
-import { SqliteIngestStore } from "./sqlite-ingest-store.js";
-import { UsageCounter } from "./usage-counter.js";
 import { requirePermission, reverifyKey, verifiedKey, verifyKey } from "./verify-key.js";
 
 /** The key-authenticated API under /v1, with the state it keeps between requests. */
@@ -109,19 +109,4 @@ export function createPublicApi(deps: Deps): PublicApi {
       await limiter.close();
     },
   };
-}
-
-const mounted = new WeakMap<Express, PublicApi>();
-
-/** Mounts the public API on `/v1`. */
-export function mountPublicApi(app: Express, deps: Deps): PublicApi {
-  const api = createPublicApi(deps);
-  api.mount(app);
-  mounted.set(app, api);
-  return api;
-}
-
-/** The public API mounted on this app, to flush and close it on shutdown. */
-export function publicApiOf(app: Express): PublicApi | undefined {
-  return mounted.get(app);
 }

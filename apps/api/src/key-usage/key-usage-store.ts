@@ -1,7 +1,7 @@
 import type { Db } from "@keyward/db";
 import type { Deps } from "../deps.js";
-import type { IngestStore } from "./ingest-store.js";
-import { sqliteDateTime } from "./sqlite-ingest-store.js";
+import type { IngestStore } from "../ingest/ingest-store.js";
+import { sqliteDateTime } from "../ingest/sqlite-ingest-store.js";
 import type { UsageIncrement, UsageWriter } from "./usage-counter.js";
 
 const COLUMNS = `"keyId", "orgId", "interval", "bucketStart", "valid", "rateLimited", "disabled", "expired", "insufficientPermission"`;
