@@ -6,7 +6,7 @@ import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canManageMembers } from "../policy.js";
 import { hashPassword, isUniqueViolation } from "./accounts.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
 import type { SessionUser } from "./sessions.js";
 import { hashToken } from "./sessions.js";

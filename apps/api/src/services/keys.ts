@@ -22,7 +22,7 @@ import {
   KEY_REFUSAL_MESSAGES,
   visibleKeysWhere,
 } from "../policy.js";
-import { type Changes, diffFields, recordAudit } from "./audit.js";
+import { type Changes, diffFields, recordAudit } from "./audit-writer.js";
 import { type Authority, type OrgSettings, type Tx, withAuthority } from "./authority.js";
 import {
   type KeyPresenterDeps,

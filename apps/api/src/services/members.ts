@@ -4,7 +4,7 @@ import type { Deps, KeyChange } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canManageMembers, effectiveGrants } from "../policy.js";
-import { diffFields, recordAudit } from "./audit.js";
+import { diffFields, recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
 import { revokeInvitesBy } from "./invites.js";
 

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canUpdateOrg } from "../policy.js";
-import { diffFields, recordAudit } from "./audit.js";
+import { diffFields, recordAudit } from "./audit-writer.js";
 import { withAuthority } from "./authority.js";
 
 function assertCanUpdateOrg(actor: Actor): void {
