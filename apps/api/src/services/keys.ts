@@ -95,7 +95,7 @@ function lifetimeEnd(org: OrgSettings, now: Date): Date | null {
 
 /**
  * Key events carry the key's owner in `subjectUserId` (null while org-wide), which decides who
- * may read them (audit-log.ts). Kept current when a key changes type, and fixed at deletion.
+ * may read them (audit-reader.ts). Kept current when a key changes type, and fixed at deletion.
  */
 async function setAuditOwner(
   tx: Pick<Db, "auditEvent">,
