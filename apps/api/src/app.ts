@@ -9,7 +9,7 @@ import { requireCsrfHeader, requireSameOrigin } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { refuseNul } from "./http/no-nul.js";
 import { requestLog } from "./http/request-log.js";
-import { loadSession, requireUser } from "./http/session.js";
+import { loadSession, requireUser } from "./http/session-cookie.js";
 import { mountApiReference } from "./openapi/routes.js";
 import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";

@@ -2,7 +2,7 @@ import { loginBodySchema, signupBodySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
 import { AuthBudget, clientAddress } from "../http/auth-budget.js";
-import { clearSessionCookie, setSessionCookie } from "../http/session.js";
+import { clearSessionCookie, setSessionCookie } from "../http/session-cookie.js";
 import { login, sessionAnswer, signup } from "../services/accounts.js";
 import { createSession, destroySession } from "../services/sessions.js";
 

@@ -2,7 +2,7 @@ import { acceptInviteBodySchema, createInviteBodySchema } from "@keyward/shared"
 import { type Request, Router } from "express";
 import type { Deps } from "../deps.js";
 import { orgContext } from "../http/org-member.js";
-import { setSessionCookie } from "../http/session.js";
+import { setSessionCookie } from "../http/session-cookie.js";
 import { sessionAnswer } from "../services/accounts.js";
 import {
   acceptInvite,

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { Deps } from "../deps.js";
-import { currentUser } from "../http/session.js";
+import { currentUser } from "../http/session-cookie.js";
 import { sessionAnswer } from "../services/accounts.js";
 
 export function meRouter({ db }: Deps): Router {
