@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { AuthBudget, clientAddress } from "../http/auth-budget.js";
 import { clearSessionCookie, setSessionCookie } from "../http/session-cookie.js";
 import { login, sessionAnswer, signup } from "../services/accounts.js";
-import { createSession, destroySession } from "../services/sessions.js";
+import { createSession, destroySession } from "../services/session-store.js";
 
 export function authRouter({ db, dialect, env }: Deps): Router {
   const router = Router();

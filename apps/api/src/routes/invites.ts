@@ -12,7 +12,7 @@ import {
   renewInvite,
   revokeInvite,
 } from "../services/invites.js";
-import { createSession, destroySession } from "../services/sessions.js";
+import { createSession, destroySession } from "../services/session-store.js";
 
 function publicOrigin({ env }: Deps, req: Request): string {
   return env.PUBLIC_URL ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;

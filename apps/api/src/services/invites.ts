@@ -8,8 +8,8 @@ import { type Actor, canManageMembers } from "../policy.js";
 import { hashPassword, isUniqueViolation } from "./accounts.js";
 import { recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
-import type { SessionUser } from "./sessions.js";
-import { hashToken } from "./sessions.js";
+import type { SessionUser } from "./session-store.js";
+import { hashToken } from "./session-store.js";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@
 // a (live) session. A refused call must leave every table as it was.
 import type { KeyAnswer, OrgKeyPolicy, SessionAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "../../src/services/sessions.js";
+import { hashToken } from "../../src/services/session-store.js";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
 import {
   type Answer,

@@ -5,7 +5,7 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE, type SessionAnswer } from "@keyward/sha
 import type { Express } from "express";
 import supertest from "supertest";
 import { expect } from "vitest";
-import { createSession } from "../../src/services/sessions.js";
+import { createSession } from "../../src/services/session-store.js";
 import { Client, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
 
 export const PASSWORD = "correct horse battery";
