@@ -7,8 +7,9 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE, type SessionAnswer } from "@keyward/sha
 import type { Express } from "express";
 import supertest from "supertest";
 import { createApp } from "../src/app.js";
-import { type Deps, KeyChangeBus } from "../src/deps.js";
+import type { Deps } from "../src/deps.js";
 import { readEnv } from "../src/env.js";
+import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { createLogger } from "../src/logger.js";
 import type { PublicApi } from "../src/v1/public-api.js";
 

@@ -1,6 +1,6 @@
 import type { MemberAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KeyChange } from "../src/deps.js";
+import type { KeyChange } from "../src/key-verification/key-change-bus.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 import { addMember } from "./membership-fixtures.js";
 

@@ -4,7 +4,7 @@
 import { performance } from "node:perf_hooks";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KeyChangeBus } from "../src/deps.js";
+import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { KeyVerifier } from "../src/key-verification/key-verifier.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 

@@ -1,8 +1,9 @@
 import type { Db } from "@keyward/db";
 import type { MemberAnswer, MemberLockReason, Role } from "@keyward/shared";
-import type { Deps, KeyChange } from "../deps.js";
+import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
+import type { KeyChange } from "../key-verification/key-change-bus.js";
 import { type Actor, canManageMembers, effectiveGrants } from "../policy.js";
 import { diffFields, recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
