@@ -3,7 +3,7 @@ import { type Request, Router } from "express";
 import type { Deps } from "../deps.js";
 import { orgContext } from "../http/org-member.js";
 import { setSessionCookie } from "../http/session-cookie.js";
-import { sessionAnswer } from "../services/accounts.js";
+import { toSessionAnswer } from "../services/accounts.js";
 import {
   acceptInvite,
   createInvite,
@@ -65,7 +65,7 @@ export function inviteLinksRouter(deps: Deps): Router {
     const userId = await acceptInvite(deps, req.params.token, req.user, body);
     if (req.sessionToken) await destroySession(db, req.sessionToken);
     setSessionCookie(req, res, await createSession(db, userId));
-    res.json(await sessionAnswer(db, userId));
+    res.json(await toSessionAnswer(db, userId));
   });
 
   return router;

@@ -28,8 +28,8 @@ import {
   type KeyPresenterDeps,
   type KeyRow,
   keyInclude,
-  presentKey,
-  presentKeys,
+  toKeyAnswer,
+  toKeyAnswers,
 } from "./key-presenter.js";
 import { nextRestrictions, readRestrictions, storeRestrictions } from "./key-restrictions.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
@@ -194,7 +194,7 @@ export async function listKeys(
     (row) => row.createdAt,
     (row) => row,
   );
-  return { items: await presentKeys(deps, page.items, ctx), nextCursor: page.nextCursor };
+  return { items: await toKeyAnswers(deps, page.items, ctx), nextCursor: page.nextCursor };
 }
 
 export async function getKey(
@@ -202,7 +202,7 @@ export async function getKey(
   ctx: OrgContext,
   keyId: string,
 ): Promise<KeyAnswer> {
-  return presentKey(deps, await loadVisibleKey(deps.db, ctx, keyId), ctx);
+  return toKeyAnswer(deps, await loadVisibleKey(deps.db, ctx, keyId), ctx);
 }
 
 export async function createKey(
@@ -259,7 +259,7 @@ export async function createKey(
   );
   // Every committed change is announced, creation too: no instance keeps this hash as unknown.
   await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return { key: await presentKey(deps, key, authority), secret };
+  return { key: await toKeyAnswer(deps, key, authority), secret };
 }
 
 export async function updateKey(
@@ -352,7 +352,7 @@ export async function updateKey(
     },
   );
   if (changed) await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return presentKey(deps, key, authority);
+  return toKeyAnswer(deps, key, authority);
 }
 
 export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
@@ -447,5 +447,5 @@ export async function rollKey(
     },
   );
   await deps.keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
-  return { key: await presentKey(deps, newKey, authority), secret };
+  return { key: await toKeyAnswer(deps, newKey, authority), secret };
 }

@@ -25,7 +25,7 @@ function lockReason(actor: Actor, adminCount: number): MemberLockReason | null {
   return actor.role === "admin" && adminCount <= 1 ? "last_admin" : null;
 }
 
-function presentMember(row: MembershipRow, adminCount: number): MemberAnswer {
+function toMemberAnswer(row: MembershipRow, adminCount: number): MemberAnswer {
   const actor = toActor(row);
   return {
     userId: row.userId,
@@ -47,7 +47,7 @@ export async function listMembers(db: Db, { org }: OrgContext): Promise<MemberAn
     orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
   });
   const admins = rows.filter((row) => row.role === "admin").length;
-  return rows.map((row) => presentMember(row, admins));
+  return rows.map((row) => toMemberAnswer(row, admins));
 }
 
 function assertCanManageMembers(actor: Actor): void {
@@ -118,7 +118,7 @@ export async function updateMember(
       return { row: updated, admins: await countAdmins(tx, org.id) };
     },
   );
-  return presentMember(row, admins);
+  return toMemberAnswer(row, admins);
 }
 
 export const OWNER_REMOVED = "owner_removed";

@@ -33,10 +33,10 @@ export async function updateOrg(
     await recordAudit(tx, { orgId: org.id, actorId: actor.userId, action: "org.updated", changes });
     return row;
   });
-  return presentOrg(updated);
+  return toOrgAnswer(updated);
 }
 
-export function presentOrg(org: {
+export function toOrgAnswer(org: {
   id: string;
   name: string;
   orgKeyPolicy: string;
