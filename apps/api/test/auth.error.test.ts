@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows } from "./membership-fixtures.js";
+import { countRows, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
 
 let h: Harness;
 let owner: SignedIn;

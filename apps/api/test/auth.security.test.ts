@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGIN_FAILURE_LIMIT } from "../src/services/login-throttle.js";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows } from "./membership-fixtures.js";
+import { countRows, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
 
 let h: Harness;
 let owner: SignedIn;

@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember, countRows, invite, type Joined } from "./membership-fixtures.js";
+import {
+  countRows,
+  createHarness,
+  type Harness,
+  invite,
+  type Member,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup();
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();

@@ -3,8 +3,14 @@ import type { InviteAnswer, SessionAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { INVITE_TTL_MS } from "../src/services/invites.js";
-import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { invite } from "./membership-fixtures.js";
+import {
+  Client,
+  createHarness,
+  type Harness,
+  invite,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;

@@ -1,8 +1,15 @@
 // Admins list, renew and revoke pending invites; an invite dies with its author's admin rights.
 import type { AuditEventAnswer, InviteAnswer, Page, PendingInviteAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember, invite, MEMBER_PASSWORD } from "./membership-fixtures.js";
+import {
+  Client,
+  createHarness,
+  type Harness,
+  invite,
+  PASSWORD,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -24,7 +31,7 @@ async function pendingInvites(client: Client, orgId = admin.orgId) {
 function accept(token: string) {
   return new Client(h.app).post(`/api/invites/${token}/accept`, {
     name: "Late Joiner",
-    password: MEMBER_PASSWORD,
+    password: PASSWORD,
   });
 }
 
@@ -58,7 +65,7 @@ describe("pending invites", () => {
 
   it("members who are not admins can't list, renew or revoke them (403)", async () => {
     const created = await invite(admin, uniqueEmail("guarded"));
-    const member = await addMember(h, admin, "member", "Mo Member");
+    const member = await h.member(admin, { role: "member", name: "Mo Member" });
     await member.client.get(invitesPath()).expect(403);
     await member.client.post(`${invitesPath()}/${created.id}/renew`).expect(403);
     await member.client.delete(`${invitesPath()}/${created.id}`).expect(403);
@@ -107,7 +114,7 @@ describe("pending invites", () => {
 
 describe("an invite's author", () => {
   it("removed: their pending invites are revoked and can't be accepted", async () => {
-    const author = await addMember(h, admin, "admin", "Removed Author");
+    const author = await h.member(admin, { role: "admin", name: "Removed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
     const created = await invite(authorSession, uniqueEmail("orphan"), "admin");
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${author.user.id}`).expect(204);
@@ -120,7 +127,7 @@ describe("an invite's author", () => {
   });
 
   it("demoted: their pending invites are revoked and can't be accepted", async () => {
-    const author = await addMember(h, admin, "admin", "Demoted Author");
+    const author = await h.member(admin, { role: "admin", name: "Demoted Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
     const created = await invite(authorSession, uniqueEmail("demoted"), "admin");
     await admin.client
@@ -131,7 +138,7 @@ describe("an invite's author", () => {
   });
 
   it("an invite whose author lost admin rights without the revoke is still refused on accept", async () => {
-    const author = await addMember(h, admin, "admin", "Bypassed Author");
+    const author = await h.member(admin, { role: "admin", name: "Bypassed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
     const created = await invite(authorSession, uniqueEmail("bypassed"));
     // As if a demotion had raced past the revoke: the accept checks the author itself.
@@ -146,7 +153,7 @@ describe("an invite's author", () => {
 
 describe("the audit log names the member an event is about", () => {
   it("member.updated carries the member as subject", async () => {
-    const member = await addMember(h, admin, "member", "Subject Sam");
+    const member = await h.member(admin, { role: "member", name: "Subject Sam" });
     await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`, { manageOrgKeys: true })
       .expect(200);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows, invite } from "./membership-fixtures.js";
+import {
+  countRows,
+  createHarness,
+  type Harness,
+  invite,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import { countRows, createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 let stranger: SignedIn;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup();
   stranger = await h.signup();
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
@@ -55,7 +54,7 @@ describe("last-admin guard", () => {
   it("two admins demoting each other at the same moment: exactly one wins", async () => {
     for (let round = 0; round < 3; round++) {
       const owner = await h.signup();
-      const second = await addMember(h, owner, "admin");
+      const second = await h.member(owner, { role: "admin" });
       const results = await Promise.all([
         owner.client.patch(`/api/orgs/${owner.orgId}/members/${second.user.id}`, {
           role: "member",
@@ -76,7 +75,7 @@ describe("last-admin guard", () => {
 
   it("two admins each stepping down (demote self / remove self) at once: one admin remains", async () => {
     const owner = await h.signup();
-    const second = await addMember(h, owner, "admin");
+    const second = await h.member(owner, { role: "admin" });
     const results = await Promise.all([
       owner.client.patch(`/api/orgs/${owner.orgId}/members/${owner.user.id}`, { role: "member" }),
       second.client.delete(`/api/orgs/${owner.orgId}/members/${second.user.id}`),
@@ -106,7 +105,7 @@ describe("unknown members", () => {
   });
 
   it("removing someone twice → 404 the second time", async () => {
-    const gone = await addMember(h, admin);
+    const gone = await h.member(admin);
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(204);
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(404);
   });

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import { countRows, createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup({ orgName: "Original" });
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
