@@ -33,12 +33,16 @@ export interface Harness {
   anonymous(): Client;
   /** Signs up a new user with their own org. */
   signup(overrides?: Partial<SignupInput>): Promise<SignedIn>;
+  /** `admin` invites `email` to their org. */
+  invite(admin: SignedIn, email: string, role?: Role): Promise<InviteAnswer>;
   /** A new person who joins `admin`'s org through an invite link, signed in by accepting it. */
   member(admin: SignedIn, options?: MemberOptions): Promise<Member>;
   /** A client with a new session of its own for `user`, sent on every call (see `Client`). */
   client(user: { id: string }): Promise<Client>;
   /** One org with a user in each role and a bystander, every one joined through the API. */
   team(): Promise<Team>;
+  /** How many rows the account and membership tables hold, to prove a refused call added none. */
+  countRows(): Promise<RowCounts>;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,15 @@ export interface SignupInput {
   password: string;
   name: string;
   orgName: string;
+}
+
+export interface RowCounts {
+  users: number;
+  memberships: number;
+  invites: number;
+  sessions: number;
+  audit: number;
+  orgs: number;
 }
 
 export interface Member {
@@ -142,30 +155,6 @@ export class Client {
   }
 }
 
-export async function invite(
-  admin: SignedIn,
-  email: string,
-  role: Role = "member",
-): Promise<InviteAnswer> {
-  const res = await admin.client
-    .post(`/api/orgs/${admin.orgId}/invites`, { email, role })
-    .expect(201);
-  return res.body as InviteAnswer;
-}
-
-export async function countRows(h: Harness) {
-  const db = h.deps.db;
-  const [users, memberships, invites, sessions, audit, orgs] = await Promise.all([
-    db.user.count(),
-    db.membership.count(),
-    db.invite.count(),
-    db.session.count(),
-    db.auditEvent.count(),
-    db.org.count(),
-  ]);
-  return { users, memberships, invites, sessions, audit, orgs };
-}
-
 /**
  * `env` adds to the test environment. Test files sign up many users from one address, so the
  * per-address signup limit is raised unless a test sets it.
@@ -219,9 +208,15 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
       if (!orgId) throw new Error("signup answered no org");
       return { client, user: answer.user, orgId, password: input.password };
     },
+    async invite(admin, email, role = "member") {
+      const res = await admin.client
+        .post(`/api/orgs/${admin.orgId}/invites`, { email, role })
+        .expect(201);
+      return res.body as InviteAnswer;
+    },
     async member(admin, { role = "member", grants = {}, name = "Invited Person" } = {}) {
       const email = uniqueEmail(name.toLowerCase().replace(/\W+/g, "-"));
-      const { token } = await invite(admin, email, role);
+      const { token } = await harness.invite(admin, email, role);
       const client = new Client(app);
       const res = await client
         .post(`/api/invites/${encodeURIComponent(token)}/accept`, { name, password: PASSWORD })
@@ -250,6 +245,17 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
         bystander,
         keysPath: `/api/orgs/${admin.orgId}/keys`,
       };
+    },
+    async countRows() {
+      const [users, memberships, invites, sessions, audit, orgs] = await Promise.all([
+        prisma.user.count(),
+        prisma.membership.count(),
+        prisma.invite.count(),
+        prisma.session.count(),
+        prisma.auditEvent.count(),
+        prisma.org.count(),
+      ]);
+      return { users, memberships, invites, sessions, audit, orgs };
     },
     async close() {
       await close();

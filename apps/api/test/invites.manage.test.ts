@@ -5,7 +5,6 @@ import {
   Client,
   createHarness,
   type Harness,
-  invite,
   PASSWORD,
   type SignedIn,
   uniqueEmail,
@@ -43,7 +42,7 @@ async function auditItems(): Promise<AuditEventAnswer[]> {
 describe("pending invites", () => {
   it("are listed for admins with email, role, inviter and expiry, never a token", async () => {
     const email = uniqueEmail("listed");
-    const created = await invite(admin, email, "admin");
+    const created = await h.invite(admin, email, "admin");
     const listed = await pendingInvites(admin.client);
     const item = listed.find((i) => i.id === created.id);
     expect(item).toEqual({
@@ -58,13 +57,13 @@ describe("pending invites", () => {
   });
 
   it("used invites are no longer pending", async () => {
-    const created = await invite(admin, uniqueEmail("used"));
+    const created = await h.invite(admin, uniqueEmail("used"));
     await accept(created.token).expect(200);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
   });
 
   it("members who are not admins can't list, renew or revoke them (403)", async () => {
-    const created = await invite(admin, uniqueEmail("guarded"));
+    const created = await h.invite(admin, uniqueEmail("guarded"));
     const member = await h.member(admin, { role: "member", name: "Mo Member" });
     await member.client.get(invitesPath()).expect(403);
     await member.client.post(`${invitesPath()}/${created.id}/renew`).expect(403);
@@ -74,7 +73,7 @@ describe("pending invites", () => {
 
   it("revoked: gone from the list, accepting is 404, invite.revoked is audited", async () => {
     const email = uniqueEmail("revoked");
-    const created = await invite(admin, email);
+    const created = await h.invite(admin, email);
     await admin.client.delete(`${invitesPath()}/${created.id}`).expect(204);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
     await new Client(h.app).get(`/api/invites/${created.token}`).expect(404);
@@ -89,7 +88,7 @@ describe("pending invites", () => {
   });
 
   it("renewed: a new link works, the old one is 404, and the expiry starts again", async () => {
-    const created = await invite(admin, uniqueEmail("renewed"));
+    const created = await h.invite(admin, uniqueEmail("renewed"));
     const res = await admin.client.post(`${invitesPath()}/${created.id}/renew`).expect(200);
     const renewed = res.body as InviteAnswer;
     expect(renewed.id).toBe(created.id);
@@ -116,7 +115,7 @@ describe("an invite's author", () => {
   it("removed: their pending invites are revoked and can't be accepted", async () => {
     const author = await h.member(admin, { role: "admin", name: "Removed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("orphan"), "admin");
+    const created = await h.invite(authorSession, uniqueEmail("orphan"), "admin");
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${author.user.id}`).expect(204);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
     await accept(created.token).expect(404);
@@ -129,7 +128,7 @@ describe("an invite's author", () => {
   it("demoted: their pending invites are revoked and can't be accepted", async () => {
     const author = await h.member(admin, { role: "admin", name: "Demoted Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("demoted"), "admin");
+    const created = await h.invite(authorSession, uniqueEmail("demoted"), "admin");
     await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${author.user.id}`, { role: "member" })
       .expect(200);
@@ -140,7 +139,7 @@ describe("an invite's author", () => {
   it("an invite whose author lost admin rights without the revoke is still refused on accept", async () => {
     const author = await h.member(admin, { role: "admin", name: "Bypassed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("bypassed"));
+    const created = await h.invite(authorSession, uniqueEmail("bypassed"));
     // As if a demotion had raced past the revoke: the accept checks the author itself.
     await h.deps.db.membership.update({
       where: { orgId_userId: { orgId: admin.orgId, userId: author.user.id } },

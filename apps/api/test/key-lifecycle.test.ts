@@ -1,5 +1,6 @@
 // A key's life end to end, through the session API and the public API: rolling with a grace
 // period, the org's maximum key lifetime (set through PATCH /api/orgs/:orgId), and expiry.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "./harness.js";
@@ -7,7 +8,6 @@ import { listAll } from "./keys-fixtures.js";
 import { machine, newKey, setupV1, type TestKey, teardownV1, type V1 } from "./v1-fixtures.js";
 
 const DAY_MS = 86_400_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 
 let v1: V1;

@@ -1,5 +1,6 @@
 // Key usage: every /v1 request with an existing key counted by outcome, written in batches every
 // second; the usage API and the keys table's summaries follow the key's visibility.
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   KeyAnswer,
   KeyUsageAnswer,
@@ -19,8 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await teardownV1(v1);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const usagePath = (keyId: string, query: Record<string, string> = {}) =>
   `${v1.keysPath}/${keyId}/usage?${new URLSearchParams(query).toString()}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countRows, createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
+import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -22,24 +22,24 @@ async function memberships(orgId = admin.orgId) {
 describe("last-admin guard", () => {
   it("the only admin cannot demote themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, { role: "member" })
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("the only admin cannot remove themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .delete(`/api/orgs/${admin.orgId}/members/${admin.user.id}`)
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("the only admin may still change their own grants (role unchanged)", async () => {
@@ -93,14 +93,14 @@ describe("unknown members", () => {
     ["a user of another org", () => stranger.user.id],
     ["an id that does not exist", () => "usr_doesnotexist"],
   ])("PATCH and DELETE for %s → 404", async (_label, id) => {
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const patch = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${id()}`, { role: "admin" })
       .expect(404);
     expect(patch.body.error.code).toBe("not_found");
     const del = await admin.client.delete(`/api/orgs/${admin.orgId}/members/${id()}`).expect(404);
     expect(del.body.error.code).toBe("not_found");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
     expect(await memberships(stranger.orgId)).toHaveLength(1);
   });
 
@@ -124,7 +124,7 @@ describe("PATCH member bad input", () => {
   ];
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`)
       .set("Content-Type", "application/json")
@@ -133,7 +133,7 @@ describe("PATCH member bad input", () => {
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400 and a huge body → 413, nothing written", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countRows, createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
+import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 async function state() {
   return {
-    rows: await countRows(h),
+    rows: await h.countRows(),
     memberships: await h.deps.db.membership.findMany({
       where: { orgId: admin.orgId },
       orderBy: { userId: "asc" },

@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Client,
-  countRows,
   createHarness,
   type Harness,
   type Member,
@@ -115,7 +114,7 @@ function send(client: Client, route: Route, orgId: string) {
 async function snapshot() {
   const db = h.deps.db;
   return {
-    rows: await countRows(h),
+    rows: await h.countRows(),
     org: await db.org.findUniqueOrThrow({ where: { id: admin.orgId } }),
     members: await db.membership.findMany({
       where: { orgId: admin.orgId },

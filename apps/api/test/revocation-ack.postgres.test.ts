@@ -3,7 +3,9 @@
 // so the very next request on any instance is refused. Real server processes on one
 // PostgreSQL; the others' cache lifetime is 30 s, so only the notice can explain a refusal.
 // TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/revocation-ack.postgres.test.ts
+
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pgClientConfig } from "@keyward/db";
 import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import {
@@ -30,8 +32,6 @@ let admin: pg.Client;
 let a: ServerProcess;
 let b: ServerProcess;
 const started: ServerProcess[] = [];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 30_000;
