@@ -122,6 +122,19 @@ export function sessionCall(
   });
 }
 
+/** A session-API call that must succeed: its JSON answer (undefined for 204); any other status throws. */
+export async function sessionJson(
+  session: Session,
+  method: string,
+  path: string,
+  body?: unknown,
+  url = session.url,
+): Promise<unknown> {
+  const res = await sessionCall(session, method, path, body, url);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
 export interface CreatedKey {
   id: string;
   secret: string;
