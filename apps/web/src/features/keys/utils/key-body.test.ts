@@ -71,6 +71,7 @@ describe("updateKeyBody", () => {
 describe("trimName", () => {
   it("trims a name and leaves a body without one alone", () => {
     expect(trimName({ name: "  A  " })).toEqual({ name: "A" });
-    expect(trimName({ enabled: true })).toEqual({ enabled: true });
+    const body: { name?: string; enabled?: boolean } = { enabled: true };
+    expect(trimName(body)).toBe(body);
   });
 });
