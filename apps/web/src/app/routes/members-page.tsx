@@ -3,6 +3,7 @@ import { useParams } from "react-router-dom";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { UserPlusIcon } from "@/components/ui/icons";
+import { LoadError } from "@/components/ui/load-error";
 import { PageLoader } from "@/components/ui/spinner";
 import { InviteDialog } from "@/features/members/components/invite-dialog";
 import { MembersTable } from "@/features/members/components/members-table";
@@ -68,19 +69,11 @@ export function MembersPage() {
           {members.isPending ? (
             <PageLoader label="Loading members" />
           ) : members.isError ? (
-            <div className="table-state">
-              <Alert
-                tone="danger"
-                title="Could not load members"
-                action={
-                  <Button size="sm" onClick={() => members.refetch()}>
-                    Try again
-                  </Button>
-                }
-              >
-                {errorMessage(members.error)}
-              </Alert>
-            </div>
+            <LoadError
+              title="Could not load members"
+              error={members.error}
+              onRetry={() => members.refetch()}
+            />
           ) : (
             <MembersTable
               orgId={orgId}

@@ -2,6 +2,11 @@ import { useId } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox, FieldError } from "@/components/ui/field";
 
+const PERMISSIONS = [
+  { field: "read", label: "Read", hint: "Query metrics (GET /v1/metrics), e.g. from Grafana." },
+  { field: "write", label: "Write", hint: "Send events (POST /v1/events)." },
+] as const;
+
 /** Read and Write, with a warning when an edit gives a Write-only key Read. */
 export function KeyPermissionsField({
   read,
@@ -22,22 +27,17 @@ export function KeyPermissionsField({
     <fieldset className="fieldset" aria-describedby={error ? errorId : undefined}>
       <legend className="fieldset__legend">Permissions</legend>
       <div className="fieldset__options">
-        <Checkbox
-          label="Read"
-          name="read"
-          checked={read}
-          aria-invalid={error ? true : undefined}
-          onChange={(e) => onChange("read", e.target.checked)}
-          hint="Query metrics (GET /v1/metrics), e.g. from Grafana."
-        />
-        <Checkbox
-          label="Write"
-          name="write"
-          checked={write}
-          aria-invalid={error ? true : undefined}
-          onChange={(e) => onChange("write", e.target.checked)}
-          hint="Send events (POST /v1/events)."
-        />
+        {PERMISSIONS.map(({ field, label, hint }) => (
+          <Checkbox
+            key={field}
+            label={label}
+            name={field}
+            checked={field === "read" ? read : write}
+            aria-invalid={error ? true : undefined}
+            onChange={(e) => onChange(field, e.target.checked)}
+            hint={hint}
+          />
+        ))}
       </div>
       {widensToRead ? (
         <Alert tone="warning" title="This key would be able to read metrics">

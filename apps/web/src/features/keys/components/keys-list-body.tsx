@@ -1,10 +1,9 @@
 import type { ComponentProps, ReactNode } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SearchIcon } from "@/components/ui/icons";
+import { LoadError } from "@/components/ui/load-error";
 import { TableFooter } from "@/components/ui/table-footer";
-import { errorMessage } from "@/lib/api-client";
 import type { KeyListFilters, useKeys } from "../api/get-keys";
 import { KeysEmptyState } from "./keys-empty-state";
 import { KeysTable, KeysTableSkeleton } from "./keys-table";
@@ -29,19 +28,7 @@ export function KeysListBody({
   if (query.isPending) return <KeysTableSkeleton />;
   if (query.isError) {
     return (
-      <div className="table-state">
-        <Alert
-          tone="danger"
-          title="Could not load keys"
-          action={
-            <Button size="sm" onClick={() => query.refetch()}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(query.error)}
-        </Alert>
-      </div>
+      <LoadError title="Could not load keys" error={query.error} onRetry={() => query.refetch()} />
     );
   }
   if (table.keys.length === 0 && filtered) {
