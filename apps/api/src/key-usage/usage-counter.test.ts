@@ -52,7 +52,7 @@ describe("UsageCounter", () => {
     expect(hours).toEqual([Date.parse("2030-01-01T10:00:00Z"), Date.parse("2030-01-01T11:00:00Z")]);
     expect(
       written.find((r) => r.bucketStart === at + 30_000 && r.interval === "minute")?.counts,
-    ).toEqual([2, 0, 0, 1, 0]);
+    ).toEqual([2, 0, 0, 1, 0, 0, 0, 0]);
   });
 
   it("keeps counts and uses a failed write could not store, and writes them with the next", async () => {
