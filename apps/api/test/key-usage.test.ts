@@ -122,7 +122,10 @@ describe("outcome counters", () => {
       const res = await post([{ eventName: "app.open" }], "https://evil.example").expect(403);
       expect(res.body.error.code).toBe("origin_not_allowed");
     }
-    await client.get("/v1/metrics?eventName=app.open").set("Origin", "https://evil.example").expect(403);
+    await client
+      .get("/v1/metrics?eventName=app.open")
+      .set("Origin", "https://evil.example")
+      .expect(403);
     // An event name the key may not send, decided once the body has arrived: that, not valid.
     await post([{ eventName: "other" }]).expect(403);
     await post({ events: [{ eventName: "app.ok" }, { eventName: "admin.drop" }] }).expect(403);

@@ -77,7 +77,7 @@ export const keyUsageAnswerSchema = z
   .meta({
     id: "KeyUsage",
     description:
-      "Requests made with the key per bucket and outcome, oldest first; empty buckets are omitted. Minute buckets are kept 48 hours, hour (and day) buckets 90 days.",
+      "Requests made with the key per bucket and outcome, oldest first; empty buckets are omitted. Each request is counted once, by how it ended: `valid` when the key admitted it (whatever the handler then answered), else its refusal (a batch refused for an event name is `event_not_allowed`, not also `valid`; `rate_limited` is the org's rate or the key's own). Minute buckets are kept 48 hours, hour (and day) buckets 90 days.",
   });
 export type KeyUsageAnswer = z.infer<typeof keyUsageAnswerSchema>;
 

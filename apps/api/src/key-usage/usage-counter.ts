@@ -1,4 +1,8 @@
-import { KEY_USAGE_COUNT_COLUMNS, type KeyUsageCountColumn, type KeyUsageIncrement } from "@keyward/db";
+import {
+  KEY_USAGE_COUNT_COLUMNS,
+  type KeyUsageCountColumn,
+  type KeyUsageIncrement,
+} from "@keyward/db";
 import { KEY_OUTCOMES, type KeyOutcome } from "@keyward/shared";
 import type { Logger } from "../logger.js";
 
@@ -24,7 +28,10 @@ export const OUTCOME_COLUMN: Record<KeyOutcome, KeyUsageCountColumn> = {
 
 /** Where each outcome is in `counts`: KEY_USAGE_COUNT_COLUMNS order, everywhere in the usage path. */
 export const OUTCOME_INDEX = Object.fromEntries(
-  KEY_OUTCOMES.map((outcome) => [outcome, KEY_USAGE_COUNT_COLUMNS.indexOf(OUTCOME_COLUMN[outcome])]),
+  KEY_OUTCOMES.map((outcome) => [
+    outcome,
+    KEY_USAGE_COUNT_COLUMNS.indexOf(OUTCOME_COLUMN[outcome]),
+  ]),
 ) as Record<KeyOutcome, number>;
 const OUTCOMES = KEY_USAGE_COUNT_COLUMNS.length;
 
@@ -112,7 +119,12 @@ export class UsageCounter implements PendingKeyUse {
     let tally = this.tallies.get(key.id);
     if (!tally || tally.minute !== minute) {
       if (tally) this.spilled.push(tally);
-      tally = { keyId: key.id, orgId: key.orgId, minute, counts: new Array<number>(OUTCOMES).fill(0) };
+      tally = {
+        keyId: key.id,
+        orgId: key.orgId,
+        minute,
+        counts: new Array<number>(OUTCOMES).fill(0),
+      };
       this.tallies.set(key.id, tally);
     }
     (tally.counts[OUTCOME_INDEX[outcome]] as number) += 1;

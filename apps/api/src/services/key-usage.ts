@@ -12,8 +12,8 @@ import {
 } from "@keyward/shared";
 import type { z } from "zod";
 import { ApiError } from "../http/api-error.js";
-import { OUTCOME_COLUMN } from "../key-usage/usage-counter.js";
 import type { OrgContext } from "../http/org-member.js";
+import { OUTCOME_COLUMN } from "../key-usage/usage-counter.js";
 import { canSeeKey } from "../policy.js";
 import { getKey } from "./keys.js";
 
