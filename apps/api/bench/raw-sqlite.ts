@@ -2,13 +2,13 @@
 // straight through better-sqlite3 into the server's events tables (prepared statements, the same
 // roll-up upserts), with no HTTP, parsing, validation or thread hop.
 import Database from "better-sqlite3";
-import { type IngestBatch, nextEventId, rollupIncrements } from "../src/public/ingest-store.js";
+import { type IngestBatch, nextEventId, rollupIncrements } from "../src/ingest/ingest-store.js";
 import {
   EVENTS_SCHEMA,
   INSERT_EVENT,
   sqliteDateTime,
   UPSERT_ROLLUP,
-} from "../src/public/sqlite-ingest-store.js";
+} from "../src/ingest/sqlite-ingest-store.js";
 
 const {
   file,

@@ -11,12 +11,12 @@ import { refuseNul } from "./http/no-nul.js";
 import { requestLog } from "./http/request-log.js";
 import { loadSession, requireUser } from "./http/session.js";
 import { mountApiReference } from "./openapi/routes.js";
-import { mountPublicApi } from "./public/public-api.js";
 import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";
 import { meRouter } from "./routes/me.js";
 import { orgsRouter } from "./routes/orgs.js";
 import { sizeHashingBudget } from "./services/accounts.js";
+import { createPublicApi, type PublicApi } from "./v1/public-api.js";
 
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -24,7 +24,14 @@ function defaultWebDist(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
 }
 
-export function createApp(deps: Deps): Express {
+/** The HTTP app and the /v1 state that shutdown flushes and closes. */
+export interface KeywardApp {
+  app: Express;
+  /** Writes pending usage and `lastUsedAt`, stops timers, closes the ingest store and limiter. */
+  publicApi: PublicApi;
+}
+
+export function createApp(deps: Deps): KeywardApp {
   const app = express();
   app.disable("x-powered-by");
   if (deps.env.TRUST_PROXY) app.set("trust proxy", 1);
@@ -52,7 +59,8 @@ export function createApp(deps: Deps): Express {
     }),
   );
 
-  const publicApi = mountPublicApi(app, deps);
+  const publicApi = createPublicApi(deps);
+  publicApi.mount(app);
   const appDeps: Deps = { ...deps, pendingKeyUse: publicApi.usage };
 
   // `unattributed`: this instance's /v1 requests with no key, a malformed or an unknown one.
@@ -108,5 +116,5 @@ export function createApp(deps: Deps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
-  return app;
+  return { app, publicApi };
 }

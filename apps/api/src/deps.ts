@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
 import type { Db, Dialect } from "@keyward/db";
 import type { Env } from "./env.js";
+import type { PendingKeyUse } from "./key-usage/usage-counter.js";
 import type { Logger } from "./logger.js";
-import type { PendingKeyUse } from "./public/usage-counter.js";
 
 /** Emitted after a key's change is committed, so verification caches can drop it. */
 export interface KeyChange {

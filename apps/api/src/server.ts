@@ -4,9 +4,8 @@ import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
 import { gracefulCloser } from "./http/graceful-close.js";
 import { createHttpServer } from "./http/http-server.js";
+import { startKeyChangeChannel } from "./key-verification/key-change-channel.js";
 import { createLogger } from "./logger.js";
-import { startKeyChangeChannel } from "./public/key-change-channel.js";
-import { publicApiOf } from "./public/public-api.js";
 
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
@@ -22,7 +21,7 @@ try {
 
 const { prisma, provider, dialect, url, close } = createDb(env.DATABASE_URL);
 const keyChanges = new KeyChangeBus();
-const app = createApp({ db: prisma, provider, dialect, env, logger, keyChanges });
+const { app, publicApi } = createApp({ db: prisma, provider, dialect, env, logger, keyChanges });
 // Several instances may share PostgreSQL: they tell each other about key changes.
 const keyChangeChannel =
   provider === "postgresql"
@@ -55,9 +54,8 @@ function shutdown(signal: string): void {
   // New connections are refused at once; requests in flight finish.
   void closer.close().then(() => {
     // Pending lastUsedAt updates are written before the database closes.
-    const publicApi = publicApiOf(app)?.close() ?? Promise.resolve();
     const listener = keyChangeChannel?.close() ?? Promise.resolve();
-    void Promise.allSettled([publicApi, listener]).finally(() =>
+    void Promise.allSettled([publicApi.close(), listener]).finally(() =>
       close().finally(() => {
         logger.info("shut down");
         process.exit(0);

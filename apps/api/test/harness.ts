@@ -10,9 +10,12 @@ import { createApp } from "../src/app.js";
 import { type Deps, KeyChangeBus } from "../src/deps.js";
 import { readEnv } from "../src/env.js";
 import { createLogger } from "../src/logger.js";
+import type { PublicApi } from "../src/v1/public-api.js";
 
 export interface Harness {
   app: Express;
+  /** The app's /v1 state (verifier, ingest store, usage counter, limiter); `close()` leaves it open. */
+  publicApi: PublicApi;
   deps: Deps;
   /** Every log line the app wrote, to assert that no secret leaks. */
   logLines: string[];
@@ -97,10 +100,11 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     logger,
     keyChanges: new KeyChangeBus(),
   };
-  const app = createApp(deps);
+  const { app, publicApi } = createApp(deps);
 
   const harness: Harness = {
     app,
+    publicApi,
     deps,
     logLines,
     anonymous: () => new Client(app),

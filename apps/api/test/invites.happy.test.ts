@@ -56,7 +56,7 @@ describe("creating an invite", () => {
   });
 
   it("the link uses PUBLIC_URL when it is set", async () => {
-    const app = createApp({
+    const { app } = createApp({
       ...h.deps,
       env: { ...h.deps.env, PUBLIC_URL: "https://keys.example.com/" },
     });

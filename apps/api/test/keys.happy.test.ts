@@ -487,7 +487,7 @@ describe("audit answers name the key", () => {
         },
       },
     }) as unknown as Db;
-    const client = new Client(createApp({ ...h.deps, db: counted }));
+    const client = new Client(createApp({ ...h.deps, db: counted }).app);
     await client
       .post("/api/auth/login", { email: owner.user.email, password: owner.password })
       .expect(200);

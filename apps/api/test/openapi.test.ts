@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { OPERATIONS } from "../src/openapi/document.js";
 import { DOCUMENT_FILE, serializeDocument } from "../src/openapi/write-document.js";
-import { publicApiOf } from "../src/public/public-api.js";
 import { listRoutes } from "./hardening/support.js";
 import { createHarness, type Harness } from "./harness.js";
 import { OpenApiValidator } from "./support/openapi-validator.js";
@@ -55,10 +54,10 @@ describe("the OpenAPI document", () => {
     const env = { ...h.deps.env, PUBLIC_URL: "https://keys.example.com/" };
     const behindProxy = createApp({ ...h.deps, env });
     try {
-      const doc = await supertest(behindProxy).get("/api/openapi.json").expect(200);
+      const doc = await supertest(behindProxy.app).get("/api/openapi.json").expect(200);
       expect(doc.body.servers).toEqual([{ url: "https://keys.example.com" }]);
     } finally {
-      await publicApiOf(behindProxy)?.close();
+      await behindProxy.publicApi.close();
     }
   });
 

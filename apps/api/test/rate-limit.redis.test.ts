@@ -10,7 +10,6 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import type { Env } from "../src/env.js";
-import { publicApiOf } from "../src/public/public-api.js";
 import { startServer } from "./support/server-process.js";
 import { newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
 
@@ -76,11 +75,9 @@ afterAll(async () => {
 
 /** Another app on the harness's database, listening on a free port, with these settings. */
 async function startInstance(env: Partial<Env>): Promise<Instance> {
-  const app = createApp({ ...v1.h.deps, env: { ...v1.h.deps.env, ...env } });
+  const { app, publicApi: api } = createApp({ ...v1.h.deps, env: { ...v1.h.deps.env, ...env } });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  const api = publicApiOf(app);
-  if (!api) throw new Error("the public API is not mounted");
   const instance: Instance = {
     ...target(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     sharing: () => api.limiter.sharing,

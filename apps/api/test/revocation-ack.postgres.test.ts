@@ -15,7 +15,7 @@ import {
 } from "@keyward/shared";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listenerApplicationName } from "../src/public/key-change-channel.js";
+import { listenerApplicationName } from "../src/key-verification/key-change-channel.js";
 import { type ServerProcess, startServer } from "./support/server-process.js";
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";

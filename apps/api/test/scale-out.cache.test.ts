@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyChangeBus } from "../src/deps.js";
-import { KeyVerifier } from "../src/public/key-verifier.js";
+import { KeyVerifier } from "../src/key-verification/key-verifier.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 
 const FALLBACK_TTL_MS = 100;

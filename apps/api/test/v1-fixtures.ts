@@ -3,8 +3,8 @@ import { rmSync } from "node:fs";
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
 import Database from "better-sqlite3";
 import supertest from "supertest";
-import { type PublicApi, publicApiOf } from "../src/public/public-api.js";
-import { SqliteIngestStore } from "../src/public/sqlite-ingest-store.js";
+import { SqliteIngestStore } from "../src/ingest/sqlite-ingest-store.js";
+import type { PublicApi } from "../src/v1/public-api.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 
 export interface V1 {
@@ -17,9 +17,7 @@ export interface V1 {
 export async function setupV1(env: Record<string, string> = {}): Promise<V1> {
   const h = await createHarness(env);
   const admin = await h.signup({ name: "Ada Admin", orgName: "Ingest Org" });
-  const api = publicApiOf(h.app);
-  if (!api) throw new Error("the public API is not mounted");
-  return { h, admin, keysPath: `/api/orgs/${admin.orgId}/keys`, api };
+  return { h, admin, keysPath: `/api/orgs/${admin.orgId}/keys`, api: h.publicApi };
 }
 
 export async function teardownV1(v1: V1 | undefined): Promise<void> {

@@ -12,7 +12,6 @@ import { createApp } from "../../src/app.js";
 import { type Deps, KeyChangeBus } from "../../src/deps.js";
 import { readEnv } from "../../src/env.js";
 import { createLogger } from "../../src/logger.js";
-import { publicApiOf } from "../../src/public/public-api.js";
 import { BCRYPT_COST } from "../../src/services/accounts.js";
 import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
 import {
@@ -34,7 +33,7 @@ beforeAll(async () => {
   admin = await h.signup({ name: "Ada Admin", orgName: "Web Org" });
 });
 afterAll(async () => {
-  await publicApiOf(h.app)?.close();
+  await h?.publicApi.close();
   await h?.close();
 });
 
@@ -176,11 +175,11 @@ async function appWith(
     logger,
     keyChanges: new KeyChangeBus(),
   };
-  const app = createApp(deps);
+  const { app, publicApi } = createApp(deps);
   return {
     app,
     async close() {
-      await publicApiOf(app)?.close();
+      await publicApi.close();
       await close();
       await database.drop();
     },
@@ -388,7 +387,7 @@ describe("secrets in logs", () => {
     const database = await createTestDatabase();
     const { prisma, provider, dialect, close } = createDb(database.url);
     const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
-    const app = createApp({
+    const { app, publicApi } = createApp({
       db: prisma,
       provider,
       dialect,
@@ -463,7 +462,7 @@ describe("secrets in logs", () => {
         await m.get(`/v1/key?key=${secret}`).expect(401);
       }
       await owner.post("/api/auth/logout").expect(204);
-      await publicApiOf(app)?.close();
+      await publicApi.close();
     } finally {
       await close();
       await database.drop();

@@ -1,4 +1,5 @@
 import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
+import { emptyOutcomeCounts } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { keyAnswer } from "@/testing/key-answer";
 import { graceTraffic, inGracePeriod } from "./rotation-assistant";
@@ -18,6 +19,7 @@ const summary = (last15Minutes: number, lastHour: number): KeyUsageSummary => ({
   keyId: "key_1",
   total: lastHour,
   refused: 0,
+  totals: { ...emptyOutcomeCounts(), valid: lastHour },
   points: [],
   last15Minutes,
   lastHour,

@@ -5,17 +5,17 @@ import {
 } from "@keyward/shared";
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
+import { discardingStore, type IngestStore } from "../ingest/ingest-store.js";
+import { PostgresIngestStore } from "../ingest/postgres-ingest-store.js";
+import { SqliteIngestStore } from "../ingest/sqlite-ingest-store.js";
+import { keyUsageWriter } from "../key-usage/key-usage-store.js";
+import { UsageCounter } from "../key-usage/usage-counter.js";
+import { KeyVerifier } from "../key-verification/key-verifier.js";
+import { KeyRateLimiter } from "../key-verification/rate-limit.js";
 import { preflight } from "./cors.js";
 import { ingestEvents } from "./events.js";
-import { discardingStore, type IngestStore } from "./ingest-store.js";
 import { getKeyInfo } from "./key-info.js";
-import { keyUsageWriter } from "./key-usage-store.js";
-import { KeyVerifier } from "./key-verifier.js";
 import { getMetrics } from "./metrics.js";
-import { PostgresIngestStore } from "./postgres-ingest-store.js";
-import { KeyRateLimiter } from "./rate-limit.js";
-import { SqliteIngestStore } from "./sqlite-ingest-store.js";
-import { UsageCounter } from "./usage-counter.js";
 import { requirePermission, reverifyKey, verifiedKey, verifyKey } from "./verify-key.js";
 
 /** The key-authenticated API under /v1, with the state it keeps between requests. */
@@ -40,7 +40,7 @@ export function createPublicApi(deps: Deps): PublicApi {
     // acknowledgement waited out the bound, by which time no entry read before it answers here.
     fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
-  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.provider, store), deps.logger, {
+  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.dialect, store), deps.logger, {
     minuteRetentionMs: KEY_USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
     hourRetentionMs: KEY_USAGE_HOUR_RETENTION_DAYS * 86_400_000,
   });
@@ -61,6 +61,8 @@ export function createPublicApi(deps: Deps): PublicApi {
     usage,
   );
   const permitted = (permission: "read" | "write") => requirePermission(permission, usage);
+  // Its handler counts each request once: it may still refuse one for an event name.
+  const permittedWriter = requirePermission("write", usage, { countValid: false });
   // /v1/key needs no permission: every authenticated request is a valid one.
   const countedValid: RequestHandler = (req, _res, next) => {
     usage.count(verifiedKey(req), "valid");
@@ -79,9 +81,8 @@ export function createPublicApi(deps: Deps): PublicApi {
     app.post(
       "/v1/events",
       authenticate,
-      permitted("write"),
-      eventBody,
-      ingestEvents(store, reverifyWriter),
+      permittedWriter,
+      ...ingestEvents(eventBody, store, reverifyWriter, usage),
     );
     app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store));
     app.get("/v1/key", authenticate, countedValid, getKeyInfo);
@@ -89,9 +90,8 @@ export function createPublicApi(deps: Deps): PublicApi {
       app.post(
         "/v1/_bench/discard-events",
         authenticate,
-        permitted("write"),
-        eventBody,
-        ingestEvents(discardingStore, reverifyWriter),
+        permittedWriter,
+        ...ingestEvents(eventBody, discardingStore, reverifyWriter, usage),
       );
     }
   };
@@ -109,19 +109,4 @@ export function createPublicApi(deps: Deps): PublicApi {
       await limiter.close();
     },
   };
-}
-
-const mounted = new WeakMap<Express, PublicApi>();
-
-/** Mounts the public API on `/v1`. */
-export function mountPublicApi(app: Express, deps: Deps): PublicApi {
-  const api = createPublicApi(deps);
-  api.mount(app);
-  mounted.set(app, api);
-  return api;
-}
-
-/** The public API mounted on this app, to flush and close it on shutdown. */
-export function publicApiOf(app: Express): PublicApi | undefined {
-  return mounted.get(app);
 }

@@ -1,7 +1,7 @@
 import { metricsQuerySchema } from "@keyward/shared";
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
-import { bucketStart, INTERVAL_MS, type IngestStore } from "./ingest-store.js";
+import { bucketStart, INTERVAL_MS, type IngestStore } from "../ingest/ingest-store.js";
 import { verifiedKey } from "./verify-key.js";
 
 const DAY_MS = 86_400_000;
