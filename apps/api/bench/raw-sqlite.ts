@@ -1,14 +1,10 @@
 // The physical reference, run as its own process by bench/run.ts: the benchmark's rows written
 // straight through better-sqlite3 into the server's events tables (prepared statements, the same
 // roll-up upserts), with no HTTP, parsing, validation or thread hop.
+import { migrateEventsDatabase } from "@keyward/db";
 import Database from "better-sqlite3";
 import { type IngestBatch, nextEventId, rollupIncrements } from "../src/ingest/ingest-store.js";
-import {
-  EVENTS_SCHEMA,
-  INSERT_EVENT,
-  sqliteDateTime,
-  UPSERT_ROLLUP,
-} from "../src/ingest/sqlite-ingest-store.js";
+import { INSERT_EVENT, sqliteDateTime, UPSERT_ROLLUP } from "../src/ingest/sqlite-events.js";
 
 const {
   file,
@@ -22,10 +18,10 @@ const {
   batchesPerTransaction: number;
 };
 
+migrateEventsDatabase(file);
 const db = new Database(file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-db.exec(EVENTS_SCHEMA);
 const insertEvent = db.prepare(INSERT_EVENT);
 const upsertRollup = db.prepare(UPSERT_ROLLUP);
 const write = db.transaction((batches: IngestBatch[]) => {

@@ -8,5 +8,5 @@ export {
   SQLITE_BUSY_TIMEOUT_MS,
 } from "./client.js";
 export { type Dialect, dialectOf, type LockMode, type TextSearch, type Tx } from "./dialect.js";
-export { migrateDatabase } from "./migrate.js";
+export { migrateDatabase, migrateEventsDatabase } from "./migrate.js";
 export { eventsDatabaseFile, type Provider, pgClientConfig } from "./paths.js";

@@ -24,12 +24,12 @@ const SQLITE_ADD_USAGE = `INSERT INTO "KeyUsage" (${COLUMNS})
 
 /**
  * Writes key usage to the main database (KeyUsage, one row per key, interval and bucket, a column
- * per outcome), one statement per batch; `lastUsedAt` through the ingest store's `touchKeys`.
+ * per outcome), one statement per batch; `lastUsedAt` through the ingest store's `writeLastUsed`.
  */
 export function keyUsageWriter(
   db: Db,
   provider: Deps["provider"],
-  ingest: Pick<IngestStore, "touchKeys">,
+  ingest: Pick<IngestStore, "writeLastUsed">,
 ): UsageWriter {
   return {
     async addUsage(rows: readonly UsageIncrement[]) {
@@ -59,7 +59,7 @@ export function keyUsageWriter(
       ]);
       await db.$executeRawUnsafe(SQLITE_ADD_USAGE, JSON.stringify(json));
     },
-    touchKeys: (lastUsed) => ingest.touchKeys(lastUsed),
+    touchKeys: (lastUsed) => ingest.writeLastUsed(lastUsed),
     async prune(minutesBefore, hoursBefore) {
       await db.keyUsage.deleteMany({
         where: {
