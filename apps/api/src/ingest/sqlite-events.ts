@@ -7,8 +7,27 @@ export function sqliteDateTime(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "+00:00");
 }
 
-export const INSERT_EVENT = `INSERT INTO "Event" ("id", "orgId", "keyId", "eventName", "eventAt", "receivedAt", "properties")
-  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+/** A batch's events, one row (see prisma/migrations/sqlite-events: the view "Event" shows them). */
+export const INSERT_BATCH = `INSERT INTO "EventBatch" ("orgId", "keyId", "receivedAt", "events")
+  VALUES (?, ?, ?, ?)`;
+
+/**
+ * The `events` column of a batch: a JSON array of `[id, eventName, eventAt or null, properties]`.
+ * Built by concatenation: the properties are JSON already, and ids and ISO times need no escaping.
+ */
+export function eventsJson(
+  ids: readonly string[],
+  names: readonly string[],
+  ats: readonly (string | null)[],
+  properties: readonly string[],
+): string {
+  let json = "[";
+  for (let i = 0; i < names.length; i++) {
+    const at = ats[i];
+    json += `${i === 0 ? "" : ","}["${ids[i]}",${JSON.stringify(names[i])},${at ? `"${at}"` : "null"},${properties[i]}]`;
+  }
+  return `${json}]`;
+}
 
 export const UPSERT_ROLLUP = `INSERT INTO "MetricRollup" ("orgId", "eventName", "interval", "bucketStart", "count")
   VALUES (?, ?, ?, ?, ?)
@@ -22,9 +41,12 @@ export interface WriterData {
   busyTimeoutMs: number;
 }
 
+/** Joins the texts of a job's fields: neither event names nor JSON text hold a raw NUL. */
+export const FIELD_SEPARATOR = "\u0000";
+
 /**
- * One batch, by column: a few arrays are far cheaper to post (structured clone) than an object per
- * event.
+ * One batch, by column, each column one string: a few strings are far cheaper to post (structured
+ * clone) than an object, or even a string, per event.
  */
 export interface WriteJob {
   id: number;
@@ -32,11 +54,13 @@ export interface WriteJob {
   keyId: string;
   /** ms */
   receivedAt: number;
-  names: string[];
-  /** Each event's time, ms. */
-  ats: number[];
-  /** Each event's properties, JSON. */
-  properties: string[];
+  count: number;
+  /** The events' names, joined by FIELD_SEPARATOR. */
+  names: string;
+  /** Each event's time, ms; null when every event's is `receivedAt`. */
+  ats: number[] | null;
+  /** Each event's properties (JSON), joined by FIELD_SEPARATOR. */
+  properties: string;
 }
 
 /** `committed` and `failed` name jobs by id. */

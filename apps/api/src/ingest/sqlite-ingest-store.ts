@@ -11,6 +11,7 @@ import type {
   StoredEventRow,
 } from "./ingest-store.js";
 import {
+  FIELD_SEPARATOR,
   sqliteDateTime,
   type WriteJob,
   type WriterData,
@@ -89,13 +90,16 @@ export class SqliteIngestStore implements IngestStore {
     const { worker } = await this.start();
     const count = batch.events.length;
     const names = new Array<string>(count);
-    const ats = new Array<number>(count);
     const properties = new Array<string>(count);
+    let ats: number[] | null = null;
     for (let i = 0; i < count; i++) {
       const event = batch.events[i] as StoredEvent;
       names[i] = event.name;
-      ats[i] = event.at;
       properties[i] = event.properties;
+      if (event.at !== batch.receivedAt) {
+        ats ??= new Array<number>(count).fill(batch.receivedAt);
+        ats[i] = event.at;
+      }
     }
     const id = this.nextJob++;
     const committed = new Promise<void>((resolve, reject) =>
@@ -106,9 +110,10 @@ export class SqliteIngestStore implements IngestStore {
       orgId: batch.orgId,
       keyId: batch.keyId,
       receivedAt: batch.receivedAt,
-      names,
+      count,
+      names: names.join(FIELD_SEPARATOR),
       ats,
-      properties,
+      properties: properties.join(FIELD_SEPARATOR),
     };
     if (this.waiters.size === 1) worker.ref();
     worker.postMessage(job satisfies WriterMessage);
