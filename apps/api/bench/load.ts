@@ -14,6 +14,8 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Each connection sends its own value of this header (one key per connection), in turn. */
+  perConnection?: { header: string; values: string[] };
   /** Runs until `tailMs` after the disable call returned (durationSeconds is only a cap). */
   revoke?: {
     afterMs: number;
@@ -66,6 +68,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
 
   // At least one each: a 1-connection latency measure gets one connection per instance.
   const perUrl = Math.max(1, Math.floor(spec.connections / spec.urls.length));
+  let connectionsSetUp = 0;
+  const perConnection = spec.perConnection;
+  const setupClient = perConnection
+    ? (client: autocannon.Client) => {
+        const value = perConnection.values[connectionsSetUp++ % perConnection.values.length] ?? "";
+        client.setHeaders({ ...spec.headers, [perConnection.header]: value });
+      }
+    : undefined;
   const instances = spec.urls.map((url, index) => {
     const counts = byUrl[index] ?? { acceptedAfter: 0, refusedAfter: 0, lastAcceptedAfterMs: 0 };
     let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
@@ -77,6 +87,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         url,
         connections: perUrl,
         duration: spec.durationSeconds,
+        ...(setupClient ? { setupClient } : {}),
         requests: [
           {
             method: spec.method ?? "GET",

@@ -45,6 +45,14 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /**
+   * Benchmark only: no usage counting (outcome counts, `lastUsedAt`), so `pnpm bench` can measure
+   * what counting costs in the same run.
+   */
+  BENCH_SKIP_USAGE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type Env = z.infer<typeof envSchema>;

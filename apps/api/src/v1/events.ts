@@ -11,6 +11,7 @@ import {
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
+import type { JsonAnswer } from "../http/json-answer.js";
 import type { IngestStore, StoredEvent } from "../ingest/ingest-store.js";
 import { assertEventsAllowed, type Reverify } from "./verify-key.js";
 
@@ -88,6 +89,7 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
 export function ingestEvents(
   store: Pick<IngestStore, "append">,
   reverify: Reverify,
+  answer: JsonAnswer,
 ): RequestHandler {
   return async (req, res) => {
     const receivedAt = Date.now();
@@ -97,7 +99,7 @@ export function ingestEvents(
     assertEventsAllowed(req, key, events);
     if (events.length > 0)
       await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
-    const answer: IngestAnswer = { accepted: events.length };
-    res.json(answer);
+    const body: IngestAnswer = { accepted: events.length };
+    answer(req, res, JSON.stringify(body));
   };
 }
