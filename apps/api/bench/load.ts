@@ -3,6 +3,7 @@
 // per URL, the connections split evenly, the results summed. With `revoke`, it also disables the
 // key mid-run through the session API and counts, per URL, the requests sent after that call
 // returned which were still accepted.
+import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 
 export interface LoadSpec {
@@ -178,6 +179,18 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-const spec = JSON.parse(process.argv[2] ?? "{}") as LoadSpec;
-const result = await run(spec);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+// One spec as an argument: one run. Without: one spec per line on stdin, one result line each (the
+// benchmark keeps one load process for all its runs instead of starting one per run).
+if (process.argv[2]) {
+  const result = await run(JSON.parse(process.argv[2]) as LoadSpec);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    const result = await run(JSON.parse(line) as LoadSpec).catch((error: unknown) => ({
+      error: String(error),
+    }));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+}

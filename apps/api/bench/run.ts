@@ -13,6 +13,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@keyward/db";
 import { createPostgresTestDatabase } from "@keyward/db/testing";
@@ -53,7 +54,7 @@ const serverNodeFlags = [...flags]
   .filter((flag) => flag.startsWith("--server-flag="))
   .map((flag) => flag.slice("--server-flag=".length));
 const seconds = (full: number) => (quick ? Math.max(1, Math.round(full / 4)) : full);
-const LISTING_KEYS = quick ? 1_000 : 10_000;
+const LISTING_KEYS = quick ? 200 : 10_000;
 const BATCH_SIZE = 100;
 const INGEST_CONNECTIONS = 50;
 /** Interleaved rounds of the /v1 measures against their ceilings; each ratio is their median. */
@@ -172,25 +173,39 @@ async function load(spec: LoadSpec, pids = serverPids): Promise<Measured> {
   return { ...result, cpuMicrosPerOk };
 }
 
+/** The load generator: one process (bench/load.ts) for every run, fed one spec per line. */
+let loadProcess: { child: ChildProcess; waiting: ((line: string) => void)[] } | undefined;
+
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "bench/load.ts", JSON.stringify(spec)],
-    {
+  if (!loadProcess) {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/load.ts"], {
       cwd: apiDir,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
-      resolve(JSON.parse(output.trim().split("\n").pop() ?? "{}") as LoadResult);
+      stdio: ["pipe", "pipe", "inherit"],
     });
+    const started = { child, waiting: [] as ((line: string) => void)[] };
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) =>
+      started.waiting.shift()?.(line),
+    );
+    child.once("exit", (code) => {
+      for (const waiter of started.waiting.splice(0))
+        waiter(JSON.stringify({ error: `load generator exited ${code}` }));
+      loadProcess = undefined;
+    });
+    loadProcess = started;
+  }
+  const current = loadProcess;
+  return new Promise((resolve, reject) => {
+    current.waiting.push((line) => {
+      const result = JSON.parse(line) as LoadResult & { error?: string };
+      if (result.error) reject(new Error(`load generator: ${result.error}`));
+      else resolve(result);
+    });
+    current.child.stdin?.write(`${JSON.stringify(spec)}\n`);
   });
+}
+
+function stopLoadProcess(): void {
+  loadProcess?.child.stdin?.end();
 }
 
 function rawSqlite(
@@ -445,11 +460,13 @@ async function main(): Promise<void> {
     });
     const targets: Target[] = [];
     if (instanceCount === 1) {
-      const http = await startCeiling("http");
-      const bareExpress = await startCeiling("express");
       const uncountedDb = await freshDatabase("uncounted");
       dropLater.push(uncountedDb.drop);
-      const uncounted = await startServer(uncountedDb.url, { BENCH_SKIP_USAGE: "true" });
+      const [http, bareExpress, uncounted] = await Promise.all([
+        startCeiling("http"),
+        startCeiling("express"),
+        startServer(uncountedDb.url, { BENCH_SKIP_USAGE: "true" }),
+      ]);
       others.push(http, bareExpress, uncounted);
       const uncountedSeed = await seedOrg(uncounted.url, uncountedDb.url, AUTH_CONNECTIONS);
       const pid = (s: Server) => [s.child.pid ?? 0];
@@ -729,6 +746,7 @@ async function main(): Promise<void> {
     ]);
     log("done");
   } finally {
+    stopLoadProcess();
     serverPids = [];
     await Promise.all([...servers, ...others].map(stop));
     await database.drop();
