@@ -150,7 +150,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const results = await Promise.all(instances.map(({ done }) => done));
   if (disableError) throw new Error(disableError);
   latencies.sort((a, b) => a - b);
-  const ok = statuses["200"] ?? 0;
+  // Only 2xx answers count as throughput.
+  const ok = Object.entries(statuses)
+    .filter(([status]) => status.startsWith("2"))
+    .reduce((sum, [, count]) => sum + count, 0);
   const seconds = Math.max(...results.map((result) => result.duration));
   const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
   const sum = (pick: (counts: (typeof byUrl)[number]) => number) =>

@@ -169,6 +169,12 @@ interface Measured extends LoadResult {
 async function load(spec: LoadSpec, pids = serverPids): Promise<Measured> {
   const cpuBefore = serverCpuMs(pids);
   const result = await runLoad(spec);
+  // The one thing even --quick asserts: each measure was answered (a broken route is no figure).
+  if (result.ok === 0) {
+    throw new Error(
+      `${spec.method ?? "GET"} ${spec.path}: no 2xx answer (${JSON.stringify(result.statuses)})`,
+    );
+  }
   const cpuMicrosPerOk = result.ok > 0 ? ((serverCpuMs(pids) - cpuBefore) * 1000) / result.ok : 0;
   return { ...result, cpuMicrosPerOk };
 }
