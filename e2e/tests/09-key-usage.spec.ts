@@ -55,6 +55,9 @@ test.describe("journey 9: key usage", () => {
     const row = keys.row(name);
     await expect(row.getByTestId("usage-sparkline")).toBeVisible();
     await expect(row.getByTestId("usage-count")).toHaveText("7 requests · 2 refused");
+    await expect(row.getByRole("list", { name: "Refused by reason" })).toHaveText(
+      "Missing permission: 2",
+    );
     await shot(page, "usage-column");
 
     const dialog = await keys.openKey(name);
@@ -72,11 +75,14 @@ test.describe("journey 9: key usage", () => {
     await expect(table).toBeVisible();
     await expect(table.getByRole("row")).toHaveCount(2);
     await expect(table.getByRole("row").nth(1).getByRole("cell")).toHaveText([
-      "5",
-      "0",
-      "0",
-      "0",
-      "2",
+      "5", // valid
+      "0", // rate limited
+      "0", // disabled
+      "0", // expired
+      "2", // missing permission
+      "0", // origin not allowed
+      "0", // IP not allowed
+      "0", // event not allowed
       "7",
     ]);
     expect(await axe(page), "usage view at 1280 px").toEqual([]);

@@ -52,7 +52,7 @@ export function createPublicApi(deps: Deps): PublicApi {
     // acknowledgement waited out the bound, by which time no entry read before it answers here.
     fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
-  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.provider, store), deps.logger, {
+  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.dialect, store), deps.logger, {
     minuteRetentionMs: KEY_USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
     hourRetentionMs: KEY_USAGE_HOUR_RETENTION_DAYS * 86_400_000,
   });
@@ -80,6 +80,8 @@ export function createPublicApi(deps: Deps): PublicApi {
     outcomes,
   );
   const permitted = (permission: "read" | "write") => requirePermission(permission, outcomes);
+  // Its handler counts each request once: it may still refuse one for an event name.
+  const permittedWriter = requirePermission("write", outcomes, { countValid: false });
   // /v1/key needs no permission: every authenticated request is a valid one.
   const countedValid: RequestHandler = (req, _res, next) => {
     outcomes.count(verifiedKey(req), "valid");
@@ -98,18 +100,16 @@ export function createPublicApi(deps: Deps): PublicApi {
     app.post(
       "/v1/events",
       authenticate,
-      permitted("write"),
-      eventBody,
-      ingestEvents(store, reverifyWriter, answer),
+      permittedWriter,
+      ...ingestEvents(eventBody, store, reverifyWriter, outcomes, answer),
     );
     app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store, answer));
     if (deps.env.BENCH_ROUTES) {
       app.post(
         "/v1/_bench/discard-events",
         authenticate,
-        permitted("write"),
-        eventBody,
-        ingestEvents(discardingStore, reverifyWriter, answer),
+        permittedWriter,
+        ...ingestEvents(eventBody, discardingStore, reverifyWriter, outcomes, answer),
       );
     }
   };

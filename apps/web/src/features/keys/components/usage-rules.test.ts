@@ -1,5 +1,5 @@
 import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
-import { NO_RESTRICTIONS } from "@keyward/shared";
+import { emptyOutcomeCounts, NO_RESTRICTIONS } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { graceTraffic, inGracePeriod } from "./rotation-assistant";
 import { unusedFor30Days } from "./usage-cell";
@@ -35,6 +35,7 @@ const summary = (last15Minutes: number, lastHour: number): KeyUsageSummary => ({
   keyId: "key_1",
   total: lastHour,
   refused: 0,
+  totals: { ...emptyOutcomeCounts(), valid: lastHour },
   points: [],
   last15Minutes,
   lastHour,
