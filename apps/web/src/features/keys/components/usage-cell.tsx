@@ -136,6 +136,8 @@ export function usageColumn(data: UsageColumnData, now: number): ColumnDef<KeyAn
     id: "usage",
     header: "Requests (24 h)",
     enableSorting: false,
+    // Wraps (sparkline over its counts): the row's actions must stay inside the card at 1280 px.
+    meta: { className: "col-usage" },
     cell: ({ row }) => <UsageCell keyData={row.original} data={data} now={now} />,
   };
 }
