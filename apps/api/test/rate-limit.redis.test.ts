@@ -294,6 +294,51 @@ describe("when Redis fails, requests are counted per instance and never fail", (
   });
 });
 
+describe("no request waits on Redis", () => {
+  it("answers at once while Redis holds every lease unanswered", async () => {
+    const link = await FaultyLink.open(REDIS_URL);
+    try {
+      const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
+      const a = await startInstance(env);
+      const b = await startInstance(env);
+      await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
+      // A key both instances hold leases of, and one neither has seen.
+      const warm = await newKey(v1);
+      expect((await a.get("/v1/key", warm.secret)).status).toBe(200);
+      expect((await b.get("/v1/key", warm.secret)).status).toBe(200);
+      const warmWindow = `${PREFIX}rl:${LIMIT}:${warm.id}`;
+      for (let i = 0; Number(await redis.hget(warmWindow, "granted")) < 2; i += 1) {
+        if (i === 100) throw new Error("the warm key's leases never landed in Redis");
+        await sleep(10);
+      }
+      await sleep(50);
+
+      // Connected, but Redis answers nothing now: every lease waits for the 500 ms timeout.
+      link.hang();
+      const cold = await newKey(v1);
+      const answers: Answer[] = [];
+      for (const key of [cold, warm]) {
+        for (const instance of [a, b, a]) answers.push(await instance.get("/v1/key", key.secret));
+      }
+      // And a fresh key's requests all at once, through both.
+      const burst = await newKey(v1);
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).get("/v1/key", burst.secret)),
+        )),
+      );
+
+      // A fresh key's first requests are admitted on credit (no token yet, no answer from Redis).
+      expect(answers.slice(0, 3).map((answer) => answer.status)).toEqual([200, 200, 200]);
+      for (const answer of answers) expect([200, 429]).toContain(answer.status);
+      // None waited for Redis: far under its 500 ms timeout (a few ms on an idle machine).
+      expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(250);
+    } finally {
+      await link.close();
+    }
+  });
+});
+
 /**
  * A TCP link in front of the real Redis that can be cut (connections reset, port closed),
  * restored on the same port, or made to hang (connections open, nothing forwarded).
