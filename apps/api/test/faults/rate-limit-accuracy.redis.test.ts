@@ -13,9 +13,9 @@ import { type FaultDatabase, faultDatabase, type Session, sessionCall, signUp } 
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `keyward-test:${process.pid}:${Date.now()}:`;
-/** Requests in flight per instance, all the time: far more than either limit per second. */
-const CONNECTIONS_PER_INSTANCE = 8;
-const DRIVE_MS = 6_500;
+/** Requests in flight per instance, all the time: few, so that answers come soon after the decision. */
+const CONNECTIONS_PER_INSTANCE = 3;
+const DRIVE_MS = 8_500;
 const WINDOW_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,7 +76,8 @@ async function createKey(restrictions?: { rateLimitPerSecond: number }): Promise
 }
 
 interface Answer {
-  /** When the answer arrived, ms (performance.now()). */
+  /** When the request was sent and its answer arrived, ms (performance.now()). */
+  sent: number;
   at: number;
   status: number;
   instance: number;
@@ -92,27 +93,30 @@ async function drive(key: TestKey, ms = DRIVE_MS) {
   const until = performance.now() + ms;
   const watch = async () => {
     const name = `${PREFIX}rl:${limit}:${key.id}`;
+    /** -2: no such key (between windows). */
+    let lastTtl = -2;
     while (performance.now() < until + 1_500) {
       const ttl = await redis.pttl(name);
-      const now = performance.now();
-      const last = windowEnds.at(-1);
+      // Not before the window ends: the answer may have waited in this process before now.
+      const end = performance.now() + ttl;
       if (ttl > 0) {
-        const end = now + ttl;
-        // The same window seen again (its end moves only by the poll's own latency), or a new one.
-        if (last === undefined || end - last > WINDOW_MS / 2) windowEnds.push(end);
-        else windowEnds[windowEnds.length - 1] = Math.min(last, end);
+        // A window's TTL only goes down; up again (or back after no key) is the next window.
+        if (ttl > lastTtl) windowEnds.push(end);
+        else windowEnds[windowEnds.length - 1] = Math.min(windowEnds.at(-1) ?? end, end);
       }
+      lastTtl = ttl;
       await sleep(5);
     }
   };
   const load = servers.flatMap((server, instance) =>
     Array.from({ length: CONNECTIONS_PER_INSTANCE }, async () => {
       while (performance.now() < until) {
+        const sent = performance.now();
         const res = await fetch(`${server.url}/v1/key`, {
           headers: { [API_KEY_HEADER]: key.secret },
         });
         await res.arrayBuffer();
-        answers.push({ at: performance.now(), status: res.status, instance });
+        answers.push({ sent, at: performance.now(), status: res.status, instance });
       }
     }),
   );
@@ -121,27 +125,39 @@ async function drive(key: TestKey, ms = DRIVE_MS) {
 }
 
 interface WindowCount {
+  /** Accepted requests sent and answered within the window. */
   accepted: number;
+  /** Accepted requests in flight across one of its ends: they may have been counted in either. */
+  straddling: number;
   byInstance: number[];
   refused: number;
 }
 
 /**
- * The answers counted by the Redis window they arrived in, without the first and last windows
- * (cut by the start and end of the drive).
+ * The answers counted by the Redis window they were sent and answered in, without the first and
+ * last windows (cut by the start and end of the drive). A request in flight across a window's end
+ * was decided in one of the two: counted apart, as straddling both.
  */
 function fullWindows(answers: Answer[], windowEnds: number[]): WindowCount[] {
+  const windowOf = (t: number) => windowEnds.findIndex((end) => t < end && t >= end - WINDOW_MS);
   const windows = windowEnds.map(() => ({
     accepted: 0,
+    straddling: 0,
     byInstance: servers.map(() => 0),
     refused: 0,
   }));
   for (const answer of answers) {
-    const index = windowEnds.findIndex((end) => answer.at < end && answer.at >= end - WINDOW_MS);
+    const index = windowOf(answer.at);
     const window = windows[index];
     if (!window) continue;
     if (answer.status === 200) {
-      window.accepted += 1;
+      const from = windowOf(answer.sent);
+      if (from === index) window.accepted += 1;
+      else {
+        window.straddling += 1;
+        const earlier = windows[from];
+        if (earlier) earlier.straddling += 1;
+      }
       window.byInstance[answer.instance] = (window.byInstance[answer.instance] ?? 0) + 1;
     } else {
       expect(answer.status).toBe(429);
@@ -154,15 +170,25 @@ function fullWindows(answers: Answer[], windowEnds: number[]): WindowCount[] {
 function expectWithinTenPercent({ answers, windowEnds }: Awaited<ReturnType<typeof drive>>) {
   const windows = fullWindows(answers, windowEnds);
   const summary = `limit ${limit}: ${windows
-    .map((w) => `${w.accepted} (${w.byInstance.join(" + ")}; ${w.refused} refused)`)
+    .map(
+      (w) =>
+        `${w.accepted}${w.straddling ? ` + ${w.straddling} straddling` : ""} (by instance ${w.byInstance.join(" + ")}; ${w.refused} refused)`,
+    )
     .join(", ")}`;
   console.info(`accepted per window: ${summary}`);
-  expect(windows.length, `full windows: ${summary}`).toBeGreaterThanOrEqual(3);
   for (const window of windows) {
-    expect(window.accepted, `accepted per window: ${summary}`).toBeGreaterThanOrEqual(limit * 0.9);
+    // Those surely decided in the window are never over the limit.
     expect(window.accepted, `accepted per window: ${summary}`).toBeLessThanOrEqual(limit * 1.1);
-    // The load was over the limit: each window refused some.
-    expect(window.refused, `refused per window: ${summary}`).toBeGreaterThan(0);
+  }
+  // Where the load was at least twice the limit (on a busy machine some seconds get less), those
+  // that may have been decided in the window are not under it either.
+  const driven = windows.filter((w) => w.refused >= limit);
+  expect(driven.length, `windows driven hard: ${summary}`).toBeGreaterThanOrEqual(3);
+  for (const window of driven) {
+    expect(
+      window.accepted + window.straddling,
+      `accepted per window: ${summary}`,
+    ).toBeGreaterThanOrEqual(limit * 0.9);
   }
   // Both instances took part: the limit is shared, not one instance's own.
   for (let instance = 0; instance < servers.length; instance += 1) {
