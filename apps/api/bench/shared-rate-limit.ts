@@ -7,6 +7,7 @@
 //   pnpm --filter @keyward/api exec tsx bench/shared-rate-limit.ts [--no-build] [--rounds=3]
 //       [--seconds=5] [--postgres=postgresql://127.0.0.1:5432/test] [--redis=redis://127.0.0.1:6379]
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,6 +102,19 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+const CLOCK_TICKS =
+  Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU time (user + system) the processes have used so far, ms. */
+function cpuMs(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    total += ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  }
+  return total;
+}
+
 async function leaseCalls(redis: Redis): Promise<number> {
   const stats = await redis.info("commandstats");
   return [...stats.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce(
@@ -128,9 +142,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2; i++) servers.push(await startServer(database.url, shared));
     for (let i = 0; i < 2; i++) servers.push(await startServer(database.url, {}));
     const setups = [
-      { name: "2 instances + Redis", urls: servers.slice(0, 2).map((s) => s.url) },
-      { name: "2 instances, no Redis", urls: servers.slice(2).map((s) => s.url) },
-    ];
+      { name: "2 instances + Redis", of: servers.slice(0, 2) },
+      { name: "2 instances, no Redis", of: servers.slice(2) },
+    ].map(({ name, of }) => ({
+      name,
+      urls: of.map((s) => s.url),
+      pids: of.map((s) => s.child.pid ?? 0),
+    }));
 
     // An org, its rate limit raised above the load (there is no API for it), one key.
     const base = servers[0]?.url ?? "";
@@ -176,7 +194,11 @@ async function main(): Promise<void> {
       await load(setup.urls, "/v1/key", 2);
     }
 
-    const results = setups.map(() => ({ health: [] as number[], key: [] as number[] }));
+    const results = setups.map(() => ({
+      health: [] as number[],
+      key: [] as number[],
+      keyCpu: [] as number[],
+    }));
     let leases = 0;
     let sharedRequests = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -188,7 +210,9 @@ async function main(): Promise<void> {
         if (!setup || !result) continue;
         const health = await load(setup.urls, "/healthz");
         const before = await leaseCalls(redis);
+        const cpuBefore = cpuMs(setup.pids);
         const key = await load(setup.urls, "/v1/key");
+        result.keyCpu.push(((cpuMs(setup.pids) - cpuBefore) * 1000) / Math.max(1, key.ok));
         if (index === 0) {
           leases += (await leaseCalls(redis)) - before;
           sharedRequests += key.requests;
@@ -211,15 +235,15 @@ async function main(): Promise<void> {
       `Servers: 4 × node dist/src/server.js (NODE_ENV=production, LOG_LEVEL=warn) on one fresh PostgreSQL database, 2 with REDIS_URL, 2 without; ${CONNECTIONS} connections per run split over a setup's 2 instances; autocannon in its own process; ${ROUNDS} interleaved rounds of ${SECONDS} s per route\n`,
     );
     console.log(
-      "| setup | GET /healthz req/s | GET /v1/key req/s | auth ratio per round | median |",
+      "| setup | GET /healthz req/s | GET /v1/key req/s | server CPU per /v1/key request | auth ratio per round | median |",
     );
-    console.log("|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|");
     setups.forEach((setup, i) => {
       const r = results[i];
       const ratio = ratios[i] ?? [];
       if (!r) return;
       console.log(
-        `| ${setup.name} | ${fmt(median(r.health))} | ${fmt(median(r.key))} | ${ratio.map((x) => fmt(x, 2)).join(", ")} | ${fmt(median(ratio), 2)} |`,
+        `| ${setup.name} | ${fmt(median(r.health))} | ${fmt(median(r.key))} | ${fmt(median(r.keyCpu))} µs | ${ratio.map((x) => fmt(x, 2)).join(", ")} | ${fmt(median(ratio), 2)} |`,
       );
     });
     const gap = median(ratios[0] ?? []) - median(ratios[1] ?? []);
