@@ -114,6 +114,29 @@ test("a restricted Write key works from its allowed web origin only", async ({
   await expect.poll(() => countOf("page_view")).toBe(1);
   await expect.poll(() => countOf("signup")).toBe(0);
 
+  // Each refusal is counted in the key's usage as what it was, and named in the keys table.
+  const row = keys.row(name);
+  await expect(async () => {
+    await keys.goto(account.orgId);
+    await expect(row.getByTestId("usage-count")).toHaveText("3 requests · 2 refused", {
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 20_000 });
+  const reasons = row.getByRole("list", { name: "Refused by reason" });
+  await expect(reasons.getByRole("listitem")).toHaveText([
+    "Origin not allowed: 1",
+    "Event not allowed: 1",
+  ]);
+  const dialog = await keys.openKey(name);
+  const totals = dialog.getByRole("region", { name: "Usage" }).getByRole("list", {
+    name: "Totals by outcome",
+  });
+  await expect(totals).toContainText("Valid: 1");
+  await expect(totals).toContainText("Origin not allowed: 1");
+  await expect(totals).toContainText("Event not allowed: 1");
+  await expect(totals).toContainText("IP not allowed: 0");
+  await page.keyboard.press("Escape");
+
   // The preflight itself needs no key, for any origin.
   const preflight = await page.request.fetch("/v1/events", {
     method: "OPTIONS",

@@ -1,5 +1,5 @@
 import type { KeyUsageAnswer, KeyWithSecretAnswer } from "@keyward/shared";
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { apiJson, expect, test, unique } from "./support/fixtures";
 
 /** Sends `times` requests with a key to a /v1 path; answers the statuses. */
@@ -24,6 +24,29 @@ async function counted(request: APIRequestContext, orgId: string, keyId: string,
       return Object.values(usage.totals).reduce((sum, n) => sum + n, 0);
     })
     .toBe(total);
+}
+
+/** The row's last action (Delete) lies inside the keys card, and the table does not scroll. */
+async function expectActionsInCard(page: Page, row: Locator) {
+  const card = page.getByRole("region", { name: "API keys" });
+  const lastAction = row.getByRole("button").last();
+  await expect(lastAction).toHaveAccessibleName(/^Delete /);
+  await expect
+    .poll(
+      async () => {
+        const [cardBox, actionBox] = await Promise.all([
+          card.boundingBox(),
+          lastAction.boundingBox(),
+        ]);
+        if (!cardBox || !actionBox) return Number.NaN;
+        return cardBox.x + cardBox.width - (actionBox.x + actionBox.width);
+      },
+      { message: "px from the Delete button's right edge to the card's" },
+    )
+    .toBeGreaterThanOrEqual(0);
+  await expect
+    .poll(() => card.locator(".table-wrap").evaluate((el) => el.scrollWidth - el.clientWidth))
+    .toBe(0);
 }
 
 async function createKey(request: APIRequestContext, orgId: string, name: string, read = true) {
@@ -55,6 +78,11 @@ test.describe("journey 9: key usage", () => {
     const row = keys.row(name);
     await expect(row.getByTestId("usage-sparkline")).toBeVisible();
     await expect(row.getByTestId("usage-count")).toHaveText("7 requests · 2 refused");
+    await expect(row.getByRole("list", { name: "Refused by reason" })).toHaveText(
+      "Missing permission: 2",
+    );
+    // At 1280 px the row fits its card: its last action (Delete) is inside, nothing scrolls.
+    await expectActionsInCard(page, row);
     await shot(page, "usage-column");
 
     const dialog = await keys.openKey(name);
@@ -72,11 +100,14 @@ test.describe("journey 9: key usage", () => {
     await expect(table).toBeVisible();
     await expect(table.getByRole("row")).toHaveCount(2);
     await expect(table.getByRole("row").nth(1).getByRole("cell")).toHaveText([
-      "5",
-      "0",
-      "0",
-      "0",
-      "2",
+      "5", // valid
+      "0", // rate limited
+      "0", // disabled
+      "0", // expired
+      "2", // missing permission
+      "0", // origin not allowed
+      "0", // IP not allowed
+      "0", // event not allowed
       "7",
     ]);
     expect(await axe(page), "usage view at 1280 px").toEqual([]);
@@ -119,6 +150,9 @@ test.describe("journey 9: key usage", () => {
       "4 requests in the last 15 min — clients still use this key",
     );
     await expect(quietRow.getByRole("status")).toContainText("No requests for 1 h");
+    // The widest rows (a rolled key's links, its status and the notice) fit at 1280 px too.
+    await expectActionsInCard(page, busyRow);
+    await expectActionsInCard(page, quietRow);
     await shot(page, "rotation-assistant");
 
     // The same in the old key's dialog.

@@ -8,6 +8,8 @@ import { type ServerProcess, startServer } from "./support/server-process.js";
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
 
+const ALLOWED_ORIGIN = "https://app.example.com";
+
 let database: TestDatabase;
 const started: ServerProcess[] = [];
 
@@ -21,18 +23,25 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Sends `times` requests, 4 at a time; answers how many were 200 and 429. */
+/**
+ * Sends `times` requests, 4 at a time, every fifth from an origin the key does not allow; answers
+ * how many were 200, 429 and 403.
+ */
 async function hammer(server: ServerProcess, secret: string, times: number) {
   let sent = 0;
-  const statuses = { ok: 0, limited: 0 };
+  const statuses = { ok: 0, limited: 0, origin: 0 };
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       while (sent < times) {
         sent += 1;
-        const res = await fetch(`${server.url}/v1/key`, { headers: { [API_KEY_HEADER]: secret } });
+        const origin = sent % 5 === 0 ? "https://elsewhere.example" : ALLOWED_ORIGIN;
+        const res = await fetch(`${server.url}/v1/key`, {
+          headers: { [API_KEY_HEADER]: secret, origin },
+        });
         await res.arrayBuffer();
         if (res.status === 200) statuses.ok += 1;
         else if (res.status === 429) statuses.limited += 1;
+        else if (res.status === 403) statuses.origin += 1;
         else throw new Error(`unexpected ${res.status}`);
       }
     }),
@@ -45,6 +54,10 @@ describe("key usage across instances", () => {
     const [a, b] = started as [ServerProcess, ServerProcess];
     const session = await signUp(a.url, "usage-scale");
     const key = await createKey(session);
+    const restrict = await sessionCall(session, "PATCH", `/keys/${key.id}`, {
+      restrictions: { allowedOrigins: [ALLOWED_ORIGIN] },
+    });
+    expect(restrict.status).toBe(200);
     const [fromA, fromB] = await Promise.all([
       hammer(a, key.secret, 300),
       hammer(b, key.secret, 250),
@@ -63,11 +76,17 @@ describe("key usage across instances", () => {
       disabled: 0,
       expired: 0,
       insufficient_permission: 0,
+      origin_not_allowed: fromA.origin + fromB.origin,
+      ip_not_allowed: 0,
+      event_not_allowed: 0,
     });
     const hours = (await (
       await sessionCall({ ...session, url: c.url }, "GET", `/keys/${key.id}/usage?interval=hour`)
     ).json()) as KeyUsageAnswer;
     expect(hours.totals).toEqual(answer.totals);
-    expect(answer.totals.valid + answer.totals.rate_limited).toBe(550);
+    expect(
+      answer.totals.valid + answer.totals.rate_limited + answer.totals.origin_not_allowed,
+    ).toBe(550);
+    expect(answer.totals.origin_not_allowed).toBe(60 + 50);
   });
 });

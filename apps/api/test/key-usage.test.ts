@@ -36,6 +36,9 @@ const counts = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
   disabled: 0,
   expired: 0,
   insufficient_permission: 0,
+  origin_not_allowed: 0,
+  ip_not_allowed: 0,
+  event_not_allowed: 0,
   ...partial,
 });
 
@@ -93,6 +96,86 @@ describe("outcome counters", () => {
         data: { rateLimitPerSecond: 1000 },
       });
     }
+  });
+
+  it("count each restriction refusal by its own outcome, once per request", async () => {
+    const allowed = "https://app.example.com";
+    const key = await newKey(
+      v1,
+      { read: true, write: true },
+      {
+        restrictions: {
+          allowedOrigins: [allowed],
+          allowedIps: ["127.0.0.1", "::1"],
+          allowedEventNames: ["app.*"],
+        },
+      },
+    );
+    const client = machine(v1.h, key.secret);
+    const post = (body: unknown, origin = allowed) =>
+      client.post("/v1/events", body as object).set("Origin", origin);
+    // An allowed origin, address and event name: valid.
+    for (let i = 0; i < 2; i++) await post([{ eventName: "app.open" }]).expect(200);
+    await client.get("/v1/key").expect(200);
+    // Another origin: refused before the body is read.
+    for (let i = 0; i < 3; i++) {
+      const res = await post([{ eventName: "app.open" }], "https://evil.example").expect(403);
+      expect(res.body.error.code).toBe("origin_not_allowed");
+    }
+    await client
+      .get("/v1/metrics?eventName=app.open")
+      .set("Origin", "https://evil.example")
+      .expect(403);
+    // An event name the key may not send, decided once the body has arrived: that, not valid.
+    await post([{ eventName: "other" }]).expect(403);
+    await post({ events: [{ eventName: "app.ok" }, { eventName: "admin.drop" }] }).expect(403);
+    // A batch that does not parse, or does not validate, is still a valid request.
+    await post("[not json").type("json").expect(400);
+    await post([{ eventName: "" }]).expect(400);
+
+    const elsewhere = await newKey(v1, undefined, { restrictions: { allowedIps: ["10.0.0.0/8"] } });
+    for (let i = 0; i < 2; i++) {
+      const res = await machine(v1.h, elsewhere.secret)
+        .post("/v1/events", [{ eventName: "e" }])
+        .expect(403);
+      expect(res.body.error.code).toBe("ip_not_allowed");
+    }
+    await machine(v1.h, elsewhere.secret).get("/v1/key").expect(403);
+
+    await v1.api.usage.flush();
+    const expected = counts({ valid: 5, origin_not_allowed: 4, event_not_allowed: 2 });
+    for (const interval of ["minute", "hour", "day"]) {
+      expect((await usageOf(key.id, { interval })).totals, interval).toEqual(expected);
+    }
+    expect((await usageOf(elsewhere.id)).totals).toEqual(counts({ ip_not_allowed: 3 }));
+    const res = await v1.admin.client
+      .get(`${v1.keysPath}/usage?ids=${key.id},${elsewhere.id}`)
+      .expect(200);
+    const byId = new Map(
+      (res.body as KeyUsageSummariesAnswer).items.map((item) => [item.keyId, item]),
+    );
+    expect(byId.get(key.id)).toMatchObject({ total: 11, refused: 6, totals: expected });
+    expect(byId.get(key.id)?.points.reduce((sum, p) => sum + p.refused, 0)).toBe(6);
+    expect(byId.get(elsewhere.id)).toMatchObject({
+      total: 3,
+      refused: 3,
+      totals: counts({ ip_not_allowed: 3 }),
+    });
+  });
+
+  it("count the key's own rate's refusals as rate_limited", async () => {
+    const key = await newKey(v1, undefined, { restrictions: { rateLimitPerSecond: 2 } });
+    const client = machine(v1.h, key.secret);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => client.get("/v1/key")));
+    const ok = answers.filter((res) => res.status === 200).length;
+    const limited = answers.filter((res) => res.status === 429);
+    expect(ok + limited.length).toBe(12);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.body.error.details).toMatchObject({ limitPerSecond: 2 });
+    await v1.api.usage.flush();
+    expect((await usageOf(key.id)).totals).toEqual(
+      counts({ valid: ok, rate_limited: limited.length }),
+    );
   });
 
   it("count requests no key can be charged with on /healthz, per instance", async () => {
@@ -274,6 +357,7 @@ describe("GET /api/orgs/:orgId/keys/usage", () => {
       keyId: idle.id,
       total: 0,
       refused: 0,
+      totals: counts({}),
       points: [],
       last15Minutes: 0,
       lastHour: 0,

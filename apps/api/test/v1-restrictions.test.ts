@@ -1,6 +1,14 @@
 // Key restrictions on /v1: client address (with and without TRUST_PROXY), browser origin and
 // CORS, event names, the key's own rate; and how they are set: validated, audited, authorized.
-import type { AuditEventAnswer, ErrorBody, KeyAnswer, Page } from "@keyward/shared";
+import {
+  type AuditEventAnswer,
+  type ErrorBody,
+  emptyOutcomeCounts,
+  type KeyAnswer,
+  type KeyUsageAnswer,
+  type OutcomeCounts,
+  type Page,
+} from "@keyward/shared";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, createTeam, setPolicy, type Team } from "./keys-fixtures.js";
@@ -12,6 +20,17 @@ const restricted = (v1: V1, restrictions: Record<string, unknown>, permissions =
   newKey(v1, permissions, { restrictions });
 
 const event = (eventName: string) => ({ eventName });
+
+/** The key's requests by outcome so far, written first: each refusal is counted as what it is. */
+async function outcomesOf(v1: V1, keyId: string): Promise<OutcomeCounts> {
+  await v1.api.usage.flush();
+  const res = await v1.admin.client.get(`${v1.keysPath}/${keyId}/usage`).expect(200);
+  return (res.body as KeyUsageAnswer).totals;
+}
+const counted = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
+  ...emptyOutcomeCounts(),
+  ...partial,
+});
 
 describe("client address, TRUST_PROXY off", () => {
   let v1: V1;
@@ -37,6 +56,8 @@ describe("client address, TRUST_PROXY off", () => {
       .expect(403);
     expect((res.body as ErrorBody).error.code).toBe("ip_not_allowed");
     await machine(v1.h, tenNet.secret).get("/v1/key").expect(403);
+    expect(await outcomesOf(v1, local.id)).toEqual(counted({ valid: 2 }));
+    expect(await outcomesOf(v1, tenNet.id)).toEqual(counted({ ip_not_allowed: 2 }));
   });
 
   it("matches a loopback range written as a CIDR", async () => {
@@ -66,6 +87,7 @@ describe("client address, TRUST_PROXY on", () => {
       details: { ip: "192.0.2.8" },
     });
     await from(key.secret, "11.0.0.1").expect(403);
+    expect(await outcomesOf(v1, key.id)).toEqual(counted({ valid: 3, ip_not_allowed: 2 }));
   });
 
   it("matches IPv6 addresses and ranges, never across families", async () => {
@@ -153,6 +175,7 @@ describe("browser origins and CORS", () => {
       expect(res.headers.vary).toBe("Origin");
     }
     expect(await storedEvents(v1, "page_view")).toHaveLength(3);
+    expect(await outcomesOf(v1, key.id)).toEqual(counted({ valid: 3, origin_not_allowed: 4 }));
   });
 
   it("refuses every browser origin for a key without allowed origins, saying how to allow one", async () => {
@@ -166,6 +189,7 @@ describe("browser origins and CORS", () => {
     expect(res.body.error.message).toContain("https://app.example.com");
     // Servers send no Origin: unaffected.
     await machine(v1.h, key.secret).get("/v1/key").expect(200);
+    expect(await outcomesOf(v1, key.id)).toEqual(counted({ valid: 1, origin_not_allowed: 1 }));
   });
 
   it("keeps the session API same-origin: no CORS grant there", async () => {
@@ -208,6 +232,8 @@ describe("event names", () => {
       "checkout_paid",
       "page_view",
     ]);
+    // Counted once, as what it was: the refusal, not also a valid request.
+    expect(await outcomesOf(v1, key.id)).toEqual(counted({ valid: 1, event_not_allowed: 1 }));
   });
 
   it("applies to keys with the write permission only", async () => {
@@ -249,6 +275,10 @@ describe("the key's own rate", () => {
     });
     expect(limited?.headers["retry-after"]).toBeDefined();
     expect((await burst(free.secret)).every((res) => res.status === 200)).toBe(true);
+    expect(await outcomesOf(v1, slow.id)).toEqual(
+      counted({ valid: accepted, rate_limited: 10 - accepted }),
+    );
+    expect(await outcomesOf(v1, free.id)).toEqual(counted({ valid: 10 }));
   });
 
   it("may not exceed the org's limit", async () => {

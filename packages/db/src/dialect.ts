@@ -8,6 +8,33 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export type LockMode = "share" | "exclusive";
 
+/** KeyUsage's count columns, in the order of a `KeyUsageIncrement`'s `counts`. */
+export const KEY_USAGE_COUNT_COLUMNS = [
+  "valid",
+  "rateLimited",
+  "disabled",
+  "expired",
+  "insufficientPermission",
+  "originNotAllowed",
+  "ipNotAllowed",
+  "eventNotAllowed",
+] as const;
+export type KeyUsageCountColumn = (typeof KEY_USAGE_COUNT_COLUMNS)[number];
+
+/** One key's additive increment of one KeyUsage bucket. */
+export interface KeyUsageIncrement {
+  keyId: string;
+  orgId: string;
+  interval: "minute" | "hour";
+  /** Epoch milliseconds. */
+  bucketStart: number;
+  /** In KEY_USAGE_COUNT_COLUMNS order. */
+  counts: readonly number[];
+}
+
+/** What `addKeyUsage` runs its one statement on: the client or a transaction. */
+export type RawExecutor = Pick<Tx, "$executeRawUnsafe">;
+
 /** A literal, case-insensitive substring filter for a string column. */
 export interface TextSearch {
   filter: Prisma.StringFilter;
@@ -30,7 +57,32 @@ export interface Dialect {
   lockName(tx: Tx, name: string): Promise<void>;
   /** `q` as a literal, case-insensitive substring of a column. */
   containsText(q: string): TextSearch;
+  /**
+   * Adds the increments to their KeyUsage buckets (`count = count + n`, a row created where
+   * none is), in one statement: concurrent writers (other instances) add up exactly.
+   */
+  addKeyUsage(db: RawExecutor, rows: readonly KeyUsageIncrement[]): Promise<void>;
 }
+
+const quoted = (column: string) => `"${column}"`;
+const USAGE_COLUMNS = ["keyId", "orgId", "interval", "bucketStart", ...KEY_USAGE_COUNT_COLUMNS]
+  .map(quoted)
+  .join(", ");
+const ADD_ON_CONFLICT = `ON CONFLICT ("keyId", "interval", "bucketStart") DO UPDATE SET
+    ${KEY_USAGE_COUNT_COLUMNS.map((c) => `"${c}" = "KeyUsage"."${c}" + excluded."${c}"`).join(",\n    ")}`;
+
+const POSTGRES_ADD_USAGE = `INSERT INTO "KeyUsage" (${USAGE_COLUMNS})
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp(3)[], ${KEY_USAGE_COUNT_COLUMNS.map((_, i) => `$${i + 5}::int[]`).join(", ")})
+  ${ADD_ON_CONFLICT}`;
+
+// `WHERE true`: SQLite's parser otherwise reads ON CONFLICT as part of the SELECT's join.
+const SQLITE_ADD_USAGE = `INSERT INTO "KeyUsage" (${USAGE_COLUMNS})
+  SELECT ${[0, 1, 2, 3, ...KEY_USAGE_COUNT_COLUMNS.map((_, i) => i + 4)].map((i) => `value ->> ${i}`).join(", ")}
+  FROM json_each(?) WHERE true
+  ${ADD_ON_CONFLICT}`;
+
+/** How Prisma stores a DateTime in SQLite (ISO 8601 with an explicit offset). */
+const sqliteDateTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 /**
  * PostgreSQL: row locks (`FOR SHARE` / `FOR UPDATE`), an advisory lock per name, and ILIKE with
@@ -57,6 +109,18 @@ const postgres: Dialect = {
     // The client is typed as the SQLite one, which has no `mode`.
     return { filter: { contains: escaped, mode: "insensitive" } as Prisma.StringFilter };
   },
+  /** One array parameter per column, zipped by `unnest`. */
+  async addKeyUsage(db, rows) {
+    if (rows.length === 0) return;
+    await db.$executeRawUnsafe(
+      POSTGRES_ADD_USAGE,
+      rows.map((row) => row.keyId),
+      rows.map((row) => row.orgId),
+      rows.map((row) => row.interval),
+      rows.map((row) => new Date(row.bucketStart).toISOString()),
+      ...KEY_USAGE_COUNT_COLUMNS.map((_, i) => rows.map((row) => row.counts[i] ?? 0)),
+    );
+  },
 };
 
 /**
@@ -80,6 +144,18 @@ const sqlite: Dialect = {
       filter: { contains: pattern },
       matches: (value) => value.toLowerCase().includes(needle),
     };
+  },
+  /** One JSON parameter (an array of rows), read back by `json_each`. */
+  async addKeyUsage(db, rows) {
+    if (rows.length === 0) return;
+    const json = rows.map((row) => [
+      row.keyId,
+      row.orgId,
+      row.interval,
+      sqliteDateTime(row.bucketStart),
+      ...KEY_USAGE_COUNT_COLUMNS.map((_, i) => row.counts[i] ?? 0),
+    ]);
+    await db.$executeRawUnsafe(SQLITE_ADD_USAGE, JSON.stringify(json));
   },
 };
 

@@ -7,6 +7,16 @@ export {
   POSTGRES_TIMEOUTS,
   SQLITE_BUSY_TIMEOUT_MS,
 } from "./client.js";
-export { type Dialect, dialectOf, type LockMode, type TextSearch, type Tx } from "./dialect.js";
+export {
+  type Dialect,
+  dialectOf,
+  KEY_USAGE_COUNT_COLUMNS,
+  type KeyUsageCountColumn,
+  type KeyUsageIncrement,
+  type LockMode,
+  type RawExecutor,
+  type TextSearch,
+  type Tx,
+} from "./dialect.js";
 export { migrateDatabase } from "./migrate.js";
 export { eventsDatabaseFile, type Provider, pgClientConfig } from "./paths.js";

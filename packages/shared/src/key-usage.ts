@@ -3,13 +3,20 @@ import { dateTimeSchema } from "./date-time.js";
 
 // ---- Session API: key usage ----
 
-/** How a `/v1` request made with an existing key ended, as the usage counters count it. */
+/**
+ * How a `/v1` request made with an existing key ended, as the usage counters count it: admitted
+ * (`valid`), or refused, with the refusal's error code (`disabled` for `disabled_key`, `expired`
+ * for `expired_key`); `rate_limited` at the org's rate or the key's own.
+ */
 export const KEY_OUTCOMES = [
   "valid",
   "rate_limited",
   "disabled",
   "expired",
   "insufficient_permission",
+  "origin_not_allowed",
+  "ip_not_allowed",
+  "event_not_allowed",
 ] as const;
 export type KeyOutcome = (typeof KEY_OUTCOMES)[number];
 export type RefusedOutcome = Exclude<KeyOutcome, "valid">;
@@ -38,6 +45,15 @@ export const outcomeCountsSchema = z
     disabled: count,
     expired: count,
     insufficient_permission: count,
+    origin_not_allowed: count.meta({
+      description: "Refused: a browser origin not among the key's allowed origins.",
+    }),
+    ip_not_allowed: count.meta({
+      description: "Refused: a client address not among the key's allowed addresses.",
+    }),
+    event_not_allowed: count.meta({
+      description: "Refused: a batch holding an event name the key may not send.",
+    }),
   })
   .meta({ id: "KeyOutcomeCounts" });
 export type OutcomeCounts = z.infer<typeof outcomeCountsSchema>;
@@ -61,7 +77,7 @@ export const keyUsageAnswerSchema = z
   .meta({
     id: "KeyUsage",
     description:
-      "Requests made with the key per bucket and outcome, oldest first; empty buckets are omitted. Minute buckets are kept 48 hours, hour (and day) buckets 90 days.",
+      "Requests made with the key per bucket and outcome, oldest first; empty buckets are omitted. Each request is counted once, by how it ended: `valid` when the key admitted it (whatever the handler then answered), else its refusal (a batch refused for an event name is `event_not_allowed`, not also `valid`; `rate_limited` is the org's rate or the key's own). Minute buckets are kept 48 hours, hour (and day) buckets 90 days.",
   });
 export type KeyUsageAnswer = z.infer<typeof keyUsageAnswerSchema>;
 
@@ -86,6 +102,8 @@ export const keyUsageSummarySchema = z
     /** All requests in the last 24 h; `refused` of them were refused. */
     total: count,
     refused: count,
+    /** The same requests by outcome (they add up to `total`). */
+    totals: outcomeCountsSchema,
     /** Hourly, last 24 h, oldest first, empty hours omitted. */
     points: z.array(z.object({ t: z.string(), total: count, refused: count })),
     last15Minutes: count,
@@ -104,5 +122,14 @@ export const keyUsageSummariesAnswerSchema = z
 export type KeyUsageSummariesAnswer = z.infer<typeof keyUsageSummariesAnswerSchema>;
 
 export function emptyOutcomeCounts(): OutcomeCounts {
-  return { valid: 0, rate_limited: 0, disabled: 0, expired: 0, insufficient_permission: 0 };
+  return {
+    valid: 0,
+    rate_limited: 0,
+    disabled: 0,
+    expired: 0,
+    insufficient_permission: 0,
+    origin_not_allowed: 0,
+    ip_not_allowed: 0,
+    event_not_allowed: 0,
+  };
 }

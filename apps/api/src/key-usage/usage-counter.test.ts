@@ -1,7 +1,11 @@
+import { KEY_USAGE_COUNT_COLUMNS } from "@keyward/db";
+import { KEY_OUTCOMES } from "@keyward/shared";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../logger.js";
 import {
   increments,
+  OUTCOME_COLUMN,
+  OUTCOME_INDEX,
   UsageCounter,
   type UsageIncrement,
   type UsageWriter,
@@ -39,6 +43,22 @@ afterEach(() => {
 });
 
 describe("UsageCounter", () => {
+  it("gives every outcome its own column, in the order the dialect writes them", async () => {
+    const indexes = KEY_OUTCOMES.map((outcome) => OUTCOME_INDEX[outcome]);
+    expect(new Set(indexes).size).toBe(KEY_USAGE_COUNT_COLUMNS.length);
+    for (const outcome of KEY_OUTCOMES) {
+      expect(KEY_USAGE_COUNT_COLUMNS[OUTCOME_INDEX[outcome]]).toBe(OUTCOME_COLUMN[outcome]);
+    }
+    const { writer, written } = recordingWriter();
+    const counter = new UsageCounter(writer, logger, options);
+    counter.count(key, "origin_not_allowed", at);
+    counter.count(key, "event_not_allowed", at);
+    counter.count(key, "event_not_allowed", at);
+    await counter.close();
+    const minute = written.find((r) => r.interval === "minute");
+    expect(minute?.counts).toEqual([0, 0, 0, 0, 0, 1, 0, 2]);
+  });
+
   it("writes minute and hour increments that sum to what was counted, across a minute boundary", async () => {
     const { writer, written } = recordingWriter();
     const counter = new UsageCounter(writer, logger, options);
@@ -52,7 +72,7 @@ describe("UsageCounter", () => {
     expect(hours).toEqual([Date.parse("2030-01-01T10:00:00Z"), Date.parse("2030-01-01T11:00:00Z")]);
     expect(
       written.find((r) => r.bucketStart === at + 30_000 && r.interval === "minute")?.counts,
-    ).toEqual([2, 0, 0, 1, 0]);
+    ).toEqual([2, 0, 0, 1, 0, 0, 0, 0]);
   });
 
   it("keeps counts and uses a failed write could not store, and writes them with the next", async () => {

@@ -1,4 +1,9 @@
-import type { KeyOutcome } from "@keyward/shared";
+import {
+  KEY_USAGE_COUNT_COLUMNS,
+  type KeyUsageCountColumn,
+  type KeyUsageIncrement,
+} from "@keyward/db";
+import { KEY_OUTCOMES, type KeyOutcome } from "@keyward/shared";
 import type { Logger } from "../logger.js";
 
 /** How often counts and `lastUsedAt` are written: a crash loses at most this much of them. */
@@ -9,26 +14,33 @@ export const USAGE_PRUNE_MS = 10 * 60_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
-/** Column order of `counts`, everywhere in the usage path. */
-export const OUTCOME_INDEX: Record<KeyOutcome, number> = {
-  valid: 0,
-  rate_limited: 1,
-  disabled: 2,
-  expired: 3,
-  insufficient_permission: 4,
+/** The KeyUsage column that counts each outcome. */
+export const OUTCOME_COLUMN: Record<KeyOutcome, KeyUsageCountColumn> = {
+  valid: "valid",
+  rate_limited: "rateLimited",
+  disabled: "disabled",
+  expired: "expired",
+  insufficient_permission: "insufficientPermission",
+  origin_not_allowed: "originNotAllowed",
+  ip_not_allowed: "ipNotAllowed",
+  event_not_allowed: "eventNotAllowed",
 };
-const OUTCOMES = 5;
+
+/** Where each outcome is in `counts`: KEY_USAGE_COUNT_COLUMNS order, everywhere in the usage path. */
+export const OUTCOME_INDEX = Object.fromEntries(
+  KEY_OUTCOMES.map((outcome) => [
+    outcome,
+    KEY_USAGE_COUNT_COLUMNS.indexOf(OUTCOME_COLUMN[outcome]),
+  ]),
+) as Record<KeyOutcome, number>;
+const OUTCOMES = KEY_USAGE_COUNT_COLUMNS.length;
 
 /** Why a request could not be counted for a key: no key, a malformed one, an unknown one. */
 export type UnattributedReason = "missing_key" | "malformed_key" | "invalid_key";
 export type UnattributedCounts = Record<UnattributedReason, number>;
 
 /** One key's additive increment of one bucket: `counts` in OUTCOME_INDEX order. */
-export interface UsageIncrement {
-  keyId: string;
-  orgId: string;
-  interval: "minute" | "hour";
-  bucketStart: number;
+export interface UsageIncrement extends KeyUsageIncrement {
   counts: number[];
 }
 
@@ -107,7 +119,12 @@ export class UsageCounter implements PendingKeyUse {
     let tally = this.tallies.get(key.id);
     if (!tally || tally.minute !== minute) {
       if (tally) this.spilled.push(tally);
-      tally = { keyId: key.id, orgId: key.orgId, minute, counts: [0, 0, 0, 0, 0] };
+      tally = {
+        keyId: key.id,
+        orgId: key.orgId,
+        minute,
+        counts: new Array<number>(OUTCOMES).fill(0),
+      };
       this.tallies.set(key.id, tally);
     }
     (tally.counts[OUTCOME_INDEX[outcome]] as number) += 1;

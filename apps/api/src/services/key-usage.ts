@@ -1,6 +1,7 @@
-import type { Db } from "@keyward/db";
+import { type Db, KEY_USAGE_COUNT_COLUMNS, type KeyUsageCountColumn } from "@keyward/db";
 import {
   emptyOutcomeCounts,
+  KEY_OUTCOMES,
   type KeyUsageAnswer,
   type KeyUsageInterval,
   type KeyUsagePoint,
@@ -12,6 +13,7 @@ import {
 import type { z } from "zod";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
+import { OUTCOME_COLUMN } from "../key-usage/usage-counter.js";
 import { canSeeKey } from "../policy.js";
 import { getKey } from "./keys.js";
 
@@ -27,36 +29,20 @@ const INTERVAL_MS: Record<KeyUsageInterval, number> = {
 };
 const floorTo = (ms: number, size: number) => ms - (ms % size);
 
-interface UsageRow {
-  keyId: string;
-  bucketStart: Date;
-  valid: number;
-  rateLimited: number;
-  disabled: number;
-  expired: number;
-  insufficientPermission: number;
-}
+type UsageRow = { keyId: string; bucketStart: Date } & Record<KeyUsageCountColumn, number>;
 
 const usageColumns = {
   keyId: true,
   bucketStart: true,
-  valid: true,
-  rateLimited: true,
-  disabled: true,
-  expired: true,
-  insufficientPermission: true,
-} as const;
+  ...Object.fromEntries(KEY_USAGE_COUNT_COLUMNS.map((column) => [column, true])),
+} as { keyId: true; bucketStart: true } & Record<KeyUsageCountColumn, true>;
 
 function addRow(into: OutcomeCounts, row: UsageRow): void {
-  into.valid += row.valid;
-  into.rate_limited += row.rateLimited;
-  into.disabled += row.disabled;
-  into.expired += row.expired;
-  into.insufficient_permission += row.insufficientPermission;
+  for (const outcome of KEY_OUTCOMES) into[outcome] += row[OUTCOME_COLUMN[outcome]];
 }
 
-const refusedOf = (row: UsageRow) =>
-  row.rateLimited + row.disabled + row.expired + row.insufficientPermission;
+const totalOf = (row: UsageRow) =>
+  KEY_USAGE_COUNT_COLUMNS.reduce((total, column) => total + row[column], 0);
 
 /** `from` inclusive, `to` exclusive; default the last 24 hours; at most 10,000 buckets. */
 function usageRange(query: KeyUsageInput, now: number): { from: number; to: number } {
@@ -149,23 +135,32 @@ export async function getKeyUsageSummaries(
   const summaries = new Map<string, KeyUsageSummary>(
     visible.map((keyId) => [
       keyId,
-      { keyId, total: 0, refused: 0, points: [], last15Minutes: 0, lastHour: 0 },
+      {
+        keyId,
+        total: 0,
+        refused: 0,
+        totals: emptyOutcomeCounts(),
+        points: [],
+        last15Minutes: 0,
+        lastHour: 0,
+      },
     ]),
   );
   for (const row of hours) {
     const summary = summaries.get(row.keyId);
     if (!summary) continue;
-    const refused = refusedOf(row);
-    const total = row.valid + refused;
+    const total = totalOf(row);
     if (total === 0) continue;
+    const refused = total - row.valid;
     summary.total += total;
     summary.refused += refused;
+    addRow(summary.totals, row);
     summary.points.push({ t: row.bucketStart.toISOString(), total, refused });
   }
   for (const row of minutes) {
     const summary = summaries.get(row.keyId);
     if (!summary) continue;
-    const total = row.valid + refusedOf(row);
+    const total = totalOf(row);
     summary.lastHour += total;
     if (row.bucketStart.getTime() >= last15) summary.last15Minutes += total;
   }

@@ -12,7 +12,13 @@ import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
 import type { IngestStore, StoredEvent } from "../ingest/ingest-store.js";
-import { assertEventsAllowed, type Reverify } from "./verify-key.js";
+import type { VerifiedKey } from "../key-verification/key-verifier.js";
+import {
+  assertEventsAllowed,
+  type OutcomeCounter,
+  type Reverify,
+  verifiedKey,
+} from "./verify-key.js";
 
 const BATCH_SHAPE = "must be a JSON array of events or {events:[…]}";
 
@@ -85,19 +91,41 @@ export function parseEventBatch(body: unknown, receivedAt: number): StoredEvent[
 }
 
 // POST /v1/events — store a batch of events (and their metric roll-ups) durably
+/**
+ * The body parser, then the handler. Each request admitted by the key gates (which leave `valid` to
+ * this route) is counted here once: `event_not_allowed` when a name is refused, else `valid`,
+ * whatever the answer (a body that does not parse, a key changed while it arrived, a failed write).
+ */
 export function ingestEvents(
+  body: RequestHandler,
   store: Pick<IngestStore, "append">,
   reverify: Reverify,
-): RequestHandler {
-  return async (req, res) => {
+  outcomes: OutcomeCounter,
+): [RequestHandler, RequestHandler] {
+  // A body that never parses (not JSON, too large, aborted) never reaches `ingest`.
+  const parse: RequestHandler = (req, res, next) =>
+    body(req, res, (err?: unknown) => {
+      if (err) outcomes.count(verifiedKey(req), "valid");
+      next(err);
+    });
+  const ingest: RequestHandler = async (req, res) => {
     const receivedAt = Date.now();
-    const events = parseEventBatch(req.body, receivedAt);
-    // The key was checked on the headers; the body may have taken long enough for it to change.
-    const key = await reverify(req);
-    assertEventsAllowed(req, key, events);
+    let events: StoredEvent[];
+    let key: VerifiedKey;
+    try {
+      events = parseEventBatch(req.body, receivedAt);
+      // The key was checked on the headers; the body may have taken long enough for it to change.
+      key = await reverify(req);
+    } catch (err) {
+      outcomes.count(verifiedKey(req), "valid");
+      throw err;
+    }
+    assertEventsAllowed(key, events, outcomes);
+    outcomes.count(key, "valid");
     if (events.length > 0)
       await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
     const answer: IngestAnswer = { accepted: events.length };
     res.json(answer);
   };
+  return [parse, ingest];
 }

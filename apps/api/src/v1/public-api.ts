@@ -40,7 +40,7 @@ export function createPublicApi(deps: Deps): PublicApi {
     // acknowledgement waited out the bound, by which time no entry read before it answers here.
     fallbackTtlMs: Math.min(deps.env.KEY_CACHE_FALLBACK_TTL_MS, deps.env.KEY_CHANGE_ACK_TIMEOUT_MS),
   });
-  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.provider, store), deps.logger, {
+  const usage = new UsageCounter(keyUsageWriter(deps.db, deps.dialect, store), deps.logger, {
     minuteRetentionMs: KEY_USAGE_MINUTE_RETENTION_HOURS * 3_600_000,
     hourRetentionMs: KEY_USAGE_HOUR_RETENTION_DAYS * 86_400_000,
   });
@@ -61,6 +61,8 @@ export function createPublicApi(deps: Deps): PublicApi {
     usage,
   );
   const permitted = (permission: "read" | "write") => requirePermission(permission, usage);
+  // Its handler counts each request once: it may still refuse one for an event name.
+  const permittedWriter = requirePermission("write", usage, { countValid: false });
   // /v1/key needs no permission: every authenticated request is a valid one.
   const countedValid: RequestHandler = (req, _res, next) => {
     usage.count(verifiedKey(req), "valid");
@@ -79,9 +81,8 @@ export function createPublicApi(deps: Deps): PublicApi {
     app.post(
       "/v1/events",
       authenticate,
-      permitted("write"),
-      eventBody,
-      ingestEvents(store, reverifyWriter),
+      permittedWriter,
+      ...ingestEvents(eventBody, store, reverifyWriter, usage),
     );
     app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store));
     app.get("/v1/key", authenticate, countedValid, getKeyInfo);
@@ -89,9 +90,8 @@ export function createPublicApi(deps: Deps): PublicApi {
       app.post(
         "/v1/_bench/discard-events",
         authenticate,
-        permitted("write"),
-        eventBody,
-        ingestEvents(discardingStore, reverifyWriter),
+        permittedWriter,
+        ...ingestEvents(eventBody, discardingStore, reverifyWriter, usage),
       );
     }
   };

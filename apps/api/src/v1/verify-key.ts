@@ -60,12 +60,18 @@ export interface OutcomeCounter {
   countUnattributed(reason: UnattributedReason): void;
 }
 
-/** The usage outcome of each refusal that has one; restriction refusals are not counted yet. */
+/**
+ * The usage outcome of each refusal of an existing key; `rate_limited` is the org's rate or the
+ * key's own (the limiter counts against the lower).
+ */
 const OUTCOME_OF: Partial<Record<ErrorCode, KeyOutcome>> = {
   disabled_key: "disabled",
   expired_key: "expired",
   insufficient_permission: "insufficient_permission",
   rate_limited: "rate_limited",
+  origin_not_allowed: "origin_not_allowed",
+  ip_not_allowed: "ip_not_allowed",
+  event_not_allowed: "event_not_allowed",
 };
 
 /**
@@ -142,11 +148,14 @@ function assertAdmitted(
   if (refusal) refuse(refusal, outcomes, key, "invalid_key");
 }
 
-/** Refuses a batch holding an event name the key may not send, naming the first one. */
+/**
+ * Refuses a batch holding an event name the key may not send, naming the first one; counted as
+ * the request's outcome (`event_not_allowed`) when `outcomes` is given.
+ */
 export function assertEventsAllowed(
-  _req: Request,
   key: VerifiedKey,
   events: readonly { name: string }[],
+  outcomes?: OutcomeCounter,
 ): void {
   const allowed = key.matchers.eventName;
   if (!allowed) return;
@@ -159,6 +168,8 @@ export function assertEventsAllowed(
       `events[${index}].eventName: this API key may not send ${JSON.stringify(event.name)}`,
       { index, eventName: event.name },
     ),
+    outcomes,
+    key,
   );
 }
 
@@ -231,16 +242,21 @@ export function reverifyKey(
   };
 }
 
-/** The last gate: a request passing it is counted `valid`, whatever the handler answers. */
+/**
+ * The last gate: a request passing it is counted `valid`, whatever the handler answers; unless
+ * `countValid` is false, for a handler that may still refuse the request with an outcome of its own
+ * (`/v1/events`: an event name) and so counts each request it gets once itself.
+ */
 export function requirePermission(
   permission: Permission,
   outcomes: OutcomeCounter,
+  { countValid = true }: { countValid?: boolean } = {},
 ): RequestHandler {
   return (req, _res, next) => {
     const key = verifiedKey(req);
     const refusal = lacking(key, permission);
     if (refusal) refuse(refusal, outcomes, key);
-    outcomes.count(key, "valid");
+    if (countValid) outcomes.count(key, "valid");
     next();
   };
 }

@@ -4,7 +4,6 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { useInvite } from "@/features/auth/api/get-invite";
-import { useMe } from "@/features/auth/api/get-me";
 import { useSignOut } from "@/features/auth/api/sign-out";
 import {
   AcceptInviteAsMember,
@@ -14,6 +13,7 @@ import { AuthLayout } from "@/features/auth/components/auth-layout";
 import { errorMessage, isApiError } from "@/lib/api-client";
 import { formatDateTime } from "@/lib/format";
 import { paths, signInPath } from "@/lib/paths";
+import { useMe } from "@/lib/queries/me";
 
 export function AcceptInvitePage() {
   const { token = "" } = useParams();

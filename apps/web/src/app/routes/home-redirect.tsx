@@ -1,8 +1,8 @@
 import { Navigate } from "react-router-dom";
 import { PageLoader } from "@/components/ui/spinner";
-import { useMe } from "@/features/auth/api/get-me";
 import { isApiError } from "@/lib/api-client";
 import { paths } from "@/lib/paths";
+import { useMe } from "@/lib/queries/me";
 import { readLastOrgId } from "./last-org";
 import { NoOrgPage } from "./no-org-page";
 import { SessionErrorPage } from "./session-error-page";

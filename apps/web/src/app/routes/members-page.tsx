@@ -3,15 +3,16 @@ import { useParams } from "react-router-dom";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { UserPlusIcon } from "@/components/ui/icons";
+import { LoadError } from "@/components/ui/load-error";
 import { PageLoader } from "@/components/ui/spinner";
-import { useMe, useMembership } from "@/features/auth/api/get-me";
-import { useMembers } from "@/features/members/api/get-members";
 import { InviteDialog } from "@/features/members/components/invite-dialog";
 import { MembersTable } from "@/features/members/components/members-table";
 import { PendingInvites } from "@/features/members/components/pending-invites";
-import { useOrg } from "@/features/orgs/api/get-org";
 import { OrgSettingsForm } from "@/features/orgs/components/org-settings-form";
 import { errorMessage } from "@/lib/api-client";
+import { useMe, useMembership } from "@/lib/queries/me";
+import { useMembers } from "@/lib/queries/members";
+import { useOrg } from "@/lib/queries/org";
 import { useDocumentTitle } from "@/lib/use-document-title";
 
 export function MembersPage() {
@@ -68,19 +69,11 @@ export function MembersPage() {
           {members.isPending ? (
             <PageLoader label="Loading members" />
           ) : members.isError ? (
-            <div className="table-state">
-              <Alert
-                tone="danger"
-                title="Could not load members"
-                action={
-                  <Button size="sm" onClick={() => members.refetch()}>
-                    Try again
-                  </Button>
-                }
-              >
-                {errorMessage(members.error)}
-              </Alert>
-            </div>
+            <LoadError
+              title="Could not load members"
+              error={members.error}
+              onRetry={() => members.refetch()}
+            />
           ) : (
             <MembersTable
               orgId={orgId}

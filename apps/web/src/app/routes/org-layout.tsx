@@ -2,10 +2,10 @@ import { useEffect } from "react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { LogoMark } from "@/components/ui/icons";
-import { useMe } from "@/features/auth/api/get-me";
 import { useSignOut } from "@/features/auth/api/sign-out";
 import { OrgSwitcher } from "@/features/orgs/components/org-switcher";
 import { paths } from "@/lib/paths";
+import { useMe } from "@/lib/queries/me";
 import { rememberOrgId } from "./last-org";
 import { NotFoundPage } from "./not-found-page";
 

@@ -1,8 +1,8 @@
 import { Navigate, Outlet, useLocation } from "react-router-dom";
 import { PageLoader } from "@/components/ui/spinner";
-import { useMe } from "@/features/auth/api/get-me";
 import { isApiError } from "@/lib/api-client";
 import { signInPath } from "@/lib/paths";
+import { useMe } from "@/lib/queries/me";
 import { SessionErrorPage } from "./session-error-page";
 
 export function RequireSession() {

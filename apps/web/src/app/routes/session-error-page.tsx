@@ -1,21 +1,9 @@
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { errorMessage } from "@/lib/api-client";
+import { RetryAlert } from "@/components/ui/load-error";
 
 export function SessionErrorPage({ error, onRetry }: { error: unknown; onRetry: () => void }) {
   return (
     <main className="page">
-      <Alert
-        tone="danger"
-        title="Keyward could not load"
-        action={
-          <Button size="sm" onClick={onRetry}>
-            Try again
-          </Button>
-        }
-      >
-        {errorMessage(error)}
-      </Alert>
+      <RetryAlert title="Keyward could not load" error={error} onRetry={onRetry} />
     </main>
   );
 }

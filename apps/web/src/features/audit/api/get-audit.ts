@@ -1,12 +1,11 @@
 import type { AuditEventAnswer, Page } from "@keyward/shared";
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { auditQueryKey } from "@/lib/query-keys";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /** Every audit list of an org (any filter) lives under this key. */
-export const auditQueryKey = (orgId: string) => ["orgs", orgId, "audit"] as const;
-
 export interface AuditFilters {
   keyId: string | undefined;
 }

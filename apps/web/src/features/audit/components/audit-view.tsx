@@ -1,16 +1,14 @@
 import type { AuditEventKey } from "@keyward/shared";
 import { type ReactNode, useCallback, useMemo } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { HistoryIcon } from "@/components/ui/icons";
+import { LoadError } from "@/components/ui/load-error";
 import { PageLoader, Spinner } from "@/components/ui/spinner";
 import { TableFooter } from "@/components/ui/table-footer";
-import { useMe, useMembership } from "@/features/auth/api/get-me";
-import { useMembers } from "@/features/members/api/get-members";
-import { errorMessage } from "@/lib/api-client";
 import { paths } from "@/lib/paths";
+import { useMe, useMembership } from "@/lib/queries/me";
+import { useMembers } from "@/lib/queries/members";
 import { useDocumentTitle } from "@/lib/use-document-title";
 import { useNow } from "@/lib/use-now";
 import { useAudit } from "../api/get-audit";
@@ -63,19 +61,11 @@ export function AuditView({ orgId }: { orgId: string }) {
     content = <PageLoader label="Loading the audit log" />;
   } else if (audit.isError) {
     content = (
-      <div className="table-state">
-        <Alert
-          tone="danger"
-          title="Could not load the audit log"
-          action={
-            <Button size="sm" onClick={() => audit.refetch()}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(audit.error)}
-        </Alert>
-      </div>
+      <LoadError
+        title="Could not load the audit log"
+        error={audit.error}
+        onRetry={() => audit.refetch()}
+      />
     );
   } else if (events.length === 0) {
     content = (

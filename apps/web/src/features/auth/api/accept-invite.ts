@@ -1,7 +1,7 @@
 import type { AcceptInviteBody, SessionAnswer } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { meQueryKey } from "./get-me";
+import { meQueryKey } from "@/lib/query-keys";
 
 export function acceptInvite(token: string, body: AcceptInviteBody): Promise<SessionAnswer> {
   return api.post<SessionAnswer>(`/api/invites/${encodeURIComponent(token)}/accept`, body);

@@ -1,7 +1,7 @@
 import type { SessionAnswer, SignupBody } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { meQueryKey } from "./get-me";
+import { meQueryKey } from "@/lib/query-keys";
 
 export function signUp(body: SignupBody): Promise<SessionAnswer> {
   return api.post<SessionAnswer>("/api/auth/signup", body);

@@ -1,10 +1,10 @@
 import { acceptInviteBodySchema, type SessionAnswer } from "@keyward/shared";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { errorMessage, isApiError } from "@/lib/api-client";
-import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
+import { errorMessage } from "@/lib/api-client";
+import { useForm } from "@/lib/use-form";
 import { useAcceptInvite } from "../api/accept-invite";
 import type { InvitePreview } from "../api/get-invite";
 
@@ -19,40 +19,29 @@ export function AcceptInviteForm({
   onAccepted: (session: SessionAnswer) => void;
 }) {
   const accept = useAcceptInvite(token);
-  const [name, setName] = useState("");
-  const [password, setPassword] = useState("");
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const serverErrors = isApiError(accept.error) ? accept.error.fieldErrors : {};
-  const nameError = describeFieldError("Name", clientErrors.name ?? serverErrors.name);
-  const passwordError = describeFieldError(
-    "Password",
-    clientErrors.password ?? serverErrors.password,
-  );
+  const form = useForm({
+    initialValues: { name: "", password: "" },
+    serverError: accept.error,
+    fields: ["name", "password"],
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = acceptInviteBodySchema.safeParse({ name, password });
-    if (!parsed.success) {
-      setClientErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setClientErrors({});
-    accept.mutate(parsed.data, { onSuccess: onAccepted });
+    const body = form.validate(acceptInviteBodySchema, form.values);
+    if (body) accept.mutate(body, { onSuccess: onAccepted });
   };
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
-      {accept.isError && !nameError && !passwordError ? (
-        <Alert tone="danger">{errorMessage(accept.error)}</Alert>
-      ) : null}
+      {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
       <TextField label="Email" type="email" value={invite.email} readOnly name="email" />
       <TextField
         label="Your name"
         name="name"
         autoComplete="name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        error={nameError}
+        value={form.values.name}
+        onChange={(e) => form.setValue("name", e.target.value)}
+        error={form.fieldError("name", "Name")}
       />
       <TextField
         label="Choose a password"
@@ -60,9 +49,9 @@ export function AcceptInviteForm({
         name="password"
         autoComplete="new-password"
         hint="At least 10 characters."
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={passwordError}
+        value={form.values.password}
+        onChange={(e) => form.setValue("password", e.target.value)}
+        error={form.fieldError("password", "Password")}
       />
       <Button type="submit" variant="primary" className="btn--block" isLoading={accept.isPending}>
         Join {invite.orgName}

@@ -1,9 +1,10 @@
 import { loginBodySchema } from "@keyward/shared";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { errorMessage, isApiError } from "@/lib/api-client";
+import { useForm } from "@/lib/use-form";
 import { useSignIn } from "../api/sign-in";
 
 function signInErrorMessage(error: unknown): string {
@@ -13,32 +14,38 @@ function signInErrorMessage(error: unknown): string {
 
 export function SignInForm({ onSignedIn }: { onSignedIn: (orgIds: string[]) => void }) {
   const signIn = useSignIn();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<{ email?: string; password?: string }>({});
+  // A refused sign-in names no field (which one was wrong is not told): its message is the form's.
+  const form = useForm({
+    initialValues: { email: "", password: "" },
+    serverError: signIn.error,
+    fields: ["email", "password"],
+    serverFieldErrors: () => ({}),
+    formErrorMessage: signInErrorMessage,
+  });
+  const { email, password } = form.values;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const next: typeof errors = {};
-    if (!email.trim()) next.email = "Enter your email address.";
-    if (!password) next.password = "Enter your password.";
-    setErrors(next);
-    if (next.email || next.password) return;
-    const body = loginBodySchema.parse({ email, password });
-    signIn.mutate(body, { onSuccess: (session) => onSignedIn(session.orgs.map((o) => o.id)) });
+    const body = form.validate(loginBodySchema, form.values, {
+      email: email.trim() ? undefined : "Enter your email address.",
+      password: password ? undefined : "Enter your password.",
+    });
+    if (body) {
+      signIn.mutate(body, { onSuccess: (session) => onSignedIn(session.orgs.map((o) => o.id)) });
+    }
   };
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
-      {signIn.isError ? <Alert tone="danger">{signInErrorMessage(signIn.error)}</Alert> : null}
+      {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
       <TextField
         label="Email"
         type="email"
         name="email"
         autoComplete="email"
         value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={errors.email}
+        onChange={(e) => form.setValue("email", e.target.value)}
+        error={form.fieldError("email", "Email")}
       />
       <TextField
         label="Password"
@@ -46,8 +53,8 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (orgIds: string[]) => v
         name="password"
         autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={errors.password}
+        onChange={(e) => form.setValue("password", e.target.value)}
+        error={form.fieldError("password", "Password")}
       />
       <Button type="submit" variant="primary" className="btn--block" isLoading={signIn.isPending}>
         Sign in

@@ -1,48 +1,40 @@
 import { signupBodySchema } from "@keyward/shared";
-import { type ChangeEvent, type FormEvent, useState } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { errorMessage, isApiError } from "@/lib/api-client";
-import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
+import { isApiError } from "@/lib/api-client";
+import { serverFieldErrors } from "@/lib/form-errors";
+import { useForm } from "@/lib/use-form";
 import { useSignUp } from "../api/sign-up";
 
 const LABELS = { name: "Name", email: "Email", password: "Password", orgName: "Organization name" };
 
 export function SignUpForm({ onSignedUp }: { onSignedUp: (orgIds: string[]) => void }) {
   const signUp = useSignUp();
-  const [values, setValues] = useState({ name: "", email: "", password: "", orgName: "" });
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-
-  const serverErrors: FieldErrors = isApiError(signUp.error)
-    ? signUp.error.status === 409
-      ? { email: "An account with this email already exists. Sign in instead." }
-      : signUp.error.fieldErrors
-    : {};
-  const fieldError = (field: keyof typeof LABELS) =>
-    describeFieldError(LABELS[field], clientErrors[field] ?? serverErrors[field]);
-  const hasFieldError = Object.keys(serverErrors).some((f) => f in LABELS);
-
-  const set = (field: keyof typeof values) => (event: ChangeEvent<HTMLInputElement>) => {
-    setValues((v) => ({ ...v, [field]: event.target.value }));
-  };
+  const form = useForm({
+    initialValues: { name: "", email: "", password: "", orgName: "" },
+    serverError: signUp.error,
+    fields: Object.keys(LABELS),
+    serverFieldErrors: (error) =>
+      isApiError(error) && error.status === 409
+        ? { email: "An account with this email already exists. Sign in instead." }
+        : serverFieldErrors(error),
+  });
+  const { values } = form;
+  const fieldError = (field: keyof typeof LABELS) => form.fieldError(field, LABELS[field]);
+  const set = (field: keyof typeof values) => (event: ChangeEvent<HTMLInputElement>) =>
+    form.setValue(field, event.target.value);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = signupBodySchema.safeParse(values);
-    if (!parsed.success) {
-      setClientErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setClientErrors({});
-    signUp.mutate(parsed.data, { onSuccess: (s) => onSignedUp(s.orgs.map((o) => o.id)) });
+    const body = form.validate(signupBodySchema, values);
+    if (body) signUp.mutate(body, { onSuccess: (s) => onSignedUp(s.orgs.map((o) => o.id)) });
   };
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
-      {signUp.isError && !hasFieldError ? (
-        <Alert tone="danger">{errorMessage(signUp.error)}</Alert>
-      ) : null}
+      {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
       <TextField
         label={LABELS.name}
         name="name"

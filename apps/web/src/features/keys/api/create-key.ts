@@ -1,7 +1,7 @@
 import type { CreateKeyBody, KeyWithSecretAnswer } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { keysQueryKey } from "./get-keys";
+import { keysQueryKey } from "@/lib/query-keys";
 
 export function createKey(orgId: string, body: CreateKeyBody): Promise<KeyWithSecretAnswer> {
   return api.post<KeyWithSecretAnswer>(`/api/orgs/${encodeURIComponent(orgId)}/keys`, body);

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { keysQueryKey } from "./get-keys";
+import { keysQueryKey } from "@/lib/query-keys";
 
 export function deleteKey(orgId: string, keyId: string): Promise<void> {
   return api.delete(`/api/orgs/${encodeURIComponent(orgId)}/keys/${encodeURIComponent(keyId)}`);

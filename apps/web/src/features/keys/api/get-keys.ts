@@ -1,6 +1,7 @@
 import type { KeyAnswer, Page } from "@keyward/shared";
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { keysQueryKey } from "@/lib/query-keys";
 
 export type KeyTypeFilter = "personal" | "org";
 
@@ -14,8 +15,6 @@ export const KEYS_PAGE_SIZE = 50;
 export const KEYS_REFRESH_MS = 10_000;
 
 /** Every key list of an org (any filters) lives under this key: mutations invalidate it. */
-export const keysQueryKey = (orgId: string) => ["orgs", orgId, "keys"] as const;
-
 export function getKeys(
   orgId: string,
   filters: KeyListFilters & { cursor?: string | undefined; limit?: number },

@@ -1,8 +1,7 @@
 import type { KeyWithSecretAnswer, RollKeyBody } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { auditQueryKey } from "@/features/audit/api/get-audit";
 import { api } from "@/lib/api-client";
-import { keysQueryKey } from "./get-keys";
+import { auditQueryKey, keysQueryKey } from "@/lib/query-keys";
 
 export function rollKey(
   orgId: string,

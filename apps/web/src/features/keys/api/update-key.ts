@@ -1,7 +1,7 @@
 import type { KeyAnswer, Page, UpdateKeyBody } from "@keyward/shared";
 import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import { keysQueryKey } from "./get-keys";
+import { keysQueryKey } from "@/lib/query-keys";
 
 export function updateKey(orgId: string, keyId: string, body: UpdateKeyBody): Promise<KeyAnswer> {
   return api.patch<KeyAnswer>(

@@ -1,39 +1,18 @@
 import type { KeyAnswer } from "@keyward/shared";
-import { NO_RESTRICTIONS } from "@keyward/shared";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api-client";
 import { ORG_WIDE_CREATE_REFUSED as ORG_WIDE_RESTRICTED_REASON } from "@/lib/capability-reasons";
+import { personalKeyAnswer } from "@/testing/key-answer";
+import { localDate } from "../utils/key-expiry";
 import { orgWideAccess } from "./key-access";
-import { KeyForm, localDate } from "./key-form";
+import { KeyForm } from "./key-form";
 
 const allowed = { allowed: true } as const;
 const restricted = { allowed: false, reason: ORG_WIDE_RESTRICTED_REASON } as const;
 
-function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
-  return {
-    id: "key_1",
-    name: "Grafana",
-    orgWide: false,
-    permissions: { read: true, write: false },
-    enabled: true,
-    disabledReason: null,
-    start: "kw_AbCdE",
-    owner: { id: "usr_owner", name: "Olivia Owner", email: "olivia@example.com" },
-    createdBy: { id: "usr_owner", name: "Olivia Owner" },
-    createdAt: "2026-01-02T03:04:05.000Z",
-    updatedAt: "2026-01-02T03:04:05.000Z",
-    lastUsedAt: null,
-    expiresAt: null,
-    canEdit: true,
-    cannotEditReason: null,
-    rolledFrom: null,
-    replacedBy: null,
-    restrictions: NO_RESTRICTIONS,
-    ...overrides,
-  };
-}
+const key = personalKeyAnswer;
 
 function renderCreate(props: Partial<Parameters<typeof KeyForm>[0]> = {}) {
   const onSubmit = vi.fn();

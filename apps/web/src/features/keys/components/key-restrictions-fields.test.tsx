@@ -2,8 +2,8 @@ import { type KeyAnswer, NO_RESTRICTIONS } from "@keyward/shared";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import { restrictionsBody, restrictionValues } from "../utils/key-restrictions";
 import { KeyForm } from "./key-form";
-import { restrictionsBody, restrictionValues } from "./key-restrictions-fields";
 
 const allowed = { allowed: true } as const;
 

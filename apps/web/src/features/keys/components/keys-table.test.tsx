@@ -1,36 +1,19 @@
 import type { KeyAnswer } from "@keyward/shared";
-import { NO_RESTRICTIONS } from "@keyward/shared";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import { keyAnswer } from "@/testing/key-answer";
 import { KeysTable } from "./keys-table";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 const HOUR = 3_600_000;
 
-function key(overrides: Partial<KeyAnswer>): KeyAnswer {
-  return {
-    id: "key_1",
-    name: "Ingest",
-    orgWide: true,
-    permissions: { read: false, write: true },
-    enabled: true,
-    disabledReason: null,
-    start: "kw_AbCdE",
-    owner: null,
-    createdBy: { id: "usr_1", name: "Ada" },
+const key = (overrides: Partial<KeyAnswer>) =>
+  keyAnswer({
     createdAt: "2026-05-01T00:00:00.000Z",
     updatedAt: "2026-05-01T00:00:00.000Z",
-    lastUsedAt: null,
-    expiresAt: null,
-    canEdit: true,
-    cannotEditReason: null,
-    rolledFrom: null,
-    replacedBy: null,
-    restrictions: NO_RESTRICTIONS,
     ...overrides,
-  };
-}
+  });
 
 function renderTable(keys: KeyAnswer[]) {
   const onRoll = vi.fn();

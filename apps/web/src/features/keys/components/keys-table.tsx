@@ -153,6 +153,7 @@ export function KeysTable({
         header: "Name",
         accessorKey: "name",
         sortingFn: byName,
+        meta: { className: "col-name" } satisfies ColumnMeta,
         cell: ({ row }) => (
           <span className="key-name">
             <button
@@ -252,7 +253,8 @@ export function KeysTable({
         accessorKey: "createdAt",
         sortingFn: byTime("createdAt"),
         sortDescFirst: true,
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        // Below 1440 px the row's facts need the room (its dialog still says when it was made).
+        meta: { className: "col-optional col-wide" } satisfies ColumnMeta,
         cell: ({ row }) => (
           <time dateTime={row.original.createdAt} title={formatDateTime(row.original.createdAt)}>
             {formatRelative(row.original.createdAt, now)}
@@ -371,7 +373,7 @@ export function KeysTable({
 
   return (
     <div className="table-wrap">
-      <table className="table table--dense">
+      <table className="table table--dense table--wrap">
         <caption className="visually-hidden">API keys</caption>
         <thead>
           {table.getHeaderGroups().map((group) => (

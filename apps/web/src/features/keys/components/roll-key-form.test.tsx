@@ -1,36 +1,13 @@
-import type { KeyAnswer } from "@keyward/shared";
-import { NO_RESTRICTIONS } from "@keyward/shared";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api-client";
+import { keyAnswer } from "@/testing/key-answer";
 import { customGraceSeconds, oldKeyExpiry, RollKeyForm } from "./roll-key-form";
 
 const DAY_MS = 86_400_000;
 
-function key(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
-  return {
-    id: "key_1",
-    name: "Ingest",
-    orgWide: true,
-    permissions: { read: false, write: true },
-    enabled: true,
-    disabledReason: null,
-    start: "kw_AbCdE",
-    owner: null,
-    createdBy: { id: "usr_1", name: "Ada" },
-    createdAt: "2026-01-02T03:04:05.000Z",
-    updatedAt: "2026-01-02T03:04:05.000Z",
-    lastUsedAt: null,
-    expiresAt: null,
-    canEdit: true,
-    cannotEditReason: null,
-    rolledFrom: null,
-    replacedBy: null,
-    restrictions: NO_RESTRICTIONS,
-    ...overrides,
-  };
-}
+const key = keyAnswer;
 
 function renderForm(keyData = key(), serverError: unknown = null) {
   const onSubmit = vi.fn();

@@ -1,12 +1,12 @@
-import { type KeyAnswer, MAX_GRACE_SECONDS } from "@keyward/shared";
-import { type FormEvent, useId, useState } from "react";
+import { type KeyAnswer, MAX_GRACE_SECONDS, rollKeyBodySchema } from "@keyward/shared";
+import { type FormEvent, useId } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field";
 import { RotateIcon } from "@/components/ui/icons";
-import { errorMessage } from "@/lib/api-client";
 import { formatDateTime } from "@/lib/format";
+import { useForm } from "@/lib/use-form";
 import { KeySummary } from "./key-summary";
 
 const MINUTE = 60;
@@ -70,9 +70,18 @@ export function RollKeyForm({
   onCancel: () => void;
   onSubmit: (graceSeconds: number) => void;
 }) {
-  const [choice, setChoice] = useState<GraceChoice>(String(DAY) as GraceChoice);
-  const [custom, setCustom] = useState<CustomGrace>({ amount: "2", unitSeconds: HOUR });
-  const [customError, setCustomError] = useState<string | undefined>();
+  const form = useForm<{ choice: GraceChoice; custom: CustomGrace }>({
+    initialValues: {
+      choice: String(DAY) as GraceChoice,
+      custom: { amount: "2", unitSeconds: HOUR },
+    },
+    serverError,
+    // The server's errors are about the roll as a whole: shown above the form.
+    fields: [],
+    errorFieldOf: () => "graceSeconds",
+  });
+  const { choice, custom } = form.values;
+  const customError = form.error("graceSeconds");
   const amountId = useId();
   const unitId = useId();
   const customErrorId = useId();
@@ -84,24 +93,23 @@ export function RollKeyForm({
     choice === "custom" ? (customResult.ok ? customResult.seconds : null) : Number(choice);
   const outcome = graceSeconds === null ? null : oldKeyExpiry(keyData, graceSeconds, now);
 
-  const setCustomField = (next: Partial<CustomGrace>) => {
-    setCustom((current) => ({ ...current, ...next }));
-    setCustomError(undefined);
-  };
+  const setChoice = (next: GraceChoice) => form.setValue("choice", next);
+  const setCustomField = (next: Partial<CustomGrace>) =>
+    form.setValue("custom", { ...custom, ...next });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (expired) return;
-    if (choice === "custom") {
-      const result = customGraceSeconds(custom);
-      if (!result.ok) {
-        setCustomError(result.message);
-        return;
-      }
-      onSubmit(result.seconds);
-      return;
-    }
-    onSubmit(Number(choice));
+    const result: ReturnType<typeof customGraceSeconds> =
+      choice === "custom" ? customGraceSeconds(custom) : { ok: true, seconds: Number(choice) };
+    const body = form.validate(
+      rollKeyBodySchema,
+      { graceSeconds: result.ok ? result.seconds : 0 },
+      {
+        graceSeconds: result.ok ? undefined : result.message,
+      },
+    );
+    if (body) onSubmit(body.graceSeconds);
   };
 
   return (
@@ -119,7 +127,7 @@ export function RollKeyForm({
               expiration date first, or create a new key.
             </Alert>
           ) : null}
-          {serverError ? <Alert tone="danger">{errorMessage(serverError)}</Alert> : null}
+          {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
 
           <fieldset className="fieldset" disabled={isPending || expired}>
             <legend className="fieldset__legend">When should the old key stop working?</legend>

@@ -2,6 +2,7 @@ import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
 import type { ColumnDef } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
 import { inGracePeriod, RotationNotice } from "./rotation-assistant";
+import { refusedBreakdown } from "./usage-outcomes";
 
 const HOUR_MS = 3_600_000;
 const UNUSED_MS = 30 * 86_400_000;
@@ -71,6 +72,30 @@ export function UsageSparkline({ summary, now }: { summary: KeyUsageSummary; now
   );
 }
 
+/** Why the last 24 h's refused requests were refused: a swatch of the chart's colour and its label. */
+export function RefusedBreakdown({ summary }: { summary: KeyUsageSummary }) {
+  const refused = refusedBreakdown(summary.totals);
+  if (refused.length === 0) return null;
+  return (
+    <ul
+      className="usage-cell__reasons"
+      aria-label="Refused by reason"
+      data-testid="usage-refused-by"
+    >
+      {refused.map((reason) => (
+        <li key={reason.outcome}>
+          <span
+            className="usage-cell__swatch"
+            style={{ background: reason.color }}
+            aria-hidden="true"
+          />
+          {reason.label}: {count(reason.count)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function UsageCell({
   keyData,
   data,
@@ -96,6 +121,7 @@ function UsageCell({
       ) : (
         <span className="text-subtle">…</span>
       )}
+      {summary ? <RefusedBreakdown summary={summary} /> : null}
       {unusedFor30Days(keyData, now) ? <Badge tone="warning">Unused for 30 days</Badge> : null}
       {inGracePeriod(keyData, now) ? (
         <RotationNotice orgId={data.orgId} keyData={keyData} summary={summary} />
@@ -110,6 +136,8 @@ export function usageColumn(data: UsageColumnData, now: number): ColumnDef<KeyAn
     id: "usage",
     header: "Requests (24 h)",
     enableSorting: false,
+    // Wraps (sparkline over its counts): the row's actions must stay inside the card at 1280 px.
+    meta: { className: "col-usage" },
     cell: ({ row }) => <UsageCell keyData={row.original} data={data} now={now} />,
   };
 }

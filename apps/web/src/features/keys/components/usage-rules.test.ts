@@ -1,40 +1,25 @@
 import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
-import { NO_RESTRICTIONS } from "@keyward/shared";
+import { emptyOutcomeCounts } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
+import { keyAnswer } from "@/testing/key-answer";
 import { graceTraffic, inGracePeriod } from "./rotation-assistant";
 import { unusedFor30Days } from "./usage-cell";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 const DAY = 86_400_000;
 
-function key(overrides: Partial<KeyAnswer>): KeyAnswer {
-  return {
-    id: "key_1",
-    name: "Ingest",
-    orgWide: true,
-    permissions: { read: false, write: true },
-    enabled: true,
-    disabledReason: null,
-    start: "kw_AbCdE",
-    owner: null,
-    createdBy: { id: "usr_1", name: "Ada" },
+const key = (overrides: Partial<KeyAnswer>) =>
+  keyAnswer({
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
-    lastUsedAt: null,
-    expiresAt: null,
-    canEdit: true,
-    cannotEditReason: null,
-    rolledFrom: null,
-    replacedBy: null,
-    restrictions: NO_RESTRICTIONS,
     ...overrides,
-  };
-}
+  });
 
 const summary = (last15Minutes: number, lastHour: number): KeyUsageSummary => ({
   keyId: "key_1",
   total: lastHour,
   refused: 0,
+  totals: { ...emptyOutcomeCounts(), valid: lastHour },
   points: [],
   last15Minutes,
   lastHour,

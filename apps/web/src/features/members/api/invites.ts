@@ -1,7 +1,7 @@
 import type { InviteAnswer, PendingInviteAnswer } from "@keyward/shared";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { auditQueryKey } from "@/features/audit/api/get-audit";
 import { api } from "@/lib/api-client";
+import { auditQueryKey } from "@/lib/query-keys";
 
 export const invitesQueryKey = (orgId: string) => ["orgs", orgId, "invites"] as const;
 

@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { keysQueryKey } from "@/features/keys/api/get-keys";
 import { api } from "@/lib/api-client";
-import { membersQueryKey } from "./get-members";
+import { keysQueryKey, membersQueryKey } from "@/lib/query-keys";
 
 export function removeMember(orgId: string, userId: string): Promise<void> {
   return api.delete(`/api/orgs/${encodeURIComponent(orgId)}/members/${encodeURIComponent(userId)}`);

@@ -1,9 +1,7 @@
 import type { MemberAnswer, UpdateMemberBody } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { meQueryKey } from "@/features/auth/api/get-me";
-import { keysQueryKey } from "@/features/keys/api/get-keys";
 import { api } from "@/lib/api-client";
-import { membersQueryKey } from "./get-members";
+import { keysQueryKey, membersQueryKey, meQueryKey } from "@/lib/query-keys";
 
 export function updateMember(
   orgId: string,

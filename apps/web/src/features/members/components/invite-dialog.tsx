@@ -5,10 +5,11 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
-import { errorMessage, isApiError } from "@/lib/api-client";
-import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
 import { formatDateTime } from "@/lib/format";
+import { useForm } from "@/lib/use-form";
 import { inviteLink, useCreateInvite } from "../api/create-invite";
+
+const INITIAL: { email: string; role: Role } = { email: "", role: "member" };
 
 export function InviteDialog({
   orgId,
@@ -22,19 +23,16 @@ export function InviteDialog({
   onClose: () => void;
 }) {
   const createInvite = useCreateInvite(orgId);
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("member");
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const form = useForm({
+    initialValues: INITIAL,
+    serverError: createInvite.error,
+    fields: ["email", "role"],
+  });
+  const { email, role } = form.values;
   const [invite, setInvite] = useState<(InviteAnswer & { email: string }) | null>(null);
 
-  const serverErrors = isApiError(createInvite.error) ? createInvite.error.fieldErrors : {};
-  const emailError = describeFieldError("Email", clientErrors.email ?? serverErrors.email);
-  const roleError = describeFieldError("Role", clientErrors.role ?? serverErrors.role);
-
   const reset = () => {
-    setEmail("");
-    setRole("member");
-    setClientErrors({});
+    form.reset(INITIAL);
     setInvite(null);
     createInvite.reset();
   };
@@ -45,14 +43,10 @@ export function InviteDialog({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = createInviteBodySchema.safeParse({ email, role });
-    if (!parsed.success) {
-      setClientErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setClientErrors({});
-    createInvite.mutate(parsed.data, {
-      onSuccess: (answer) => setInvite({ ...answer, email: parsed.data.email }),
+    const body = form.validate(createInviteBodySchema, form.values);
+    if (!body) return;
+    createInvite.mutate(body, {
+      onSuccess: (answer) => setInvite({ ...answer, email: body.email }),
     });
   };
 
@@ -103,25 +97,23 @@ export function InviteDialog({
       <form onSubmit={submit} noValidate aria-label="Invite a member">
         <DialogBody>
           <div className="stack">
-            {createInvite.isError && !emailError && !roleError ? (
-              <Alert tone="danger">{errorMessage(createInvite.error)}</Alert>
-            ) : null}
+            {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
             <TextField
               label="Email"
               type="email"
               name="email"
               autoComplete="off"
               value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              error={emailError}
+              onChange={(e) => form.setValue("email", e.target.value)}
+              error={form.fieldError("email", "Email")}
               data-autofocus=""
             />
             <SelectField
               label="Role"
               name="role"
               value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
-              error={roleError}
+              onChange={(e) => form.setValue("role", e.target.value as Role)}
+              error={form.fieldError("role", "Role")}
               hint={
                 role === "admin"
                   ? "Admins manage members, settings and every key."

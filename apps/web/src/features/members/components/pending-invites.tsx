@@ -1,9 +1,9 @@
 import type { PendingInviteAnswer } from "@keyward/shared";
 import { useState } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
+import { LoadError } from "@/components/ui/load-error";
 import { PageLoader } from "@/components/ui/spinner";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api-client";
@@ -21,19 +21,11 @@ export function PendingInvites({ orgId }: { orgId: string }) {
   if (invites.isPending) return <PageLoader label="Loading invites" />;
   if (invites.isError) {
     return (
-      <div className="table-state">
-        <Alert
-          tone="danger"
-          title="Could not load invites"
-          action={
-            <Button size="sm" onClick={() => invites.refetch()}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(invites.error)}
-        </Alert>
-      </div>
+      <LoadError
+        title="Could not load invites"
+        error={invites.error}
+        onRetry={() => invites.refetch()}
+      />
     );
   }
   if (invites.data.length === 0) {

@@ -1,8 +1,7 @@
 import type { OrgAnswer, UpdateOrgBody } from "@keyward/shared";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { meQueryKey } from "@/features/auth/api/get-me";
 import { api } from "@/lib/api-client";
-import { orgQueryKey } from "./get-org";
+import { meQueryKey, orgQueryKey } from "@/lib/query-keys";
 
 export function updateOrg(orgId: string, body: UpdateOrgBody): Promise<OrgAnswer> {
   return api.patch<OrgAnswer>(`/api/orgs/${encodeURIComponent(orgId)}`, body);

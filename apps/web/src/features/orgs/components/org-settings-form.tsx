@@ -5,13 +5,12 @@ import {
   type OrgKeyPolicy,
   updateOrgBodySchema,
 } from "@keyward/shared";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import { errorMessage, isApiError } from "@/lib/api-client";
-import { describeFieldError, type FieldErrors, zodFieldErrors } from "@/lib/form-errors";
+import { useForm } from "@/lib/use-form";
 import { useUpdateOrg } from "../api/update-org";
 
 const POLICIES: { value: OrgKeyPolicy; title: string; text: string }[] = [
@@ -37,40 +36,44 @@ function parseLifetime(value: string): MaxKeyLifetimeDays {
   return MAX_KEY_LIFETIME_CHOICES.find((choice) => choice === days) ?? null;
 }
 
+interface Settings {
+  name: string;
+  orgKeyPolicy: OrgKeyPolicy;
+  maxKeyLifetimeDays: MaxKeyLifetimeDays;
+}
+
+const settingsOf = (org: OrgAnswer): Settings => ({
+  name: org.name,
+  orgKeyPolicy: org.orgKeyPolicy,
+  maxKeyLifetimeDays: org.maxKeyLifetimeDays,
+});
+
+/** The update's body: only the settings that differ from the org's. */
+function changedSettings(values: Settings, org: OrgAnswer): Partial<Settings> {
+  const saved = settingsOf(org);
+  return Object.fromEntries(
+    Object.entries(values).filter(([field, value]) => saved[field as keyof Settings] !== value),
+  );
+}
+
 export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
   const update = useUpdateOrg(org.id);
   const toast = useToast();
-  const [name, setName] = useState(org.name);
-  const [policy, setPolicy] = useState<OrgKeyPolicy>(org.orgKeyPolicy);
-  const [maxLifetime, setMaxLifetime] = useState<MaxKeyLifetimeDays>(org.maxKeyLifetimeDays);
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const serverErrors = isApiError(update.error) ? update.error.fieldErrors : {};
-  const nameError = describeFieldError("Name", clientErrors.name ?? serverErrors.name);
-  const lifetimeError = describeFieldError(
-    "Maximum key lifetime",
-    clientErrors.maxKeyLifetimeDays ?? serverErrors.maxKeyLifetimeDays,
-  );
-  const dirty =
-    name !== org.name || policy !== org.orgKeyPolicy || maxLifetime !== org.maxKeyLifetimeDays;
+  const form = useForm({
+    initialValues: () => settingsOf(org),
+    serverError: update.error,
+    fields: ["name", "orgKeyPolicy", "maxKeyLifetimeDays"],
+  });
+  const body = changedSettings(form.values, org);
+  const dirty = Object.keys(body).length > 0;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const body = {
-      ...(name !== org.name ? { name } : {}),
-      ...(policy !== org.orgKeyPolicy ? { orgKeyPolicy: policy } : {}),
-      ...(maxLifetime !== org.maxKeyLifetimeDays ? { maxKeyLifetimeDays: maxLifetime } : {}),
-    };
-    const parsed = updateOrgBodySchema.safeParse(body);
-    if (!parsed.success) {
-      setClientErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setClientErrors({});
-    update.mutate(parsed.data, {
+    const parsed = form.validate(updateOrgBodySchema, body);
+    if (!parsed) return;
+    update.mutate(parsed, {
       onSuccess: (saved) => {
-        setName(saved.name);
-        setPolicy(saved.orgKeyPolicy);
-        setMaxLifetime(saved.maxKeyLifetimeDays);
+        form.reset(settingsOf(saved));
         toast.show("Settings saved");
       },
     });
@@ -78,15 +81,13 @@ export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
 
   return (
     <form className="stack" onSubmit={submit} noValidate aria-label="Organization settings">
-      {update.isError && !nameError && !lifetimeError ? (
-        <Alert tone="danger">{errorMessage(update.error)}</Alert>
-      ) : null}
+      {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
       <TextField
         label="Organization name"
         name="orgName"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        error={nameError}
+        value={form.values.name}
+        onChange={(e) => form.setValue("name", e.target.value)}
+        error={form.fieldError("name", "Name")}
       />
       <fieldset className="fieldset">
         <legend className="fieldset__legend">Who may create and change org-wide keys</legend>
@@ -97,8 +98,8 @@ export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
                 type="radio"
                 name="orgKeyPolicy"
                 value={option.value}
-                checked={policy === option.value}
-                onChange={() => setPolicy(option.value)}
+                checked={form.values.orgKeyPolicy === option.value}
+                onChange={() => form.setValue("orgKeyPolicy", option.value)}
               />
               <span>
                 <span className="option-card__title">{option.title}</span>
@@ -112,10 +113,10 @@ export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
       <SelectField
         label="Maximum key lifetime"
         name="maxKeyLifetimeDays"
-        value={lifetimeValue(maxLifetime)}
-        onChange={(e) => setMaxLifetime(parseLifetime(e.target.value))}
+        value={lifetimeValue(form.values.maxKeyLifetimeDays)}
+        onChange={(e) => form.setValue("maxKeyLifetimeDays", parseLifetime(e.target.value))}
         hint="New keys, and new expiration dates, must fall within it. Keys that already exist keep their dates."
-        error={lifetimeError}
+        error={form.fieldError("maxKeyLifetimeDays", "Maximum key lifetime")}
       >
         <option value="">No limit</option>
         {MAX_KEY_LIFETIME_CHOICES.map((days) => (
@@ -129,12 +130,7 @@ export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
           type="button"
           variant="ghost"
           disabled={!dirty || update.isPending}
-          onClick={() => {
-            setName(org.name);
-            setPolicy(org.orgKeyPolicy);
-            setMaxLifetime(org.maxKeyLifetimeDays);
-            setClientErrors({});
-          }}
+          onClick={() => form.reset(settingsOf(org))}
         >
           Reset
         </Button>

@@ -1,8 +1,7 @@
 import type { OrgAnswer } from "@keyward/shared";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-
-export const orgQueryKey = (orgId: string) => ["orgs", orgId, "details"] as const;
+import { orgQueryKey } from "@/lib/query-keys";
 
 export function getOrg(orgId: string, signal?: AbortSignal): Promise<OrgAnswer> {
   return api.get<OrgAnswer>(`/api/orgs/${encodeURIComponent(orgId)}`, { signal });

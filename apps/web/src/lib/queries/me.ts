@@ -1,8 +1,7 @@
 import type { OrgMembershipSummary, SessionAnswer } from "@keyward/shared";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-
-export const meQueryKey = ["me"] as const;
+import { meQueryKey } from "@/lib/query-keys";
 
 export function getMe(signal?: AbortSignal): Promise<SessionAnswer> {
   return api.get<SessionAnswer>("/api/me", { signal });

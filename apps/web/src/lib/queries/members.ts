@@ -1,8 +1,7 @@
 import type { MemberAnswer } from "@keyward/shared";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-
-export const membersQueryKey = (orgId: string) => ["orgs", orgId, "members"] as const;
+import { membersQueryKey } from "@/lib/query-keys";
 
 export function getMembers(orgId: string, signal?: AbortSignal): Promise<MemberAnswer[]> {
   return api.get<MemberAnswer[]>(`/api/orgs/${encodeURIComponent(orgId)}/members`, { signal });

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "KeyUsage" ADD COLUMN     "eventNotAllowed" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "ipNotAllowed" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "originNotAllowed" INTEGER NOT NULL DEFAULT 0;
+
