@@ -287,6 +287,8 @@ switch (command) {
     must("pnpm", ["audit:deps"]);
     // SQLite first, whatever TEST_DATABASE_URL says: the PostgreSQL run comes next.
     must("pnpm", ["test:unit"], { env: await sqliteRunEnv() });
+    // The benchmark as a smoke test: it runs end to end and prints; it asserts no timings.
+    must("pnpm", ["bench", "--quick", "--no-build"]);
     const postgresStatus = await runPostgresSuites();
     if (postgresStatus !== 0) {
       console.error(`\n✗ the PostgreSQL suites failed (exit ${postgresStatus})`);

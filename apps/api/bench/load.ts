@@ -3,6 +3,7 @@
 // per URL, the connections split evenly, the results summed. With `revoke`, it also disables the
 // key mid-run through the session API and counts, per URL, the requests sent after that call
 // returned which were still accepted.
+import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 
 export interface LoadSpec {
@@ -14,6 +15,8 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Each connection sends its own value of this header (one key per connection), in turn. */
+  perConnection?: { header: string; values: string[] };
   /** Runs until `tailMs` after the disable call returned (durationSeconds is only a cap). */
   revoke?: {
     afterMs: number;
@@ -66,6 +69,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
 
   // At least one each: a 1-connection latency measure gets one connection per instance.
   const perUrl = Math.max(1, Math.floor(spec.connections / spec.urls.length));
+  let connectionsSetUp = 0;
+  const perConnection = spec.perConnection;
+  const setupClient = perConnection
+    ? (client: autocannon.Client) => {
+        const value = perConnection.values[connectionsSetUp++ % perConnection.values.length] ?? "";
+        client.setHeaders({ ...spec.headers, [perConnection.header]: value });
+      }
+    : undefined;
   const instances = spec.urls.map((url, index) => {
     const counts = byUrl[index] ?? { acceptedAfter: 0, refusedAfter: 0, lastAcceptedAfterMs: 0 };
     let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
@@ -77,6 +88,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         url,
         connections: perUrl,
         duration: spec.durationSeconds,
+        ...(setupClient ? { setupClient } : {}),
         requests: [
           {
             method: spec.method ?? "GET",
@@ -138,7 +150,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const results = await Promise.all(instances.map(({ done }) => done));
   if (disableError) throw new Error(disableError);
   latencies.sort((a, b) => a - b);
-  const ok = statuses["200"] ?? 0;
+  // Only 2xx answers count as throughput.
+  const ok = Object.entries(statuses)
+    .filter(([status]) => status.startsWith("2"))
+    .reduce((sum, [, count]) => sum + count, 0);
   const seconds = Math.max(...results.map((result) => result.duration));
   const errors = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
   const sum = (pick: (counts: (typeof byUrl)[number]) => number) =>
@@ -167,6 +182,18 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-const spec = JSON.parse(process.argv[2] ?? "{}") as LoadSpec;
-const result = await run(spec);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+// One spec as an argument: one run. Without: one spec per line on stdin, one result line each (the
+// benchmark keeps one load process for all its runs instead of starting one per run).
+if (process.argv[2]) {
+  const result = await run(JSON.parse(process.argv[2]) as LoadSpec);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    const result = await run(JSON.parse(line) as LoadSpec).catch((error: unknown) => ({
+      error: String(error),
+    }));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+}

@@ -3,12 +3,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import compression from "compression";
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Deps } from "./deps.js";
 import { requireCsrfHeader, requireSameOrigin } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { jsonAnswer } from "./http/json-answer.js";
 import { refuseNul } from "./http/no-nul.js";
-import { requestLog } from "./http/request-log.js";
+import { requestLog, sendRequestId } from "./http/request-log.js";
+import { securityHeaders } from "./http/security-headers.js";
 import { loadSession, requireUser } from "./http/session.js";
 import { mountApiReference } from "./openapi/routes.js";
 import { authRouter } from "./routes/auth.js";
@@ -37,36 +38,23 @@ export function createApp(deps: Deps): KeywardApp {
   if (deps.env.TRUST_PROXY) app.set("trust proxy", 1);
   sizeHashingBudget(deps.env.UV_THREADPOOL_SIZE);
 
+  const security = securityHeaders(deps.env.TRUST_PROXY);
   app.use(requestLog(deps.logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          "default-src": ["'self'"],
-          "script-src": ["'self'"],
-          "style-src": ["'self'", "'unsafe-inline'"],
-          "img-src": ["'self'", "data:"],
-          "connect-src": ["'self'"],
-          "frame-ancestors": ["'none'"],
-          "object-src": ["'none'"],
-          "base-uri": ["'self'"],
-          "form-action": ["'self'"],
-          // Only behind TLS: on plain http these would send the browser to an https that isn't there.
-          "upgrade-insecure-requests": deps.env.TRUST_PROXY ? [] : null,
-        },
-      },
-      strictTransportSecurity: deps.env.TRUST_PROXY,
-    }),
-  );
 
+  // The hot paths first, before any header, session or static middleware: /v1 and /healthz send
+  // the precomputed security headers with their answer.
   const publicApi = createPublicApi(deps);
-  publicApi.mount(app);
+  publicApi.mount(app, security.flat);
   const appDeps: Deps = { ...deps, pendingKeyUse: publicApi.usage };
-
+  const health = jsonAnswer(security.flat);
   // `unattributed`: this instance's /v1 requests with no key, a malformed or an unknown one.
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, unattributed: publicApi.usage.unattributed() });
+  app.get("/healthz", (req, res) => {
+    health(req, res, JSON.stringify({ ok: true, unattributed: publicApi.usage.unattributed() }));
   });
+
+  app.use(security.middleware);
+  app.use(sendRequestId);
+  publicApi.mountPreflights(app);
 
   mountApiReference(app, deps.env.PUBLIC_URL);
 
@@ -115,6 +103,6 @@ export function createApp(deps: Deps): KeywardApp {
   }
 
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, security.flat));
   return { app, publicApi };
 }

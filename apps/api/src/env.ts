@@ -40,8 +40,22 @@ const envSchema = z.object({
   SIGNUPS_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Node's libuv thread pool, where bcrypt runs: hashing may use all but one of its threads. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+  /**
+   * `compact` (default): V8 tuned for a small footprint (runtime-flags.ts): the heap grows by small steps
+   * and Prisma's WebAssembly query compiler stays on V8's baseline compiler. `default`: V8's own
+   * settings (a larger heap, for a little less GC work).
+   */
+  HEAP_MODE: z.enum(["compact", "default"]).default("compact"),
   /** Benchmark only: adds POST /v1/_bench/discard-events (validates a batch, stores nothing). */
   BENCH_ROUTES: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  /**
+   * Benchmark only: no usage counting (outcome counts, `lastUsedAt`), so `pnpm bench` can measure
+   * what counting costs in the same run.
+   */
+  BENCH_SKIP_USAGE: z
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),

@@ -6,8 +6,10 @@ import { gracefulCloser } from "./http/graceful-close.js";
 import { createHttpServer } from "./http/http-server.js";
 import { startKeyChangeChannel } from "./key-verification/key-change-channel.js";
 import { createLogger } from "./logger.js";
+import { applyRuntimeFlags } from "./runtime-flags.js";
 
 const env = readEnv();
+applyRuntimeFlags(env);
 const logger = createLogger(env.LOG_LEVEL);
 
 try {

@@ -1,5 +1,10 @@
 import { ERROR_STATUS, type ErrorCode, type FieldIssue } from "@keyward/shared";
 
+/**
+ * An answer the client gets (4xx, or 503 for an outage), not a bug: it carries no stack trace,
+ * which is never logged for it and would cost every refused `/v1` request (a 401 or 429 flood) the
+ * stack walk and its garbage.
+ */
 export class ApiError extends Error {
   readonly status: number;
 
@@ -9,7 +14,10 @@ export class ApiError extends Error {
     readonly details?: FieldIssue[] | Record<string, unknown>,
     readonly headers?: Record<string, string>,
   ) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.status = ERROR_STATUS[code];
   }
 

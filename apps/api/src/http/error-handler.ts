@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import { ApiError } from "./api-error.js";
 import { databaseUnavailableError } from "./database-errors.js";
 import { requestLogFields } from "./request-log.js";
+import { setSecurityHeaders } from "./security-headers.js";
 
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
@@ -60,9 +61,26 @@ export function loggableError(err: unknown): { type: string; code?: string; fram
   };
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+const V1_PATH = /^\/v1\//i;
+
+/**
+ * The one error answer. `security`: the security headers (`securityHeaders().flat`), set here
+ * because the hot paths answer before helmet runs; with them the request id and, on `/v1`,
+ * `Vary: Origin` and the key's CORS grant.
+ */
+export function errorHandler(
+  logger: Logger,
+  security: readonly string[] = [],
+): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = req.requestId ?? "";
+    setSecurityHeaders(res, security);
+    if (requestId) res.setHeader("x-request-id", requestId);
+    if (V1_PATH.test(req.originalUrl)) {
+      res.setHeader("Vary", "Origin");
+      if (req.corsOrigin !== undefined)
+        res.setHeader("Access-Control-Allow-Origin", req.corsOrigin);
+    }
     const apiError = toApiError(err);
     if (!apiError) {
       logger.error({ ...requestLogFields(req), error: loggableError(err) }, "unhandled error");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Application, Request, RequestHandler } from "express";
+import type { Application, Request, RequestHandler, Response } from "express";
 import type { Logger } from "../logger.js";
 
 declare global {
@@ -7,6 +7,8 @@ declare global {
     interface Request {
       /** `req_…`, also sent as `x-request-id` and in error bodies. */
       requestId?: string;
+      /** `performance.now()` when the request log saw it. */
+      receivedAt?: number;
     }
   }
 }
@@ -72,6 +74,9 @@ export interface RequestLogFields {
   orgId?: string;
   /** The client went away before the answer was sent. */
   aborted?: true;
+  /** This line stands for that many successful answers (sampled at `info`). */
+  sampled?: number;
+  ms?: number;
 }
 
 export function requestLogFields(req: Request): RequestLogFields {
@@ -89,24 +94,46 @@ export function requestLogFields(req: Request): RequestLogFields {
 const ID_PREFIX = `req_${randomBytes(6).toString("base64url")}`;
 let sequence = 0;
 
-/** One line per request once it is answered (`/healthz` is not logged), and an `x-request-id`. */
+/** At `info`, one in this many 2xx/3xx answers to authenticated `/v1` requests is logged. */
+export const V1_SUCCESS_SAMPLE = 100;
+
+/** Sends the request's id as `x-request-id` (the hot paths send it with their answer instead). */
+export const sendRequestId: RequestHandler = (req, res, next) => {
+  if (req.requestId) res.setHeader("x-request-id", req.requestId);
+  next();
+};
+
+/**
+ * One line per request once it is answered (`/healthz` is not logged), from an allow-list of
+ * fields; at `info`, successful `/v1` answers are sampled (1 in `V1_SUCCESS_SAMPLE`, marked
+ * `sampled`), every refusal and error is logged; at `debug` and below, every request. No child
+ * logger, one listener shared by every response. Gives each request a `requestId`; whoever answers
+ * sends it (`sendRequestId`, the hot paths' `jsonAnswer`, the error handler).
+ */
 export function requestLog(logger: Logger): RequestHandler {
+  let successes = 0;
+  function logAnswer(this: Response): void {
+    const req = this.req;
+    const status = this.statusCode;
+    let sampled: number | undefined;
+    if (status < 400 && req.apiKey !== undefined && !logger.isLevelEnabled("debug")) {
+      successes += 1;
+      if (successes % V1_SUCCESS_SAMPLE !== 1) return;
+      sampled = V1_SUCCESS_SAMPLE;
+    }
+    const fields = requestLogFields(req);
+    fields.status = status;
+    if (!this.writableFinished) fields.aborted = true;
+    if (sampled !== undefined) fields.sampled = sampled;
+    fields.ms = Math.round((performance.now() - (req.receivedAt ?? 0)) * 10) / 10;
+    logger.info(fields, "request");
+  }
   return (req, res, next) => {
     sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
-    const requestId = `${ID_PREFIX}${sequence.toString(36)}`;
-    req.requestId = requestId;
-    res.setHeader("x-request-id", requestId);
+    req.requestId = `${ID_PREFIX}${sequence.toString(36)}`;
     if (req.url === "/healthz") return next();
-    const started = performance.now();
-    res.once("close", () => {
-      const fields = requestLogFields(req);
-      fields.status = res.statusCode;
-      if (!res.writableFinished) fields.aborted = true;
-      logger.info(
-        { ...fields, ms: Math.round((performance.now() - started) * 10) / 10 },
-        "request",
-      );
-    });
+    req.receivedAt = performance.now();
+    res.on("close", logAnswer);
     next();
   };
 }

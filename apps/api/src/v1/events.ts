@@ -11,6 +11,7 @@ import {
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import { zodIssues } from "../http/error-handler.js";
+import type { JsonAnswer } from "../http/json-answer.js";
 import type { IngestStore, StoredEvent } from "../ingest/ingest-store.js";
 import type { VerifiedKey } from "../key-verification/key-verifier.js";
 import {
@@ -101,6 +102,7 @@ export function ingestEvents(
   store: Pick<IngestStore, "append">,
   reverify: Reverify,
   outcomes: OutcomeCounter,
+  answer: JsonAnswer,
 ): [RequestHandler, RequestHandler] {
   // A body that never parses (not JSON, too large, aborted) never reaches `ingest`.
   const parse: RequestHandler = (req, res, next) =>
@@ -124,8 +126,8 @@ export function ingestEvents(
     outcomes.count(key, "valid");
     if (events.length > 0)
       await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
-    const answer: IngestAnswer = { accepted: events.length };
-    res.json(answer);
+    const body: IngestAnswer = { accepted: events.length };
+    answer(req, res, JSON.stringify(body));
   };
   return [parse, ingest];
 }

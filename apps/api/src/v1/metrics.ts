@@ -1,6 +1,7 @@
 import { metricsQuerySchema } from "@keyward/shared";
 import type { RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
+import type { JsonAnswer } from "../http/json-answer.js";
 import { bucketStart, INTERVAL_MS, type IngestStore } from "../ingest/ingest-store.js";
 import { verifiedKey } from "./verify-key.js";
 
@@ -9,7 +10,10 @@ const DAY_MS = 86_400_000;
 export const MAX_METRIC_POINTS = 50_000;
 
 // GET /v1/metrics — counts of an event per minute/hour/day bucket, for the key's org
-export function getMetrics(store: Pick<IngestStore, "metricPointsJson">): RequestHandler {
+export function getMetrics(
+  store: Pick<IngestStore, "metricPointsJson">,
+  answer: JsonAnswer,
+): RequestHandler {
   return async (req, res) => {
     const key = verifiedKey(req);
     const query = metricsQuerySchema.parse(req.query);
@@ -33,9 +37,8 @@ export function getMetrics(store: Pick<IngestStore, "metricPointsJson">): Reques
       to,
     });
     // A MetricsAnswer, spliced as text: a month of minutes is 44,640 points.
-    // Sent as is: res.send() would also hash it for an ETag.
+    // Sent as is (jsonAnswer): res.send() would also hash it for an ETag.
     const head = JSON.stringify({ eventName: query.eventName, interval: query.interval });
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.end(`${head.slice(0, -1)},"points":${points}}`);
+    answer(req, res, `${head.slice(0, -1)},"points":${points}}`);
   };
 }

@@ -5,6 +5,7 @@ import {
 } from "@keyward/shared";
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
+import { jsonAnswer } from "../http/json-answer.js";
 import { discardingStore, type IngestStore } from "../ingest/ingest-store.js";
 import { PostgresIngestStore } from "../ingest/postgres-ingest-store.js";
 import { SqliteIngestStore } from "../ingest/sqlite-ingest-store.js";
@@ -16,12 +17,23 @@ import { preflight } from "./cors.js";
 import { ingestEvents } from "./events.js";
 import { getKeyInfo } from "./key-info.js";
 import { getMetrics } from "./metrics.js";
-import { requirePermission, reverifyKey, verifiedKey, verifyKey } from "./verify-key.js";
+import {
+  type OutcomeCounter,
+  requirePermission,
+  reverifyKey,
+  verifiedKey,
+  verifyKey,
+} from "./verify-key.js";
 
 /** The key-authenticated API under /v1, with the state it keeps between requests. */
 export interface PublicApi {
-  /** Adds the /v1 routes to an app (on the app itself: a mounted router costs more per call). */
-  mount(app: Express): void;
+  /**
+   * Adds the /v1 routes to an app (on the app itself: a mounted router costs more per call), before
+   * any other middleware but the request log: they answer with `security`, the precomputed
+   * security headers. `preflights` adds the CORS preflights (not a hot path: mount them later).
+   */
+  mount(app: Express, security: readonly string[]): void;
+  mountPreflights(app: Express): void;
   verifier: KeyVerifier;
   store: IngestStore;
   /** Requests per key and outcome, and `lastUsedAt`, written every second. */
@@ -50,22 +62,29 @@ export function createPublicApi(deps: Deps): PublicApi {
     logger: deps.logger,
   });
 
+  // Benchmark only (BENCH_SKIP_USAGE): nothing counted, to measure what counting costs.
+  const outcomes: OutcomeCounter = deps.env.BENCH_SKIP_USAGE
+    ? { count: () => {}, countUnattributed: () => {} }
+    : usage;
+  const markUsed = deps.env.BENCH_SKIP_USAGE
+    ? () => {}
+    : (key: { id: string }) => usage.markUsed(key.id);
   const authenticate = verifyKey(
     {
       hashOf: (secret) => verifier.hashOf(secret),
       cached: (hash) => verifier.cached(hash),
       lookup: (hash) => verifier.lookup(hash),
       consume: (key) => limiter.consume(key.id, key.rateLimitPerSecond),
-      markUsed: (key) => usage.markUsed(key.id),
+      markUsed,
     },
-    usage,
+    outcomes,
   );
-  const permitted = (permission: "read" | "write") => requirePermission(permission, usage);
+  const permitted = (permission: "read" | "write") => requirePermission(permission, outcomes);
   // Its handler counts each request once: it may still refuse one for an event name.
-  const permittedWriter = requirePermission("write", usage, { countValid: false });
+  const permittedWriter = requirePermission("write", outcomes, { countValid: false });
   // /v1/key needs no permission: every authenticated request is a valid one.
   const countedValid: RequestHandler = (req, _res, next) => {
-    usage.count(verifiedKey(req), "valid");
+    outcomes.count(verifiedKey(req), "valid");
     next();
   };
   const reverifyWriter = reverifyKey(
@@ -74,30 +93,35 @@ export function createPublicApi(deps: Deps): PublicApi {
   );
   const eventBody = express.json({ limit: MAX_INGEST_BODY_BYTES, type: () => true });
 
-  const mount = (app: Express) => {
-    app.options("/v1/events", preflight(["POST"]));
-    app.options("/v1/metrics", preflight(["GET"]));
-    app.options("/v1/key", preflight(["GET"]));
+  const mount = (app: Express, security: readonly string[]) => {
+    const answer = jsonAnswer(security, "Origin");
+    // The most frequent first: the router tries each route's path in turn.
+    app.get("/v1/key", authenticate, countedValid, getKeyInfo(answer));
     app.post(
       "/v1/events",
       authenticate,
       permittedWriter,
-      ...ingestEvents(eventBody, store, reverifyWriter, usage),
+      ...ingestEvents(eventBody, store, reverifyWriter, outcomes, answer),
     );
-    app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store));
-    app.get("/v1/key", authenticate, countedValid, getKeyInfo);
+    app.get("/v1/metrics", authenticate, permitted("read"), getMetrics(store, answer));
     if (deps.env.BENCH_ROUTES) {
       app.post(
         "/v1/_bench/discard-events",
         authenticate,
         permittedWriter,
-        ...ingestEvents(eventBody, discardingStore, reverifyWriter, usage),
+        ...ingestEvents(eventBody, discardingStore, reverifyWriter, outcomes, answer),
       );
     }
+  };
+  const mountPreflights = (app: Express) => {
+    app.options("/v1/events", preflight(["POST"]));
+    app.options("/v1/metrics", preflight(["GET"]));
+    app.options("/v1/key", preflight(["GET"]));
   };
 
   return {
     mount,
+    mountPreflights,
     verifier,
     store,
     usage,

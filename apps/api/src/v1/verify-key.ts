@@ -5,7 +5,7 @@ import {
   KEY_LENGTH,
   type KeyOutcome,
 } from "@keyward/shared";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { NextFunction, Request, RequestHandler } from "express";
 import { ApiError } from "../http/api-error.js";
 import type { UnattributedReason } from "../key-usage/usage-counter.js";
 import type { VerifiedKey } from "../key-verification/key-verifier.js";
@@ -179,21 +179,17 @@ export function assertEventsAllowed(
  * the cache knows costs no promise until the rate limiter; on a miss the checksum is checked
  * first, so a malformed key costs no query. (Only well-formed keys ever enter the cache, so the
  * order saves time without letting a malformed key through.) A browser request whose origin the
- * key allows gets it back in `Access-Control-Allow-Origin`; any other gets no CORS grant.
+ * key allows gets it back in `Access-Control-Allow-Origin` (`req.corsOrigin`, sent by `jsonAnswer`
+ * and the error handler, with `Vary: Origin` on every `/v1` answer); any other gets no CORS grant.
  */
 export function verifyKey(auth: KeyAuthentication, outcomes: OutcomeCounter): RequestHandler {
-  const admit = (
-    key: VerifiedKey | null,
-    req: Request,
-    res: Response,
-    next: NextFunction,
-  ): Promise<void> => {
+  const admit = (key: VerifiedKey | null, req: Request, next: NextFunction): Promise<void> => {
     assertAdmitted(key, req, undefined, outcomes);
     auth.markUsed(key);
     return auth.consume(key).then(
       () => {
-        const origin = req.headers.origin;
-        if (origin !== undefined) res.setHeader("Access-Control-Allow-Origin", origin);
+        // Sent with the answer (jsonAnswer), or the error (errorHandler).
+        req.corsOrigin = req.headers.origin;
         req.apiKey = key;
         next();
       },
@@ -202,17 +198,16 @@ export function verifyKey(auth: KeyAuthentication, outcomes: OutcomeCounter): Re
     );
   };
 
-  return (req, res, next) => {
-    res.setHeader("Vary", "Origin");
+  return (req, _res, next) => {
     const secret = readKey(req);
     if (secret === undefined) refuse(missingKey(), outcomes, null, "missing_key");
     if (secret.length !== KEY_LENGTH) refuse(malformedKey(), outcomes, null, "malformed_key");
     const hash = auth.hashOf(secret);
     req.apiKeyHash = hash;
     const cached = auth.cached(hash);
-    if (cached !== undefined) return admit(cached, req, res, next);
+    if (cached !== undefined) return admit(cached, req, next);
     if (!isWellFormedKey(secret)) refuse(malformedKey(), outcomes, null, "malformed_key");
-    return auth.lookup(hash).then((key) => admit(key, req, res, next));
+    return auth.lookup(hash).then((key) => admit(key, req, next));
   };
 }
 

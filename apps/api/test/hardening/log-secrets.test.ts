@@ -27,6 +27,7 @@ const ALLOWED = new Set([
   "userId",
   "orgId",
   "aborted",
+  "sampled",
 ]);
 
 interface Line {
