@@ -19,6 +19,19 @@ const PREFIX = `keyward-test:${process.pid}:${Date.now()}:`;
 const LIMIT = 5;
 /** Requests per burst, alternated between two instances: more than twice the limit. */
 const BURST = 16;
+/**
+ * Over the limit a fresh key's burst may get with Redis: each instance admits a fresh key's first
+ * requests on credit until Redis answers its first lease (no request waits on Redis), so when an
+ * answer through an instance comes back before that lease's, one or two more can pass in the key's
+ * first window. Still far from the 2 × LIMIT of instances counting alone.
+ */
+const CREDIT_SLACK = 2;
+
+/** The burst was limited once, together: LIMIT accepted, give or take the credit slack. */
+function expectShared(accepted: number) {
+  expect(accepted).toBeGreaterThanOrEqual(LIMIT);
+  expect(accepted).toBeLessThanOrEqual(LIMIT + CREDIT_SLACK);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -164,9 +177,9 @@ describe("with Redis, the limit holds across instances", () => {
     await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
     const { key, answers, accepted } = await alternateInOneWindow(a, b);
 
-    expect(accepted).toBe(LIMIT);
+    expectShared(accepted);
     expect(answers.slice(0, LIMIT).map((answer) => answer.status)).toEqual(Array(LIMIT).fill(200));
-    expectLimited(answers.slice(LIMIT));
+    expectLimited(answers.slice(LIMIT + CREDIT_SLACK));
     // Both instances answered 200s and 429s: the count is shared, not one instance's own.
     const byA = answers.filter((_, i) => i % 2 === 0);
     const byB = answers.filter((_, i) => i % 2 === 1);
@@ -174,9 +187,9 @@ describe("with Redis, the limit holds across instances", () => {
       expect(mine.some((answer) => answer.status === 200)).toBe(true);
       expect(mine.some((answer) => answer.status === 429)).toBe(true);
     }
-    // The window is in Redis, under this run's prefix: the limit's tokens all handed out, no more
-    // (refused requests take none).
-    expect(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")).toBe(String(LIMIT));
+    // The window is in Redis, under this run's prefix: the limit's tokens handed out, give or take
+    // the credit slack (refused requests take none).
+    expectShared(Number(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")));
 
     await sleep(1_100);
     expect((await a.get("/v1/key", key.secret)).status).toBe(200);
@@ -218,9 +231,9 @@ describe("two server processes", () => {
       }
 
       const { key, answers, accepted } = await alternateInOneWindow(a, b);
-      expect(accepted).toBe(LIMIT);
-      expectLimited(answers.slice(LIMIT));
-      expect(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")).toBe(String(LIMIT));
+      expectShared(accepted);
+      expectLimited(answers.slice(LIMIT + CREDIT_SLACK));
+      expectShared(Number(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")));
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
@@ -265,7 +278,7 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       await until(() => g.sharing() && h.sharing(), "both instances are connected to Redis");
 
       // Through the link: shared.
-      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+      expectShared((await alternateInOneWindow(g, h)).accepted);
 
       // Gone: connections cut, nothing listening.
       await link.cut();
@@ -278,7 +291,7 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       // Back on the same port: shared again once the clients have reconnected by themselves.
       await link.restore();
       await until(() => g.sharing() && h.sharing(), "both instances have reconnected", 15_000);
-      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+      expectShared((await alternateInOneWindow(g, h)).accepted);
       expect(v1.h.logLines.some((line) => line.includes("redis answers again"))).toBe(true);
 
       // Hanging: connected, but no answer ever comes. No request waits on it, not even the first
