@@ -1,14 +1,15 @@
 // The physical reference, run as its own process by bench/run.ts: the benchmark's rows written
 // straight through better-sqlite3 into the server's events tables (prepared statements, the same
 // roll-up upserts), with no HTTP, parsing, validation or thread hop.
+import { migrateEventsDatabase } from "@keyward/db";
 import Database from "better-sqlite3";
 import { type IngestBatch, nextEventId, rollupIncrements } from "../src/ingest/ingest-store.js";
 import {
-  EVENTS_SCHEMA,
-  INSERT_EVENT,
+  eventsJson,
+  INSERT_BATCH,
   sqliteDateTime,
   UPSERT_ROLLUP,
-} from "../src/ingest/sqlite-ingest-store.js";
+} from "../src/ingest/sqlite-events.js";
 
 const {
   file,
@@ -22,26 +23,24 @@ const {
   batchesPerTransaction: number;
 };
 
+migrateEventsDatabase(file);
 const db = new Database(file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-db.exec(EVENTS_SCHEMA);
-const insertEvent = db.prepare(INSERT_EVENT);
+const insertBatch = db.prepare(INSERT_BATCH);
 const upsertRollup = db.prepare(UPSERT_ROLLUP);
 const write = db.transaction((batches: IngestBatch[]) => {
   for (const batch of batches) {
-    const at = sqliteDateTime(batch.receivedAt);
-    for (const event of batch.events) {
-      insertEvent.run(
-        nextEventId(batch.receivedAt),
-        batch.orgId,
-        batch.keyId,
-        event.name,
-        at,
-        at,
-        event.properties,
-      );
-    }
+    const ids = batch.events.map(() => nextEventId(batch.receivedAt));
+    const names = batch.events.map((event) => event.name);
+    const ats = batch.events.map(() => null);
+    const properties = batch.events.map((event) => event.properties);
+    insertBatch.run(
+      batch.orgId,
+      batch.keyId,
+      sqliteDateTime(batch.receivedAt),
+      eventsJson(ids, names, ats, properties),
+    );
   }
   for (const row of rollupIncrements(batches)) {
     upsertRollup.run(

@@ -608,8 +608,8 @@ async function main(): Promise<void> {
       [
         `POST /v1/events, ${BATCH_SIZE}-event batches, ${INGEST_CONNECTIONS} connections${spread}`,
         `${fmt(eventsPerSecond)} events/s, p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}; server CPU ${fmt(ingest.cpuMicrosPerOk / BATCH_SIZE, 1)} µs/event${ingest.ok < ingest.requests ? ` (${ingest.requests - ingest.ok} not 200)` : ""}`,
-        "≥ 50,000 events/s",
-        eventsPerSecond >= 50_000 ? "met" : "missed",
+        "≥ 150,000 events/s",
+        eventsPerSecond >= 150_000 ? "met" : "missed",
       ],
       [
         "Same batches accepted and discarded",
@@ -620,8 +620,8 @@ async function main(): Promise<void> {
       [
         `Ingest ratio stored ÷ discarded (median of ${INGEST_ROUNDS} interleaved pairs)`,
         fmt(ingestRatio, 2),
-        "≥ 0.70",
-        ingestRatio >= 0.7 ? "met" : "missed",
+        "≥ 0.80",
+        ingestRatio >= 0.8 ? "met" : "missed",
       ],
     );
     // A reference, not a figure of the app: left out of the smoke run.
@@ -636,7 +636,7 @@ async function main(): Promise<void> {
       );
       rows.push(
         [
-          "Raw better-sqlite3 insert loop, same rows and tables, one transaction per batch",
+          "Raw better-sqlite3 insert loop, same tables (a row per batch), one transaction per batch",
           `${fmt(raw.eventsPerSecond)} events/s`,
           "reference",
           "",

@@ -1,9 +1,7 @@
 // Shared setup for the /v1 tests: a harness, an admin, and keys made through the session API.
-import { rmSync } from "node:fs";
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
-import Database from "better-sqlite3";
 import supertest from "supertest";
-import { SqliteIngestStore } from "../src/ingest/sqlite-ingest-store.js";
+import type { StoredEventRow } from "../src/ingest/ingest-store.js";
 import type { PublicApi } from "../src/v1/public-api.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 
@@ -22,51 +20,16 @@ export async function setupV1(env: Record<string, string> = {}): Promise<V1> {
 
 export async function teardownV1(v1: V1 | undefined): Promise<void> {
   if (!v1) return;
-  const eventsFile = eventsFileOf(v1);
   await v1.api.close();
+  // Drops the test database, with the events file beside it on SQLite.
   await v1.h.close();
-  if (eventsFile) removeSqliteFiles(eventsFile);
 }
 
-export function removeSqliteFiles(file: string): void {
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
-}
+export type { StoredEventRow };
 
-function eventsFileOf(v1: V1): string | undefined {
-  return v1.api.store instanceof SqliteIngestStore ? v1.api.store.eventsFile : undefined;
-}
-
-export interface StoredEventRow {
-  eventName: string;
-  eventAt: Date;
-  keyId: string;
-  properties: string;
-}
-
-/** The raw events stored for the admin's org, oldest first (on SQLite, in the events database). */
-export async function storedEvents(v1: V1, eventName?: string): Promise<StoredEventRow[]> {
-  const orgId = v1.admin.orgId;
-  const eventsFile = eventsFileOf(v1);
-  if (!eventsFile) {
-    return v1.h.deps.db.event.findMany({
-      where: { orgId, ...(eventName === undefined ? {} : { eventName }) },
-      orderBy: [{ eventAt: "asc" }, { id: "asc" }],
-    });
-  }
-  const db = new Database(eventsFile, { readonly: true });
-  try {
-    const rows = db
-      .prepare(
-        `SELECT "eventName", "eventAt", "keyId", "properties" FROM "Event"
-         WHERE "orgId" = ? AND (? IS NULL OR "eventName" = ?) ORDER BY "eventAt", "id"`,
-      )
-      .all(orgId, eventName ?? null, eventName ?? null) as (Omit<StoredEventRow, "eventAt"> & {
-      eventAt: string;
-    })[];
-    return rows.map((row) => ({ ...row, eventAt: new Date(row.eventAt) }));
-  } finally {
-    db.close();
-  }
+/** The raw events stored for the admin's org, oldest first. */
+export function storedEvents(v1: V1, eventName?: string): Promise<StoredEventRow[]> {
+  return v1.api.store.storedEvents(v1.admin.orgId, eventName);
 }
 
 export interface TestKey {

@@ -18,5 +18,5 @@ export {
   type TextSearch,
   type Tx,
 } from "./dialect.js";
-export { migrateDatabase } from "./migrate.js";
+export { migrateDatabase, migrateEventsDatabase } from "./migrate.js";
 export { eventsDatabaseFile, type Provider, pgClientConfig } from "./paths.js";

@@ -5,6 +5,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import {
   defaultDatabaseUrl,
+  eventsDatabaseFile,
+  eventsMigrationsDir,
   migrationsDir,
   pgClientConfig,
   providerOf,
@@ -87,23 +89,38 @@ class MigrationError extends Error {
   }
 }
 
+/** How the events file's migrations are named in `applied`. */
+export const EVENTS_MIGRATION_PREFIX = "events/";
+
 /**
  * Applies pending migrations from prisma/migrations/{sqlite,postgres}, recording them in
  * `_prisma_migrations` as `prisma migrate deploy` does. Each migration runs in one transaction.
+ * On SQLite, then the events file's from prisma/migrations/sqlite-events (recorded in that file's
+ * own `_prisma_migrations`, listed in `applied` as `events/<name>`).
  */
 export async function migrateDatabase(
   url: string = defaultDatabaseUrl(),
 ): Promise<{ applied: string[] }> {
   const provider = providerOf(url);
   const migrations = readMigrations(migrationsDir(provider));
-  return provider === "sqlite" ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
+  if (provider === "postgresql") return migratePostgres(url, migrations);
+  const file = sqliteFile(url);
+  const main = migrateSqlite(file, migrations);
+  const events = migrateEventsDatabase(eventsDatabaseFile(file));
+  return {
+    applied: [...main.applied, ...events.applied.map((name) => EVENTS_MIGRATION_PREFIX + name)],
+  };
+}
+
+/** Applies the events migrations (prisma/migrations/sqlite-events) to a SQLite file. */
+export function migrateEventsDatabase(file: string): { applied: string[] } {
+  return migrateSqlite(file, readMigrations(eventsMigrationsDir()));
 }
 
 // Timestamps as Prisma's engine writes them on SQLite.
 const sqliteNow = () => new Date().toISOString().replace("Z", "+00:00");
 
-function migrateSqlite(url: string, migrations: Migration[]): { applied: string[] } {
-  const file = sqliteFile(url);
+function migrateSqlite(file: string, migrations: Migration[]): { applied: string[] } {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 5000 });
   const applied: string[] = [];

@@ -37,8 +37,10 @@ export function sqliteFile(url: string): string {
 }
 
 /**
- * On SQLite the API keeps events in a second file beside the main one:
- * `data/keyward.db` → `data/keyward.events.db`.
+ * On SQLite the API keeps events (Event, MetricRollup) in a second file beside the main one:
+ * `data/keyward.db` → `data/keyward.events.db`, written by one worker thread, so its commits never
+ * overtake a Prisma transaction's snapshot of the main file. `migrateDatabase` migrates both, the
+ * events file from `prisma/migrations/sqlite-events`.
  */
 export function eventsDatabaseFile(mainFile: string): string {
   return mainFile.endsWith(".db") ? `${mainFile.slice(0, -3)}.events.db` : `${mainFile}.events.db`;
@@ -46,6 +48,10 @@ export function eventsDatabaseFile(mainFile: string): string {
 
 export const migrationsDir = (provider: Provider): string =>
   join(repoRoot(), "prisma", "migrations", provider === "sqlite" ? "sqlite" : "postgres");
+
+/** The migrations of the SQLite events file (see `eventsDatabaseFile`). */
+export const eventsMigrationsDir = (): string =>
+  join(repoRoot(), "prisma", "migrations", "sqlite-events");
 
 /**
  * pg config for a url, parsed (a bare connection string lets its fields override ours). Without

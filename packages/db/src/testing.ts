@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrateDatabase, readMigrations } from "./migrate.js";
-import { eventsDatabaseFile, migrationsDir, pgClientConfig } from "./paths.js";
+import { eventsDatabaseFile, eventsMigrationsDir, migrationsDir, pgClientConfig } from "./paths.js";
 
 export type TestDatabase = { url: string; drop(): Promise<void> };
 
@@ -55,30 +55,38 @@ export async function createPostgresTestDatabase(serverUrl: string): Promise<Tes
 let sqliteTemplate: Promise<string> | undefined;
 
 /**
- * A migrated SQLite file to copy, far faster than migrating every test database. One per set of
- * migrations, shared by test processes (which are killed, not exited, so could not clean up).
+ * A migrated SQLite file (and its events file) to copy, far faster than migrating every test
+ * database. One per set of migrations, shared by test processes (which are killed, not exited, so
+ * could not clean up).
  */
 function migratedSqliteTemplate(): Promise<string> {
   sqliteTemplate ??= (async () => {
-    const migrations = readMigrations(migrationsDir("sqlite")).map((m) => m.name + m.checksum);
+    const migrations = [
+      ...readMigrations(migrationsDir("sqlite")),
+      ...readMigrations(eventsMigrationsDir()),
+    ].map((m) => m.name + m.checksum);
     const key = createHash("sha256").update(migrations.join()).digest("hex").slice(0, 16);
     const file = join(tmpdir(), `kw-template-${key}.db`);
     if (!existsSync(file)) {
       const building = join(tmpdir(), `kw-template-${uniqueSuffix()}.building.db`);
       await migrateDatabase(`file:${building}`);
-      // Atomic: other processes see the whole template or none.
+      // Atomic: other processes see the whole template or none (the main file is renamed last).
+      renameSync(eventsDatabaseFile(building), eventsDatabaseFile(file));
       renameSync(building, file);
       removeSqliteFiles(building);
+      removeSqliteFiles(eventsDatabaseFile(building));
     }
     return file;
   })();
   return sqliteTemplate;
 }
 
-/** A fresh, migrated SQLite file in the OS temp folder. */
+/** A fresh, migrated SQLite file (with its events file) in the OS temp folder. */
 export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   const file = join(tmpdir(), `kw-test-${uniqueSuffix()}.db`);
-  copyFileSync(await migratedSqliteTemplate(), file);
+  const template = await migratedSqliteTemplate();
+  copyFileSync(eventsDatabaseFile(template), eventsDatabaseFile(file));
+  copyFileSync(template, file);
   const drop = async () => {
     removeSqliteFiles(file);
     removeSqliteFiles(eventsDatabaseFile(file));

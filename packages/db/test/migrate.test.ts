@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, migrateDatabase } from "../src/index.js";
-import { migrationsDir } from "../src/paths.js";
+import { eventsMigrationsDir, migrationsDir } from "../src/paths.js";
 import type { TestDatabase } from "../src/testing.js";
 import { createEmptyDatabase, prismaMigrate, providers } from "./helpers.js";
 
@@ -25,14 +25,19 @@ describe.each(providers)("migrateDatabase on %s", (provider) => {
     return db;
   };
   const dir = migrationsDir(provider);
-  const migrationNames = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
+  const namesIn = (folder: string) =>
+    readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  const migrationNames = namesIn(dir);
+  // On SQLite the events file is migrated too, from its own folder.
+  const eventsNames =
+    provider === "sqlite" ? namesIn(eventsMigrationsDir()).map((name) => `events/${name}`) : [];
 
   it("applies every migration once, recorded as prisma migrate deploy does", async () => {
     const { url } = await emptyDatabase();
-    expect(await migrateDatabase(url)).toEqual({ applied: migrationNames });
+    expect(await migrateDatabase(url)).toEqual({ applied: [...migrationNames, ...eventsNames] });
     expect(await migrateDatabase(url)).toEqual({ applied: [] });
 
     const db = createDb(url);
@@ -70,6 +75,8 @@ describe.each(providers)("migrateDatabase on %s", (provider) => {
   it("lets instances starting together apply each migration once", async () => {
     const { url } = await emptyDatabase();
     const results = await Promise.all([1, 2, 3, 4].map(() => migrateDatabase(url)));
-    expect(results.flatMap((result) => result.applied).sort()).toEqual(migrationNames);
+    expect(results.flatMap((result) => result.applied).sort()).toEqual(
+      [...migrationNames, ...eventsNames].sort(),
+    );
   });
 });

@@ -34,6 +34,14 @@ export interface MetricPoint {
   count: number;
 }
 
+/** A stored event as tests read it back. */
+export interface StoredEventRow {
+  eventName: string;
+  eventAt: Date;
+  keyId: string;
+  properties: string;
+}
+
 /**
  * Where the public API writes and reads. One implementation per database: each stores a batch's
  * events and their roll-up increments in one transaction, and resolves only after it committed.
@@ -42,8 +50,10 @@ export interface IngestStore {
   append(batch: IngestBatch): Promise<void>;
   /** The JSON text of the range's `MetricPoint[]`, oldest first, empty buckets omitted. */
   metricPointsJson(range: MetricsRange): Promise<string>;
-  /** Moves `lastUsedAt` of the given keys forward to the given times (ms), in one statement. */
-  touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void>;
+  /** Moves `ApiKey.lastUsedAt` of the given keys forward to the given times (ms), in one statement. */
+  writeLastUsed(lastUsed: ReadonlyMap<string, number>): Promise<void>;
+  /** For tests: the events stored for an org (of one name, if given), oldest first. */
+  storedEvents(orgId: string, eventName?: string): Promise<StoredEventRow[]>;
   close(): Promise<void>;
 }
 
@@ -138,14 +148,6 @@ export function eventIdSuffix(n: number): string {
 export function nextEventId(now: number): string {
   counter = (counter + 1) % ID_COUNTER_LIMIT;
   return `${idPrefix(now)}${eventIdSuffix(counter)}`;
-}
-
-/** `count` consecutive ids: `prefix + eventIdSuffix(first + i)`, so they can be built elsewhere. */
-export function reserveEventIds(now: number, count: number): { prefix: string; first: number } {
-  if (counter + count >= ID_COUNTER_LIMIT) counter = 0;
-  const first = counter + 1;
-  counter += count;
-  return { prefix: idPrefix(now), first };
 }
 
 /** An ingest store that keeps nothing: the benchmark's baseline. */

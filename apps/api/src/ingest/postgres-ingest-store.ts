@@ -7,6 +7,7 @@ import {
   type MetricsRange,
   nextEventId,
   rollupIncrements,
+  type StoredEventRow,
 } from "./ingest-store.js";
 
 // Timestamps go as ISO text cast to timestamp(3): Prisma keeps DateTime as UTC without a zone,
@@ -30,7 +31,7 @@ const SELECT_POINTS = `SELECT coalesce(json_agg(json_build_object(
     AND "bucketStart" >= $4::timestamp(3) AND "bucketStart" < $5::timestamp(3)`;
 
 // Rows are locked in id order first, so two instances touching overlapping keys can't deadlock.
-const TOUCH_KEYS = `WITH locked AS (
+const WRITE_LAST_USED = `WITH locked AS (
     SELECT "id" FROM "ApiKey" WHERE "id" = ANY($1::text[]) ORDER BY "id" FOR UPDATE
   )
   UPDATE "ApiKey" AS k SET "lastUsedAt" = used.at
@@ -73,11 +74,19 @@ export class PostgresIngestStore implements IngestStore {
     return rows[0]?.points ?? "[]";
   }
 
-  async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
+  async writeLastUsed(lastUsed: ReadonlyMap<string, number>): Promise<void> {
     if (lastUsed.size === 0) return;
     const ids = [...lastUsed.keys()];
     const ats = [...lastUsed.values()].map(iso);
-    await this.prisma.$executeRawUnsafe(TOUCH_KEYS, ids, ats);
+    await this.prisma.$executeRawUnsafe(WRITE_LAST_USED, ids, ats);
+  }
+
+  storedEvents(orgId: string, eventName?: string): Promise<StoredEventRow[]> {
+    return this.prisma.event.findMany({
+      where: { orgId, ...(eventName === undefined ? {} : { eventName }) },
+      orderBy: [{ eventAt: "asc" }, { id: "asc" }],
+      select: { eventName: true, eventAt: true, keyId: true, properties: true },
+    });
   }
 
   async close(): Promise<void> {

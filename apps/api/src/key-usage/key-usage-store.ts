@@ -5,16 +5,16 @@ import type { UsageIncrement, UsageWriter } from "./usage-counter.js";
 /**
  * Writes key usage to the main database (KeyUsage, one row per key, interval and bucket, a column
  * per outcome), one additive statement per batch in the database's dialect; `lastUsedAt` through
- * the ingest store's `touchKeys`.
+ * the ingest store's `writeLastUsed`.
  */
 export function keyUsageWriter(
   db: Db,
   dialect: Pick<Dialect, "addKeyUsage">,
-  ingest: Pick<IngestStore, "touchKeys">,
+  ingest: Pick<IngestStore, "writeLastUsed">,
 ): UsageWriter {
   return {
     addUsage: (rows: readonly UsageIncrement[]) => dialect.addKeyUsage(db, rows),
-    touchKeys: (lastUsed) => ingest.touchKeys(lastUsed),
+    touchKeys: (lastUsed) => ingest.writeLastUsed(lastUsed),
     async prune(minutesBefore, hoursBefore) {
       await db.keyUsage.deleteMany({
         where: {

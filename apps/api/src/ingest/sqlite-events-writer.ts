@@ -1,0 +1,114 @@
+// The SQLite events writer, run in a worker thread by SqliteIngestStore: it owns the events
+// database's only connection that writes, and commits the jobs that arrived meanwhile in one
+// transaction (group commit), answering each only after the commit that holds it.
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { databaseUnavailableReason } from "../http/database-errors.js";
+import { GroupCommit } from "./group-commit.js";
+import { type IngestBatch, nextEventId, rollupIncrements } from "./ingest-store.js";
+import {
+  eventsJson,
+  FIELD_SEPARATOR,
+  INSERT_BATCH,
+  sqliteDateTime,
+  UPSERT_ROLLUP,
+  type WriteJob,
+  type WriterData,
+  type WriterMessage,
+  type WriterReply,
+} from "./sqlite-events.js";
+
+const MAX_EVENTS_PER_COMMIT = 20_000;
+
+if (!parentPort) throw new Error("the events writer runs in a worker thread");
+const port = parentPort;
+const post = (reply: WriterReply) => port.postMessage(reply);
+
+const { file, busyTimeoutMs } = workerData as WriterData;
+const db = new Database(file, { timeout: busyTimeoutMs, fileMustExist: true });
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+// Checkpoint less often: the hot B-tree pages are copied once per checkpoint, not once per 4 MB.
+db.pragma("wal_autocheckpoint = 10000");
+const insertBatch = db.prepare(INSERT_BATCH);
+const upsertRollup = db.prepare(UPSERT_ROLLUP);
+
+/** A job's batch, with its columns split, and its events as the database stores them. */
+function batchOf(job: WriteJob): { batch: IngestBatch; eventsJson: string } {
+  const names = job.names.split(FIELD_SEPARATOR);
+  const properties = job.properties.split(FIELD_SEPARATOR);
+  const ids = new Array<string>(job.count);
+  const ats = new Array<string | null>(job.count);
+  const events = new Array<IngestBatch["events"][number]>(job.count);
+  for (let i = 0; i < job.count; i++) {
+    ids[i] = nextEventId(job.receivedAt);
+    const at = job.ats?.[i] ?? job.receivedAt;
+    ats[i] = at === job.receivedAt ? null : sqliteDateTime(at);
+    events[i] = { name: names[i] ?? "", at, properties: "" };
+  }
+  const batch = { orgId: job.orgId, keyId: job.keyId, receivedAt: job.receivedAt, events };
+  return { batch, eventsJson: eventsJson(ids, names, ats, properties) };
+}
+
+const write = db.transaction((jobs: WriteJob[]) => {
+  const batches: IngestBatch[] = [];
+  for (const job of jobs) {
+    const { batch, eventsJson } = batchOf(job);
+    insertBatch.run(job.orgId, job.keyId, sqliteDateTime(job.receivedAt), eventsJson);
+    batches.push(batch);
+  }
+  for (const row of rollupIncrements(batches)) {
+    upsertRollup.run(
+      row.orgId,
+      row.eventName,
+      row.interval,
+      sqliteDateTime(row.bucketStart),
+      row.count,
+    );
+  }
+});
+
+// The database itself cannot take writes (locked, read-only, full, I/O): every job would fail the
+// same way, so the group fails at once instead of each job waiting out the busy timeout again.
+const writer = new GroupCommit<WriteJob>(
+  async (jobs) => write(jobs),
+  (job) => job.count,
+  MAX_EVENTS_PER_COMMIT,
+  (error) => databaseUnavailableReason(error) !== undefined,
+);
+
+// Answers go out together: one message for all the jobs a commit settled.
+let committed: number[] = [];
+function answerCommitted(id: number): void {
+  committed.push(id);
+  if (committed.length === 1) {
+    queueMicrotask(() => {
+      post({ committed });
+      committed = [];
+    });
+  }
+}
+
+function answerFailed(id: number, error: unknown): void {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  post({
+    failed: [id],
+    message: String(message),
+    ...(typeof code === "string" ? { code } : {}),
+  });
+}
+
+port.on("message", (message: WriterMessage) => {
+  if (message === "close") {
+    void writer.idle().then(() => {
+      db.close();
+      port.close();
+    });
+    return;
+  }
+  writer.submit(message).then(
+    () => answerCommitted(message.id),
+    (error: unknown) => answerFailed(message.id, error),
+  );
+});
+post({ ready: true });
