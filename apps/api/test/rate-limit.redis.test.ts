@@ -21,6 +21,19 @@ const PREFIX = `keyward-test:${process.pid}:${Date.now()}:`;
 const LIMIT = 5;
 /** Requests per burst, alternated between two instances: more than twice the limit. */
 const BURST = 16;
+/**
+ * Over the limit a fresh key's burst may get with Redis: each instance admits a fresh key's first
+ * requests on credit until Redis answers its first lease (no request waits on Redis), so when an
+ * answer through an instance comes back before that lease's, one or two more can pass in the key's
+ * first window. Still far from the 2 × LIMIT of instances counting alone.
+ */
+const CREDIT_SLACK = 2;
+
+/** The burst was limited once, together: LIMIT accepted, give or take the credit slack. */
+function expectShared(accepted: number) {
+  expect(accepted).toBeGreaterThanOrEqual(LIMIT);
+  expect(accepted).toBeLessThanOrEqual(LIMIT + CREDIT_SLACK);
+}
 
 interface Answer {
   status: number;
@@ -164,9 +177,9 @@ describe("with Redis, the limit holds across instances", () => {
     await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
     const { key, answers, accepted } = await alternateInOneWindow(a, b);
 
-    expect(accepted).toBe(LIMIT);
+    expectShared(accepted);
     expect(answers.slice(0, LIMIT).map((answer) => answer.status)).toEqual(Array(LIMIT).fill(200));
-    expectLimited(answers.slice(LIMIT));
+    expectLimited(answers.slice(LIMIT + CREDIT_SLACK));
     // Both instances answered 200s and 429s: the count is shared, not one instance's own.
     const byA = answers.filter((_, i) => i % 2 === 0);
     const byB = answers.filter((_, i) => i % 2 === 1);
@@ -174,8 +187,9 @@ describe("with Redis, the limit holds across instances", () => {
       expect(mine.some((answer) => answer.status === 200)).toBe(true);
       expect(mine.some((answer) => answer.status === 429)).toBe(true);
     }
-    // The counter is in Redis, under this run's prefix.
-    expect(await redis.get(`${PREFIX}rl:${LIMIT}:${key.id}`)).toBe(String(BURST));
+    // The window is in Redis, under this run's prefix: the limit's tokens handed out, give or take
+    // the credit slack (refused requests take none).
+    expectShared(Number(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")));
 
     await sleep(1_100);
     expect((await a.get("/v1/key", key.secret)).status).toBe(200);
@@ -193,25 +207,37 @@ describe("two server processes", () => {
     ]);
     try {
       const [a, b] = servers.map((server) => target(server.url)) as [Target, Target];
-      // Both count in Redis once one request through each leaves a count of 2 there.
+      // Both count in Redis once a request through each leases tokens there (in the background,
+      // after the answer): A's lease starts the probe key's window, B's adds to it.
       const deadline = Date.now() + 15_000;
+      const granted = async (id: string) =>
+        Number(await redis.hget(`${PREFIX}rl:${LIMIT}:${id}`, "granted"));
+      const leased = async (id: string, above: number) => {
+        for (let i = 0; i < 10; i += 1) {
+          const count = await granted(id);
+          if (count > above) return count;
+          await sleep(20);
+        }
+        return 0;
+      };
       for (;;) {
         const probe = await newKey(v1);
         await a.get("/v1/key", probe.secret);
+        const byA = await leased(probe.id, 0);
         await b.get("/v1/key", probe.secret);
-        if ((await redis.get(`${PREFIX}rl:${LIMIT}:${probe.id}`)) === "2") break;
+        if (byA > 0 && (await leased(probe.id, byA)) > byA) break;
         if (Date.now() > deadline) throw new Error("the server processes never counted in Redis");
-        await sleep(100);
+        await sleep(200);
       }
 
       const { key, answers, accepted } = await alternateInOneWindow(a, b);
-      expect(accepted).toBe(LIMIT);
-      expectLimited(answers.slice(LIMIT));
-      expect(await redis.get(`${PREFIX}rl:${LIMIT}:${key.id}`)).toBe(String(BURST));
+      expectShared(accepted);
+      expectLimited(answers.slice(LIMIT + CREDIT_SLACK));
+      expectShared(Number(await redis.hget(`${PREFIX}rl:${LIMIT}:${key.id}`, "granted")));
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
-  });
+  }, 90_000);
 });
 
 describe("without Redis, each instance limits on its own", () => {
@@ -252,7 +278,7 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       await until(() => g.sharing() && h.sharing(), "both instances are connected to Redis");
 
       // Through the link: shared.
-      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+      expectShared((await alternateInOneWindow(g, h)).accepted);
 
       // Gone: connections cut, nothing listening.
       await link.cut();
@@ -265,18 +291,61 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       // Back on the same port: shared again once the clients have reconnected by themselves.
       await link.restore();
       await until(() => g.sharing() && h.sharing(), "both instances have reconnected", 15_000);
-      expect((await alternateInOneWindow(g, h)).accepted).toBe(LIMIT);
+      expectShared((await alternateInOneWindow(g, h)).accepted);
       expect(v1.h.logLines.some((line) => line.includes("redis answers again"))).toBe(true);
 
-      // Hanging: connected, but no answer ever comes. Requests wait at most the Redis timeout.
+      // Hanging: connected, but no answer ever comes. No request waits on it, not even the first
+      // ones (the leases wait out the 500 ms timeout in the background).
       link.hang();
       const hung = await alternate(g, h);
       for (const answer of hung.answers) expect([200, 429]).toContain(answer.status);
       expect(hung.accepted).toBeGreaterThanOrEqual(LIMIT);
-      expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(2_000);
-      // Only the first request per instance (and one per retry second) waits out the 500 ms timeout.
-      expect(hung.answers.filter((answer) => answer.ms >= 450).length).toBeLessThanOrEqual(4);
-      expect(hung.answers.filter((answer) => answer.ms >= 450).length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(450);
+    } finally {
+      await link.close();
+    }
+  });
+});
+
+describe("no request waits on Redis", () => {
+  it("answers at once while Redis holds every lease unanswered", async () => {
+    const link = await FaultyLink.open(REDIS_URL);
+    try {
+      const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
+      const a = await startInstance(env);
+      const b = await startInstance(env);
+      await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
+      // A key both instances hold leases of, and one neither has seen.
+      const warm = await newKey(v1);
+      expect((await a.get("/v1/key", warm.secret)).status).toBe(200);
+      expect((await b.get("/v1/key", warm.secret)).status).toBe(200);
+      const warmWindow = `${PREFIX}rl:${LIMIT}:${warm.id}`;
+      for (let i = 0; Number(await redis.hget(warmWindow, "granted")) < 2; i += 1) {
+        if (i === 100) throw new Error("the warm key's leases never landed in Redis");
+        await sleep(10);
+      }
+      await sleep(50);
+
+      // Connected, but Redis answers nothing now: every lease waits for the 500 ms timeout.
+      link.hang();
+      const cold = await newKey(v1);
+      const answers: Answer[] = [];
+      for (const key of [cold, warm]) {
+        for (const instance of [a, b, a]) answers.push(await instance.get("/v1/key", key.secret));
+      }
+      // And a fresh key's requests all at once, through both.
+      const burst = await newKey(v1);
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).get("/v1/key", burst.secret)),
+        )),
+      );
+
+      // A fresh key's first requests are admitted on credit (no token yet, no answer from Redis).
+      expect(answers.slice(0, 3).map((answer) => answer.status)).toEqual([200, 200, 200]);
+      for (const answer of answers) expect([200, 429]).toContain(answer.status);
+      // None waited for Redis: far under its 500 ms timeout (a few ms on an idle machine).
+      expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(250);
     } finally {
       await link.close();
     }

@@ -8,7 +8,7 @@ import type {
   rollKeyBodySchema,
   updateKeyBodySchema,
 } from "@keyward/shared";
-import { keyStart } from "@keyward/shared";
+import { keyStart, lifetimeEnd, lifetimeViolation } from "@keyward/shared";
 import { generateKeySecret, hashKeySecret, newId } from "@keyward/shared/node";
 import type { z } from "zod";
 import type { Deps } from "../deps.js";
@@ -42,7 +42,6 @@ export type RollKeyInput = z.output<typeof rollKeyBodySchema>;
 type KeyDeps = Pick<Deps, "db" | "dialect" | "keyChanges">;
 type KeyReader = Pick<Db, "apiKey">;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const CURSOR_TIME = "createdAt";
 
 /** The contract's key fields, as audit `changes` record them (never the secret or its hash). */
@@ -71,15 +70,14 @@ function snapshot(key: KeyRow, direction: "created" | "deleted"): Changes {
 /** An org limit on key lifetime makes `expiresAt` required and bounded. */
 function checkLifetime(org: OrgSettings, expiresAt: Date | null | undefined): void {
   const days = org.maxKeyLifetimeDays;
-  if (days === null) return;
-  if (!expiresAt) {
-    throw ApiError.invalid("expiresAt", `is required: this org limits keys to ${days} days`);
-  }
-  if (expiresAt.getTime() > Date.now() + days * DAY_MS) {
-    throw ApiError.invalid(
-      "expiresAt",
-      `must be within ${days} days: this org limits key lifetime`,
-    );
+  switch (lifetimeViolation(expiresAt?.getTime() ?? null, days, Date.now())) {
+    case "required":
+      throw ApiError.invalid("expiresAt", `is required: this org limits keys to ${days} days`);
+    case "too_late":
+      throw ApiError.invalid(
+        "expiresAt",
+        `must be within ${days} days: this org limits key lifetime`,
+      );
   }
 }
 
@@ -88,9 +86,9 @@ function checkLifetime(org: OrgSettings, expiresAt: Date | null | undefined): vo
  * A roll gives its new key the earlier of the old key's expiry and this: a key made before the
  * limit (with no expiry, or a later one) is rotated into one that obeys it, not refused.
  */
-function lifetimeEnd(org: OrgSettings, now: Date): Date | null {
-  const days = org.maxKeyLifetimeDays;
-  return days === null ? null : new Date(now.getTime() + days * DAY_MS);
+function lifetimeEndOf(org: OrgSettings, now: Date): Date | null {
+  const end = lifetimeEnd(org.maxKeyLifetimeDays, now.getTime());
+  return end === null ? null : new Date(end);
 }
 
 /**
@@ -392,7 +390,7 @@ export async function rollKey(
       const now = new Date();
       const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
       const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
-      const limit = lifetimeEnd(org, now);
+      const limit = lifetimeEndOf(org, now);
       const newExpiresAt =
         limit && (!old.expiresAt || old.expiresAt > limit) ? limit : old.expiresAt;
       let updatedOld: KeyRow;

@@ -1,11 +1,10 @@
+import { DAY_MS } from "@keyward/shared";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api-client";
 import { keyAnswer } from "@/testing/key-answer";
 import { customGraceSeconds, oldKeyExpiry, RollKeyForm } from "./roll-key-form";
-
-const DAY_MS = 86_400_000;
 
 const key = keyAnswer;
 

@@ -1,8 +1,7 @@
-import { NO_RESTRICTIONS } from "@keyward/shared";
+import { DAY_MS, NO_RESTRICTIONS } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { keyAnswer } from "@/testing/key-answer";
 import { createKeyBody, keyFormValues, trimName, updateKeyBody } from "./key-body";
-import { DAY_MS } from "./key-expiry";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 

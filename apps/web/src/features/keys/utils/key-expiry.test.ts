@@ -1,12 +1,6 @@
+import { DAY_MS } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
-import {
-  DAY_MS,
-  expiresAtFor,
-  expiryError,
-  expiryOptions,
-  localDate,
-  startOfLocalDay,
-} from "./key-expiry";
+import { expiresAtFor, expiryError, expiryOptions, localDate, startOfLocalDay } from "./key-expiry";
 
 // Noon local time, so that adding days never crosses midnight through a DST change.
 const NOW = new Date(2026, 5, 1, 12, 0, 0).getTime();

@@ -1,7 +1,6 @@
-import type { MaxKeyLifetimeDays } from "@keyward/shared";
+import { DAY_MS, lifetimeViolation, type MaxKeyLifetimeDays } from "@keyward/shared";
 import { formatDate } from "@/lib/format";
 
-export const DAY_MS = 86_400_000;
 export const EXPIRY_DAYS = [7, 30, 90, 365] as const;
 
 /** The Expiration select: keep the key's date (edit), never, in N days, or a chosen day. */
@@ -91,7 +90,7 @@ export function expiryError(
   now = Date.now(),
 ): string | undefined {
   if (expiresAt === "") return "Choose a date.";
-  if (expiresAt && maxDays && Date.parse(expiresAt) > now + maxDays * DAY_MS) {
+  if (expiresAt && lifetimeViolation(Date.parse(expiresAt), maxDays ?? null, now) === "too_late") {
     return `must be within ${maxDays} days: this organization limits key lifetime`;
   }
   return undefined;
