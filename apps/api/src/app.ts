@@ -10,7 +10,7 @@ import { jsonAnswer } from "./http/json-answer.js";
 import { refuseNul } from "./http/no-nul.js";
 import { requestLog, sendRequestId } from "./http/request-log.js";
 import { securityHeaders } from "./http/security-headers.js";
-import { loadSession, requireUser } from "./http/session.js";
+import { loadSession, requireUser } from "./http/session-cookie.js";
 import { mountApiReference } from "./openapi/routes.js";
 import { authRouter } from "./routes/auth.js";
 import { inviteLinksRouter } from "./routes/invites.js";

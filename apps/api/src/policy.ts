@@ -120,7 +120,7 @@ export function canSeeAllAudit(actor: Actor): boolean {
 
 /**
  * `canSeeAllAudit`/`canSeeKey` as a query over audit events. A key event's `subjectUserId` is
- * the key's owner (null while org-wide); audit-log.ts also checks events of keys that still exist.
+ * the key's owner (null while org-wide); audit-reader.ts also checks events of keys that still exist.
  */
 export function visibleAuditWhere(actor: Actor): Prisma.AuditEventWhereInput {
   if (canSeeAllAudit(actor)) return {};

@@ -1,9 +1,9 @@
 import { createDb, migrateDatabase } from "@keyward/db";
 import { createApp } from "./app.js";
-import { KeyChangeBus } from "./deps.js";
 import { readEnv } from "./env.js";
 import { gracefulCloser } from "./http/graceful-close.js";
 import { createHttpServer } from "./http/http-server.js";
+import { KeyChangeBus } from "./key-verification/key-change-bus.js";
 import { startKeyChangeChannel } from "./key-verification/key-change-channel.js";
 import { createLogger } from "./logger.js";
 import { applyRuntimeFlags } from "./runtime-flags.js";

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows } from "./membership-fixtures.js";
 
 let h: Harness;
 let owner: SignedIn;
@@ -25,14 +24,14 @@ function fields(res: { body: { error: { details?: { field: string }[] } } }): st
 
 describe("signup errors", () => {
   it("refuses an email that is taken, in any case, with 409 and writes nothing", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const res = await h
       .anonymous()
       .post("/api/auth/signup", { ...valid(), email: `  ${owner.user.email.toUpperCase()}` })
       .expect(409);
     expect(res.body.error).toMatchObject({ code: "conflict", requestId: expect.any(String) });
     expect(res.headers["set-cookie"]).toBeUndefined();
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   const tooLong = "x".repeat(101);
@@ -62,14 +61,14 @@ describe("signup errors", () => {
   ];
 
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, make, field) => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const body = make(valid());
     const req = h.anonymous().post("/api/auth/signup").set("Content-Type", "application/json");
     const res = await req.send(JSON.stringify(body)).expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.requestId).toEqual(expect.any(String));
     expect(fields(res)).toContain(field);
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   it("100 code points in names are accepted (the limit counts code points)", async () => {
@@ -81,7 +80,7 @@ describe("signup errors", () => {
   });
 
   it("malformed JSON → 400 naming the body, never a 500", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const res = await h
       .anonymous()
       .post("/api/auth/signup")
@@ -90,7 +89,7 @@ describe("signup errors", () => {
       .expect(400);
     expect(res.body.error).toMatchObject({ code: "invalid_request" });
     expect(fields(res)).toEqual(["body"]);
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   it("no body at all → 400", async () => {
@@ -99,13 +98,13 @@ describe("signup errors", () => {
   });
 
   it("a body over 1 MB → 413 payload_too_large", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const res = await h
       .anonymous()
       .post("/api/auth/signup", { ...valid(), name: "x".repeat(1_100_000) })
       .expect(413);
     expect(res.body.error.code).toBe("payload_too_large");
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 });
 
@@ -136,7 +135,7 @@ describe("login errors", () => {
     ["a string body", "email", "body"],
   ];
   it.each(cases)("%s → 400 naming %s, no session", async (_label, body, field) => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const res = await h
       .anonymous()
       .post("/api/auth/login")
@@ -145,7 +144,7 @@ describe("login errors", () => {
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(fields(res)).toContain(field);
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   it("malformed JSON → 400", async () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SessionAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_IDLE_MS } from "../src/services/sessions.js";
+import { SESSION_IDLE_MS } from "../src/services/session-store.js";
 import { Client, createHarness, type Harness, uniqueEmail } from "./harness.js";
 
 let h: Harness;

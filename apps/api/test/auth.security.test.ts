@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGIN_FAILURE_LIMIT } from "../src/services/login-throttle.js";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows } from "./membership-fixtures.js";
 
 let h: Harness;
 let owner: SignedIn;
@@ -138,7 +137,7 @@ describe("login throttling", () => {
 
 describe("CSRF header on /api/auth/*", () => {
   it("signup without the header → 403, nothing written", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     const res = await h
       .anonymous()
       .agent.post("/api/auth/signup")
@@ -151,18 +150,18 @@ describe("CSRF header on /api/auth/*", () => {
       .expect(403);
     expect(res.body.error.code).toBe("forbidden");
     expect(res.headers["set-cookie"]).toBeUndefined();
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   it("login without the header (or with another value) → 403, no session", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     for (const header of [undefined, "XMLHttpRequest"]) {
       const req = h.anonymous().agent.post("/api/auth/login");
       if (header) req.set("X-Requested-With", header);
       const res = await req.send({ email: other.user.email, password: other.password }).expect(403);
       expect(res.headers["set-cookie"]).toBeUndefined();
     }
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 
   it("logout without the header → 403 and the session lives on", async () => {

@@ -6,7 +6,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember } from "./membership-fixtures.js";
 import { machine } from "./v1-fixtures.js";
 
 const TRIALS = 10;
@@ -37,7 +36,7 @@ function loop(step: (i: number) => Promise<void>) {
 describe("a member removed while creating and enabling keys", () => {
   it(`ends with no working key, over ${TRIALS} trials`, { timeout: 240_000 }, async () => {
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const member = await addMember(h, admin, "member", `Racer ${trial}`);
+      const member = await h.member(admin, { role: "member", name: `Racer ${trial}` });
       const keysPath = `/api/orgs/${admin.orgId}/keys`;
       const disabled: string[] = [];
       const secrets: string[] = [];
@@ -88,7 +87,7 @@ describe("an admin demoted while inviting admins and changing the org", () => {
   }, async () => {
     const db = h.deps.db;
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const other = await addMember(h, admin, "admin", `Demoted ${trial}`);
+      const other = await h.member(admin, { role: "admin", name: `Demoted ${trial}` });
       let renames = 0;
       const stop = loop(async (i) => {
         const invited = await other.client.post(`/api/orgs/${admin.orgId}/invites`, {

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember, countRows, invite, type Joined } from "./membership-fixtures.js";
+import { createHarness, type Harness, type Member, type SignedIn, uniqueEmail } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup();
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
@@ -22,23 +21,23 @@ function fields(res: { body: { error: { details?: { field: string }[] } } }): st
 
 describe("creating invites", () => {
   it("a member who is not an admin → 403, no invite", async () => {
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await member.client
       .post(`/api/orgs/${admin.orgId}/invites`, { email: uniqueEmail(), role: "member" })
       .expect(403);
     expect(res.body.error.code).toBe("forbidden");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("inviting someone who is already a member (any case) → 409, no invite", async () => {
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     for (const email of [member.user.email, admin.user.email.toUpperCase()]) {
       const res = await admin.client
         .post(`/api/orgs/${admin.orgId}/invites`, { email, role: "admin" })
         .expect(409);
       expect(res.body.error.code).toBe("conflict");
     }
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   const cases: [string, unknown, string][] = [
@@ -55,7 +54,7 @@ describe("creating invites", () => {
     ["array body", [], "body"],
   ];
   it.each(cases)("%s → 400 naming %s, no invite", async (_label, body, field) => {
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .post(`/api/orgs/${admin.orgId}/invites`)
       .set("Content-Type", "application/json")
@@ -63,7 +62,7 @@ describe("creating invites", () => {
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(fields(res)).toContain(field);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400, huge body → 413", async () => {
@@ -94,21 +93,21 @@ describe("unusable invites → 404", () => {
 
   it("an expired invite, on read and on accept, and nothing is written", async () => {
     const email = uniqueEmail("late");
-    const created = await invite(admin, email);
+    const created = await h.invite(admin, email);
     await h.deps.db.invite.update({
       where: { id: created.id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     await h.anonymous().get(`/api/invites/${created.token}`).expect(404);
     await h.anonymous().post(`/api/invites/${created.token}/accept`, NEW_PERSON).expect(404);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
     expect(await h.deps.db.user.count({ where: { email } })).toBe(0);
   });
 
   it("a used invite, for a new person and for the same person again", async () => {
     const email = uniqueEmail("twice");
-    const { token } = await invite(admin, email);
+    const { token } = await h.invite(admin, email);
     const first = h.anonymous();
     await first.post(`/api/invites/${token}/accept`, NEW_PERSON).expect(200);
     await h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON).expect(404);
@@ -117,7 +116,7 @@ describe("unusable invites → 404", () => {
 
   it("two people racing to accept one invite: exactly one account is made", async () => {
     const email = uniqueEmail("race");
-    const { token } = await invite(admin, email);
+    const { token } = await h.invite(admin, email);
     const results = await Promise.all(
       [1, 2, 3].map(() => h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON)),
     );
@@ -131,23 +130,23 @@ describe("unusable invites → 404", () => {
 describe("accepting with the wrong person or missing data", () => {
   it("a signed-in user with another email → 403, and the invite stays usable", async () => {
     const email = uniqueEmail("intended");
-    const { token } = await invite(admin, email, "admin");
-    const rows = await countRows(h);
+    const { token } = await h.invite(admin, email, "admin");
+    const rows = await h.countRows();
     const res = await member.client.post(`/api/invites/${token}/accept`, NEW_PERSON).expect(403);
     expect(res.body.error.code).toBe("forbidden");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
     await h.anonymous().get(`/api/invites/${token}`).expect(200);
   });
 
   it("accepting when already a member → 409", async () => {
     const other = await h.signup();
-    const first = await invite(admin, other.user.email);
-    const second = await invite(admin, other.user.email, "admin");
+    const first = await h.invite(admin, other.user.email);
+    const second = await h.invite(admin, other.user.email, "admin");
     await other.client.post(`/api/invites/${first.token}/accept`).expect(200);
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await other.client.post(`/api/invites/${second.token}/accept`).expect(409);
     expect(res.body.error.code).toBe("conflict");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
     const membership = await h.deps.db.membership.findUniqueOrThrow({
       where: { orgId_userId: { orgId: admin.orgId, userId: other.user.id } },
     });
@@ -156,11 +155,11 @@ describe("accepting with the wrong person or missing data", () => {
 
   it("signed out, for an email that already has an account → 401 (sign in first)", async () => {
     const other = await h.signup();
-    const { token } = await invite(admin, other.user.email);
-    const rows = await countRows(h);
+    const { token } = await h.invite(admin, other.user.email);
+    const rows = await h.countRows();
     const res = await h.anonymous().post(`/api/invites/${token}/accept`, NEW_PERSON).expect(401);
     expect(res.body.error.code).toBe("unauthenticated");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   const cases: [string, unknown, string[]][] = [
@@ -179,8 +178,8 @@ describe("accepting with the wrong person or missing data", () => {
     "a new person with %s → 400 naming %j, nothing written",
     async (_l, body, named) => {
       const email = uniqueEmail("incomplete");
-      const { token } = await invite(admin, email);
-      const rows = await countRows(h);
+      const { token } = await h.invite(admin, email);
+      const rows = await h.countRows();
       const req = h.anonymous().post(`/api/invites/${token}/accept`);
       const res = await (body === undefined
         ? req
@@ -188,13 +187,13 @@ describe("accepting with the wrong person or missing data", () => {
       ).expect(400);
       expect(res.body.error.code).toBe("invalid_request");
       for (const field of named) expect(fields(res)).toContain(field);
-      expect(await countRows(h)).toEqual(rows);
+      expect(await h.countRows()).toEqual(rows);
       await h.anonymous().get(`/api/invites/${token}`).expect(200);
     },
   );
 
   it("malformed JSON → 400", async () => {
-    const { token } = await invite(admin, uniqueEmail());
+    const { token } = await h.invite(admin, uniqueEmail());
     const res = await h
       .anonymous()
       .post(`/api/invites/${token}/accept`)

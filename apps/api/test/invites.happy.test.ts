@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { INVITE_TTL_MS } from "../src/services/invites.js";
 import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { invite } from "./membership-fixtures.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -74,7 +73,7 @@ describe("creating an invite", () => {
 describe("reading and accepting an invite", () => {
   it("anyone holding the link sees what it is for", async () => {
     const email = uniqueEmail("preview");
-    const created = await invite(admin, email, "admin");
+    const created = await h.invite(admin, email, "admin");
     const res = await h.anonymous().get(`/api/invites/${created.token}`).expect(200);
     expect(res.body).toEqual({
       orgId: admin.orgId,
@@ -87,7 +86,7 @@ describe("reading and accepting an invite", () => {
 
   it("a new person picks a name and password and gets an account with the invited email", async () => {
     const email = uniqueEmail("newbie");
-    const { token } = await invite(admin, email, "member");
+    const { token } = await h.invite(admin, email, "member");
     const client = h.anonymous();
     const res = await client
       .post(`/api/invites/${token}/accept`, { name: " Nora New ", password: "a long new password" })
@@ -129,7 +128,7 @@ describe("reading and accepting an invite", () => {
 
   it("a signed-in user whose email matches joins as they are, keeping their other orgs", async () => {
     const existing = await h.signup({ email: uniqueEmail("existing"), orgName: "Their Own" });
-    const { token } = await invite(admin, existing.user.email.toUpperCase(), "admin");
+    const { token } = await h.invite(admin, existing.user.email.toUpperCase(), "admin");
     const res = await existing.client.post(`/api/invites/${token}/accept`).expect(200);
     const body = res.body as SessionAnswer;
     expect(body.user).toEqual(existing.user);

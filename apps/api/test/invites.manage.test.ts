@@ -1,8 +1,14 @@
 // Admins list, renew and revoke pending invites; an invite dies with its author's admin rights.
 import type { AuditEventAnswer, InviteAnswer, Page, PendingInviteAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember, invite, MEMBER_PASSWORD } from "./membership-fixtures.js";
+import {
+  Client,
+  createHarness,
+  type Harness,
+  PASSWORD,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -24,7 +30,7 @@ async function pendingInvites(client: Client, orgId = admin.orgId) {
 function accept(token: string) {
   return new Client(h.app).post(`/api/invites/${token}/accept`, {
     name: "Late Joiner",
-    password: MEMBER_PASSWORD,
+    password: PASSWORD,
   });
 }
 
@@ -36,7 +42,7 @@ async function auditItems(): Promise<AuditEventAnswer[]> {
 describe("pending invites", () => {
   it("are listed for admins with email, role, inviter and expiry, never a token", async () => {
     const email = uniqueEmail("listed");
-    const created = await invite(admin, email, "admin");
+    const created = await h.invite(admin, email, "admin");
     const listed = await pendingInvites(admin.client);
     const item = listed.find((i) => i.id === created.id);
     expect(item).toEqual({
@@ -51,14 +57,14 @@ describe("pending invites", () => {
   });
 
   it("used invites are no longer pending", async () => {
-    const created = await invite(admin, uniqueEmail("used"));
+    const created = await h.invite(admin, uniqueEmail("used"));
     await accept(created.token).expect(200);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
   });
 
   it("members who are not admins can't list, renew or revoke them (403)", async () => {
-    const created = await invite(admin, uniqueEmail("guarded"));
-    const member = await addMember(h, admin, "member", "Mo Member");
+    const created = await h.invite(admin, uniqueEmail("guarded"));
+    const member = await h.member(admin, { role: "member", name: "Mo Member" });
     await member.client.get(invitesPath()).expect(403);
     await member.client.post(`${invitesPath()}/${created.id}/renew`).expect(403);
     await member.client.delete(`${invitesPath()}/${created.id}`).expect(403);
@@ -67,7 +73,7 @@ describe("pending invites", () => {
 
   it("revoked: gone from the list, accepting is 404, invite.revoked is audited", async () => {
     const email = uniqueEmail("revoked");
-    const created = await invite(admin, email);
+    const created = await h.invite(admin, email);
     await admin.client.delete(`${invitesPath()}/${created.id}`).expect(204);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
     await new Client(h.app).get(`/api/invites/${created.token}`).expect(404);
@@ -82,7 +88,7 @@ describe("pending invites", () => {
   });
 
   it("renewed: a new link works, the old one is 404, and the expiry starts again", async () => {
-    const created = await invite(admin, uniqueEmail("renewed"));
+    const created = await h.invite(admin, uniqueEmail("renewed"));
     const res = await admin.client.post(`${invitesPath()}/${created.id}/renew`).expect(200);
     const renewed = res.body as InviteAnswer;
     expect(renewed.id).toBe(created.id);
@@ -107,9 +113,9 @@ describe("pending invites", () => {
 
 describe("an invite's author", () => {
   it("removed: their pending invites are revoked and can't be accepted", async () => {
-    const author = await addMember(h, admin, "admin", "Removed Author");
+    const author = await h.member(admin, { role: "admin", name: "Removed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("orphan"), "admin");
+    const created = await h.invite(authorSession, uniqueEmail("orphan"), "admin");
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${author.user.id}`).expect(204);
     expect((await pendingInvites(admin.client)).map((i) => i.id)).not.toContain(created.id);
     await accept(created.token).expect(404);
@@ -120,9 +126,9 @@ describe("an invite's author", () => {
   });
 
   it("demoted: their pending invites are revoked and can't be accepted", async () => {
-    const author = await addMember(h, admin, "admin", "Demoted Author");
+    const author = await h.member(admin, { role: "admin", name: "Demoted Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("demoted"), "admin");
+    const created = await h.invite(authorSession, uniqueEmail("demoted"), "admin");
     await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${author.user.id}`, { role: "member" })
       .expect(200);
@@ -131,9 +137,9 @@ describe("an invite's author", () => {
   });
 
   it("an invite whose author lost admin rights without the revoke is still refused on accept", async () => {
-    const author = await addMember(h, admin, "admin", "Bypassed Author");
+    const author = await h.member(admin, { role: "admin", name: "Bypassed Author" });
     const authorSession = { ...admin, client: author.client, user: author.user };
-    const created = await invite(authorSession, uniqueEmail("bypassed"));
+    const created = await h.invite(authorSession, uniqueEmail("bypassed"));
     // As if a demotion had raced past the revoke: the accept checks the author itself.
     await h.deps.db.membership.update({
       where: { orgId_userId: { orgId: admin.orgId, userId: author.user.id } },
@@ -146,7 +152,7 @@ describe("an invite's author", () => {
 
 describe("the audit log names the member an event is about", () => {
   it("member.updated carries the member as subject", async () => {
-    const member = await addMember(h, admin, "member", "Subject Sam");
+    const member = await h.member(admin, { role: "member", name: "Subject Sam" });
     await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`, { manageOrgKeys: true })
       .expect(200);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { countRows, invite } from "./membership-fixtures.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -25,8 +24,8 @@ function sessionToken(res: { headers: Record<string, unknown> }): string | undef
 
 describe("invite links", () => {
   it("the token is 256 random bits, different every time, and only its hash is stored", async () => {
-    const a = await invite(admin, uniqueEmail());
-    const b = await invite(admin, uniqueEmail());
+    const a = await h.invite(admin, uniqueEmail());
+    const b = await h.invite(admin, uniqueEmail());
     tokens.push(a.token, b.token);
     expect(a.token).not.toBe(b.token);
     expect(Buffer.from(a.token, "base64url")).toHaveLength(32);
@@ -38,7 +37,7 @@ describe("invite links", () => {
   it("accepting while signed in replaces the session (the old cookie stops working)", async () => {
     const person = await h.signup();
     passwords.push(person.password);
-    const { token } = await invite(admin, person.user.email);
+    const { token } = await h.invite(admin, person.user.email);
     tokens.push(token);
     const me = await person.client.get("/api/me").expect(200);
     expect(me.body.orgs).toHaveLength(1);
@@ -58,7 +57,7 @@ describe("invite links", () => {
   it("an invite made for one org cannot be used to reach another", async () => {
     const otherAdmin = await h.signup();
     const email = uniqueEmail("scoped");
-    const { token } = await invite(otherAdmin, email);
+    const { token } = await h.invite(otherAdmin, email);
     tokens.push(token);
     const joiner = h.anonymous();
     const password = "joiner's long password";
@@ -73,28 +72,28 @@ describe("invite links", () => {
 
   it("accepting without X-Requested-With → 403 and the invite is unused", async () => {
     const person = await h.signup();
-    const { token } = await invite(admin, person.user.email);
+    const { token } = await h.invite(admin, person.user.email);
     tokens.push(token);
-    const before = await countRows(h);
+    const before = await h.countRows();
     await person.client.agent.post(`/api/invites/${token}/accept`).expect(403);
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
     await h.anonymous().get(`/api/invites/${token}`).expect(200);
   });
 
   it("creating an invite without X-Requested-With → 403, no invite", async () => {
-    const before = await countRows(h);
+    const before = await h.countRows();
     await admin.client.agent
       .post(`/api/orgs/${admin.orgId}/invites`)
       .send({ email: uniqueEmail(), role: "admin" })
       .expect(403);
-    expect(await countRows(h)).toEqual(before);
+    expect(await h.countRows()).toEqual(before);
   });
 });
 
 describe("logs", () => {
   it("no invite token, session token or password appears in any log line", async () => {
     // One more read and a failing accept, so the token is in request URLs that are logged.
-    const { token } = await invite(admin, uniqueEmail());
+    const { token } = await h.invite(admin, uniqueEmail());
     tokens.push(token);
     await h.anonymous().get(`/api/invites/${token}`).expect(200);
     await h.anonymous().post(`/api/invites/${token}/accept`, { name: "x" }).expect(400);

@@ -1,12 +1,13 @@
 // A key's life end to end, through the session API and the public API: rolling with a grace
 // period, the org's maximum key lifetime (set through PATCH /api/orgs/:orgId), and expiry.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, listAll, type TeamUser } from "./keys-fixtures.js";
+import type { Member } from "./harness.js";
+import { listAll } from "./keys-fixtures.js";
 import { machine, newKey, setupV1, type TestKey, teardownV1, type V1 } from "./v1-fixtures.js";
 
 const DAY_MS = 86_400_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 
 let v1: V1;
@@ -109,13 +110,13 @@ describe("roll with a grace period", () => {
 });
 
 describe("the org's maximum key lifetime", () => {
-  let member: TeamUser;
+  let member: Member;
   const orgPath = () => `/api/orgs/${v1.admin.orgId}`;
   const setLimit = (maxKeyLifetimeDays: unknown) =>
     v1.admin.client.patch(orgPath(), { maxKeyLifetimeDays });
 
   beforeAll(async () => {
-    member = await addMember(v1.h, v1.admin, "Mo Member");
+    member = await v1.h.member(v1.admin, { name: "Mo Member" });
   });
 
   it("is set by admins only, to null, 30, 90 or 365", async () => {

@@ -1,57 +1,33 @@
 // The visibility/edit matrix of keys, generated as a table. Every expected answer is derived
-// here from the contract's wording (docs/product.md, "Keys"), not from policy.ts.
+// from the contract's wording (docs/product.md, "Keys") in support/expected-rules.ts, not from
+// policy.ts.
 import type { ErrorBody, KeyAnswer, OrgKeyPolicy } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, createHarness, type Harness, type SignedIn } from "./harness.js";
 import {
-  createKey,
-  createTeam,
-  keyBody,
+  type Client,
+  createHarness,
+  type Harness,
   ROLES,
   type RoleName,
-  setPolicy,
+  type SignedIn,
   type Team,
-} from "./keys-fixtures.js";
+} from "./harness.js";
+import { createKey, keyBody, setPolicy } from "./keys-fixtures.js";
+import {
+  editStatus,
+  edits,
+  editsOrgWide,
+  type KeyKind,
+  KINDS,
+  POLICIES,
+  sees,
+  typeChangeStatus,
+} from "./support/expected-rules.js";
 
-type KeyKind = "own personal" | "other's personal" | "org-wide";
 type Op = "list" | "read" | "update" | "roll" | "delete" | "create" | "change type";
 type Policy = OrgKeyPolicy;
 
-const KINDS: KeyKind[] = ["own personal", "other's personal", "org-wide"];
 const OPS: Op[] = ["list", "read", "update", "roll", "delete", "create", "change type"];
-const POLICIES: Policy[] = ["everyone", "restricted"];
-
-// "Admins hold both [grants] implicitly."
-const holdsManagePersonalKeys = (role: RoleName) =>
-  role === "admin" || role === "personalKeysMember";
-const holdsManageOrgKeys = (role: RoleName) => role === "admin" || role === "orgKeysMember";
-
-// "A member sees every org-wide key of the org and their own personal keys. Admins and members
-// granted managePersonalKeys also see everyone's personal keys."
-function sees(role: RoleName, kind: KeyKind): boolean {
-  if (kind === "org-wide" || kind === "own personal") return true;
-  return holdsManagePersonalKeys(role);
-}
-
-// "`everyone` (any member may create/modify org-wide keys) or `restricted` (only admins and
-// members granted manageOrgKeys)."
-function mayEditOrgWide(role: RoleName, policy: Policy): boolean {
-  return policy === "everyone" || holdsManageOrgKeys(role);
-}
-
-// "The owner edits their own personal keys; admins and managePersonalKeys holders edit
-// anyone's. Org-wide keys: anyone when everyone, else admins and manageOrgKeys holders."
-function edits(role: RoleName, kind: KeyKind, policy: Policy): boolean {
-  if (kind === "own personal") return true;
-  if (kind === "other's personal") return holdsManagePersonalKeys(role);
-  return mayEditOrgWide(role, policy);
-}
-
-/** "A key the caller may not see does not exist for them (404, never 403)"; "visible but not editable: 403". */
-function editStatus(role: RoleName, kind: KeyKind, policy: Policy, ok: number): number {
-  if (!sees(role, kind)) return 404;
-  return edits(role, kind, policy) ? ok : 403;
-}
 
 function expected(
   role: RoleName,
@@ -73,13 +49,9 @@ function expected(
     case "create":
       // A personal key always belongs to its creator: naming another owner is an unknown field.
       if (kind === "other's personal") return 400;
-      return kind === "own personal" || mayEditOrgWide(role, policy) ? 201 : 403;
+      return kind === "own personal" || editsOrgWide(role, policy) ? 201 : 403;
     case "change type":
-      // "Turning a personal key org-wide, or back, needs the right to edit that personal key
-      // and the right to edit org-wide keys under the current policy."
-      if (!sees(role, kind)) return 404;
-      if (kind === "org-wide") return mayEditOrgWide(role, policy) ? 200 : 403;
-      return edits(role, kind, policy) && mayEditOrgWide(role, policy) ? 200 : 403;
+      return typeChangeStatus(role, kind, policy);
   }
 }
 
@@ -106,7 +78,7 @@ let outsider: SignedIn;
 beforeAll(async () => {
   h = await createHarness();
   [team, outsider] = await Promise.all([
-    createTeam(h),
+    h.team(),
     h.signup({ name: "Otto Outsider", orgName: "Other Org" }),
   ]);
 });

@@ -1,5 +1,6 @@
 // Key usage: every /v1 request with an existing key counted by outcome, written in batches every
 // second; the usage API and the keys table's summaries follow the key's visibility.
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   KeyAnswer,
   KeyUsageAnswer,
@@ -8,7 +9,6 @@ import type {
 } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "./hardening/support.js";
-import { addMember } from "./keys-fixtures.js";
 import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
 
 let v1: V1;
@@ -20,8 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await teardownV1(v1);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const usagePath = (keyId: string, query: Record<string, string> = {}) =>
   `${v1.keysPath}/${keyId}/usage?${new URLSearchParams(query).toString()}`;
@@ -302,7 +300,7 @@ describe("GET /api/orgs/:orgId/keys/:keyId/usage", () => {
   });
 
   it("is visible exactly to those who can see the key (404 otherwise)", async () => {
-    const member = await addMember(v1.h, v1.admin, "Mo Member");
+    const member = await v1.h.member(v1.admin, { name: "Mo Member" });
     const personal = await newKey(v1, undefined, { orgWide: false });
     const orgWide = await newKey(v1);
     await machine(v1.h, personal.secret).get("/v1/key").expect(200);

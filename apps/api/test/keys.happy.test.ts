@@ -8,7 +8,7 @@ import {
 } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import type { KeyChange } from "../src/deps.js";
+import type { KeyChange } from "../src/key-verification/key-change-bus.js";
 import { Client, createHarness, type Harness, type SignedIn } from "./harness.js";
 import { createKey, listAll } from "./keys-fixtures.js";
 

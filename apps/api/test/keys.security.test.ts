@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
 import type { AuditEventAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, createHarness, type Harness } from "./harness.js";
-import { addMember, createKey, createTeam, listAll, type Team } from "./keys-fixtures.js";
+import { type Client, createHarness, type Harness, type Team } from "./harness.js";
+import { createKey, listAll } from "./keys-fixtures.js";
 
 let h: Harness;
 let team: Team;
 
 beforeAll(async () => {
   h = await createHarness();
-  team = await createTeam(h);
+  team = await h.team();
 });
 afterAll(async () => {
   await h?.close();
@@ -111,7 +111,7 @@ describe("audit log visibility", () => {
     const deletedPublic = await createKey(bystander.client, keysPath, { orgWide: true });
     await bystander.client.delete(`${keysPath}/${deletedPublic.key.id}`).expect(204);
     // A removed member's personal keys are disabled (by the members service).
-    const leaver = await addMember(h, admin, "Lee Leaver");
+    const leaver = await h.member(admin, { name: "Lee Leaver" });
     const leaversKey = await createKey(leaver.client, keysPath, { orgWide: false });
     await admin.client.delete(`/api/orgs/${team.orgId}/members/${leaver.user.id}`).expect(204);
 

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 let stranger: SignedIn;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup();
   stranger = await h.signup();
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
@@ -23,24 +22,24 @@ async function memberships(orgId = admin.orgId) {
 describe("last-admin guard", () => {
   it("the only admin cannot demote themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, { role: "member" })
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("the only admin cannot remove themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .delete(`/api/orgs/${admin.orgId}/members/${admin.user.id}`)
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("the only admin may still change their own grants (role unchanged)", async () => {
@@ -55,7 +54,7 @@ describe("last-admin guard", () => {
   it("two admins demoting each other at the same moment: exactly one wins", async () => {
     for (let round = 0; round < 3; round++) {
       const owner = await h.signup();
-      const second = await addMember(h, owner, "admin");
+      const second = await h.member(owner, { role: "admin" });
       const results = await Promise.all([
         owner.client.patch(`/api/orgs/${owner.orgId}/members/${second.user.id}`, {
           role: "member",
@@ -76,7 +75,7 @@ describe("last-admin guard", () => {
 
   it("two admins each stepping down (demote self / remove self) at once: one admin remains", async () => {
     const owner = await h.signup();
-    const second = await addMember(h, owner, "admin");
+    const second = await h.member(owner, { role: "admin" });
     const results = await Promise.all([
       owner.client.patch(`/api/orgs/${owner.orgId}/members/${owner.user.id}`, { role: "member" }),
       second.client.delete(`/api/orgs/${owner.orgId}/members/${second.user.id}`),
@@ -94,19 +93,19 @@ describe("unknown members", () => {
     ["a user of another org", () => stranger.user.id],
     ["an id that does not exist", () => "usr_doesnotexist"],
   ])("PATCH and DELETE for %s → 404", async (_label, id) => {
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const patch = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${id()}`, { role: "admin" })
       .expect(404);
     expect(patch.body.error.code).toBe("not_found");
     const del = await admin.client.delete(`/api/orgs/${admin.orgId}/members/${id()}`).expect(404);
     expect(del.body.error.code).toBe("not_found");
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
     expect(await memberships(stranger.orgId)).toHaveLength(1);
   });
 
   it("removing someone twice → 404 the second time", async () => {
-    const gone = await addMember(h, admin);
+    const gone = await h.member(admin);
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(204);
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(404);
   });
@@ -125,7 +124,7 @@ describe("PATCH member bad input", () => {
   ];
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await memberships();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`)
       .set("Content-Type", "application/json")
@@ -134,7 +133,7 @@ describe("PATCH member bad input", () => {
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(await memberships()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400 and a huge body → 413, nothing written", async () => {

@@ -1,8 +1,7 @@
 import type { MemberAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KeyChange } from "../src/deps.js";
+import type { KeyChange } from "../src/key-verification/key-change-bus.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember } from "./membership-fixtures.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -24,7 +23,7 @@ async function auditOf(action: string, subjectUserId?: string) {
 
 describe("members", () => {
   it("lists every member with role and grants; admins are reported with both grants", async () => {
-    const bob = await addMember(h, admin, "member", "Bob Member");
+    const bob = await h.member(admin, { role: "member", name: "Bob Member" });
     const res = await bob.client.get(`/api/orgs/${admin.orgId}/members`).expect(200);
     expect(res.body).toEqual([
       {
@@ -49,7 +48,7 @@ describe("members", () => {
   });
 
   it("an admin grants rights; the member's /me shows them; member.updated records the change", async () => {
-    const carol = await addMember(h, admin, "member", "Carol");
+    const carol = await h.member(admin, { role: "member", name: "Carol" });
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${carol.user.id}`, { manageOrgKeys: true })
       .expect(200);
@@ -72,7 +71,7 @@ describe("members", () => {
   });
 
   it("promoting to admin reports both grants as true, and the old admin may then step down", async () => {
-    const dave = await addMember(h, admin, "member", "Dave");
+    const dave = await h.member(admin, { role: "member", name: "Dave" });
     const promoted = await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${dave.user.id}`, { role: "admin" })
       .expect(200);
@@ -110,7 +109,7 @@ describe("members", () => {
   });
 
   it("an admin removes a member: member.removed is recorded and the org no longer exists for them", async () => {
-    const erin = await addMember(h, admin, "member", "Erin");
+    const erin = await h.member(admin, { role: "member", name: "Erin" });
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${erin.user.id}`).expect(204);
     await erin.client.get(`/api/orgs/${admin.orgId}`).expect(404);
     const me = await erin.client.get("/api/me").expect(200);
@@ -128,7 +127,7 @@ describe("members", () => {
   });
 
   it("removing a member disables their personal keys (owner_removed), leaves org-wide keys, and publishes each change", async () => {
-    const frank = await addMember(h, admin, "member", "Frank");
+    const frank = await h.member(admin, { role: "member", name: "Frank" });
     const createKey = async (name: string, orgWide: boolean) => {
       const res = await frank.client
         .post(`/api/orgs/${admin.orgId}/keys`, {

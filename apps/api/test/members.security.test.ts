@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
-let peer: Joined;
+let member: Member;
+let peer: Member;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup();
-  member = await addMember(h, admin);
-  peer = await addMember(h, admin);
+  member = await h.member(admin);
+  peer = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
@@ -18,7 +17,7 @@ afterAll(async () => {
 
 async function state() {
   return {
-    rows: await countRows(h),
+    rows: await h.countRows(),
     memberships: await h.deps.db.membership.findMany({
       where: { orgId: admin.orgId },
       orderBy: { userId: "asc" },
@@ -69,7 +68,7 @@ describe("members cannot manage members", () => {
   });
 
   it("an admin who has just been demoted loses the right on their next call", async () => {
-    const second = await addMember(h, admin, "admin");
+    const second = await h.member(admin, { role: "admin" });
     await admin.client
       .patch(`/api/orgs/${admin.orgId}/members/${second.user.id}`, { role: "member" })
       .expect(200);
@@ -79,7 +78,7 @@ describe("members cannot manage members", () => {
   });
 
   it("a removed member's session no longer reaches the org", async () => {
-    const leaving = await addMember(h, admin);
+    const leaving = await h.member(admin);
     await admin.client.delete(`/api/orgs/${admin.orgId}/members/${leaving.user.id}`).expect(204);
     await leaving.client.get(`/api/orgs/${admin.orgId}/members`).expect(404);
     await leaving.client.get(`/api/orgs/${admin.orgId}/keys`).expect(404);

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
-let member: Joined;
+let member: Member;
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup({ orgName: "Original" });
-  member = await addMember(h, admin);
+  member = await h.member(admin);
 });
 afterAll(async () => {
   await h?.close();
@@ -21,13 +20,13 @@ async function orgRow() {
 describe("PATCH /api/orgs/:orgId errors", () => {
   it("a member who is not an admin → 403, nothing changed", async () => {
     const before = await orgRow();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await member.client
       .patch(`/api/orgs/${admin.orgId}`, { name: "Hijacked", orgKeyPolicy: "restricted" })
       .expect(403);
     expect(res.body.error.code).toBe("forbidden");
     expect(await orgRow()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   const cases: [string, unknown, string][] = [
@@ -44,7 +43,7 @@ describe("PATCH /api/orgs/:orgId errors", () => {
   ];
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await orgRow();
-    const rows = await countRows(h);
+    const rows = await h.countRows();
     const res = await admin.client
       .patch(`/api/orgs/${admin.orgId}`)
       .set("Content-Type", "application/json")
@@ -53,7 +52,7 @@ describe("PATCH /api/orgs/:orgId errors", () => {
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(await orgRow()).toEqual(before);
-    expect(await countRows(h)).toEqual(rows);
+    expect(await h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400, a body over 1 MB → 413", async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
-import { addMember } from "./membership-fixtures.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -55,7 +54,7 @@ describe("GET/PATCH /api/orgs/:orgId", () => {
   });
 
   it("members read the org too", async () => {
-    const member = await addMember(h, admin);
+    const member = await h.member(admin);
     const res = await member.client.get(`/api/orgs/${admin.orgId}`).expect(200);
     expect(res.body.id).toBe(admin.orgId);
   });

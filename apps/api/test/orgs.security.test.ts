@@ -1,21 +1,26 @@
 // Every /api/orgs/:orgId route: no session → 401, someone else's org → 404 (it does not exist
 // for them), admin-only routes → 403 for members, and no header → 403 on state changes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Client } from "./harness.js";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
-import { addMember, countRows, type Joined } from "./membership-fixtures.js";
+import {
+  type Client,
+  createHarness,
+  type Harness,
+  type Member,
+  type SignedIn,
+  uniqueEmail,
+} from "./harness.js";
 
 let h: Harness;
 let admin: SignedIn;
 let outsider: SignedIn;
-let member: Joined;
+let member: Member;
 let keyId: string;
 
 beforeAll(async () => {
   h = await createHarness();
   admin = await h.signup({ orgName: "Inside" });
   outsider = await h.signup({ orgName: "Outside" });
-  member = await addMember(h, admin);
+  member = await h.member(admin);
   // A real key id, so the keys routes are asked about something that exists.
   const key = await admin.client.post(`/api/orgs/${admin.orgId}/keys`, {
     name: "Probe",
@@ -109,7 +114,7 @@ function send(client: Client, route: Route, orgId: string) {
 async function snapshot() {
   const db = h.deps.db;
   return {
-    rows: await countRows(h),
+    rows: await h.countRows(),
     org: await db.org.findUniqueOrThrow({ where: { id: admin.orgId } }),
     members: await db.membership.findMany({
       where: { orgId: admin.orgId },

@@ -3,8 +3,10 @@
 // Redis each counts alone; a Redis that is unreachable, goes away or hangs never fails a request.
 // Needs a real Redis at TEST_REDIS_URL: vitest.config.ts runs `*.redis.test.ts` only when it is set
 // (`npm test` sets it when a Redis answers), and this fails at once if that Redis doesn't answer.
+
 import type { AddressInfo } from "node:net";
 import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { API_KEY_HEADER } from "@keyward/shared";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,8 +34,6 @@ function expectShared(accepted: number) {
   expect(accepted).toBeGreaterThanOrEqual(LIMIT);
   expect(accepted).toBeLessThanOrEqual(LIMIT + CREDIT_SLACK);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Answer {
   status: number;

@@ -7,9 +7,9 @@ import { API_KEY_HEADER } from "@keyward/shared";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type KeywardApp } from "../src/app.js";
-import { KeyChangeBus } from "../src/deps.js";
 import { readEnv } from "../src/env.js";
 import { V1_SUCCESS_SAMPLE } from "../src/http/request-log.js";
+import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { createLogger } from "../src/logger.js";
 import { Client, uniqueEmail } from "./harness.js";
 

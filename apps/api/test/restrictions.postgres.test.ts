@@ -4,14 +4,9 @@
 // TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/restrictions.postgres.test.ts
 import { performance } from "node:perf_hooks";
 import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import {
-  API_KEY_HEADER,
-  CSRF_HEADER,
-  CSRF_HEADER_VALUE,
-  type KeyWithSecretAnswer,
-  type SessionAnswer,
-} from "@keyward/shared";
+import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Session, sessionJson, signUp } from "./faults/support.js";
 import { type ServerProcess, startServer } from "./support/server-process.js";
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
@@ -23,20 +18,8 @@ let database: TestDatabase;
 const started: ServerProcess[] = [];
 let a: ServerProcess;
 let b: ServerProcess;
-let cookie = "";
-let keysPath = "";
-
-const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
-
-async function call(server: ServerProcess, method: string, path: string, body?: object) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...jsonHeaders, cookie },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as unknown;
-}
+/** Signed up through A; its calls go to A. */
+let session: Session;
 
 async function status(server: ServerProcess, secret: string, origin?: string): Promise<number> {
   const res = await fetch(`${server.url}/v1/key`, {
@@ -92,19 +75,7 @@ beforeAll(async () => {
     return server;
   };
   [a, b] = await Promise.all([instance(), instance()]);
-  const res = await fetch(`${a.url}/api/auth/signup`, {
-    method: "POST",
-    headers: jsonHeaders,
-    body: JSON.stringify({
-      email: `restrict-${Date.now()}@example.com`,
-      password: "correct horse battery",
-      name: "Restricting",
-      orgName: "Restricted Org",
-    }),
-  });
-  expect(res.status).toBe(201);
-  cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  keysPath = `/api/orgs/${((await res.json()) as SessionAnswer).orgs[0]?.id}/keys`;
+  session = await signUp(a.url, "restrict");
 }, 120_000);
 
 afterAll(async () => {
@@ -113,12 +84,12 @@ afterAll(async () => {
 });
 
 async function newKey() {
-  const created = (await call(a, "POST", keysPath, {
+  const created = (await sessionJson(session, "POST", "/keys", {
     name: "client",
     orgWide: true,
     permissions: { read: false, write: true },
   })) as KeyWithSecretAnswer;
-  return { secret: created.secret, path: `${keysPath}/${created.key.id}` };
+  return { secret: created.secret, path: `/keys/${created.key.id}` };
 }
 
 describe("a restriction change on another instance", () => {
@@ -128,7 +99,8 @@ describe("a restriction change on another instance", () => {
       () => status(b, key.secret),
       200,
       403,
-      () => call(a, "PATCH", key.path, { restrictions: { allowedIps: ["192.0.2.0/24"] } }),
+      () =>
+        sessionJson(session, "PATCH", key.path, { restrictions: { allowedIps: ["192.0.2.0/24"] } }),
     );
     console.log(`[restrictions] B accepted a newly restricted address for ${ms} ms`);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -141,7 +113,7 @@ describe("a restriction change on another instance", () => {
       () => status(b, key.secret, origin),
       403,
       200,
-      () => call(a, "PATCH", key.path, { restrictions: { allowedOrigins: [origin] } }),
+      () => sessionJson(session, "PATCH", key.path, { restrictions: { allowedOrigins: [origin] } }),
     );
     console.log(`[restrictions] B refused a newly allowed origin for ${ms} ms`);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);

@@ -3,19 +3,16 @@
 // so the very next request on any instance is refused. Real server processes on one
 // PostgreSQL; the others' cache lifetime is 30 s, so only the notice can explain a refusal.
 // TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/revocation-ack.postgres.test.ts
+
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pgClientConfig } from "@keyward/db";
 import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import {
-  API_KEY_HEADER,
-  CSRF_HEADER,
-  CSRF_HEADER_VALUE,
-  type KeyWithSecretAnswer,
-  type SessionAnswer,
-} from "@keyward/shared";
+import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenerApplicationName } from "../src/key-verification/key-change-channel.js";
+import { type Session, sessionJson, signUp } from "./faults/support.js";
 import { type ServerProcess, startServer } from "./support/server-process.js";
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
@@ -30,8 +27,6 @@ let admin: pg.Client;
 let a: ServerProcess;
 let b: ServerProcess;
 const started: ServerProcess[] = [];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -75,19 +70,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
-let cookie = "";
-let keysPath = "";
-
-async function call(method: string, path: string, body?: object): Promise<unknown> {
-  const res = await fetch(`${a.url}${path}`, {
-    method,
-    headers: { ...jsonHeaders, cookie },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
+/** Signed up through A; its calls go to A. */
+let session: Session;
 
 async function verify(server: ServerProcess, secret: string): Promise<number> {
   const res = await fetch(`${server.url}/v1/key`, { headers: { [API_KEY_HEADER]: secret } });
@@ -97,7 +81,7 @@ async function verify(server: ServerProcess, secret: string): Promise<number> {
 
 /** A key made through A and cached as enabled on each of `others`. */
 async function cachedKey(others: ServerProcess[]) {
-  const created = (await call("POST", keysPath, {
+  const created = (await sessionJson(session, "POST", "/keys", {
     name: "revocation",
     orgWide: true,
     permissions: { read: true, write: true },
@@ -105,12 +89,12 @@ async function cachedKey(others: ServerProcess[]) {
   for (const server of others) {
     for (let warm = 0; warm < 2; warm += 1) expect(await verify(server, created.secret)).toBe(200);
   }
-  return { secret: created.secret, path: `${keysPath}/${created.key.id}` };
+  return { secret: created.secret, path: `/keys/${created.key.id}` };
 }
 
 async function timedDisable(path: string): Promise<number> {
   const startedAt = performance.now();
-  await call("PATCH", path, { enabled: false });
+  await sessionJson(session, "PATCH", path, { enabled: false });
   return performance.now() - startedAt;
 }
 
@@ -159,19 +143,7 @@ async function disableTrials(others: ServerProcess[]) {
 
 describe("acknowledged revocation across instances", () => {
   beforeAll(async () => {
-    const res = await fetch(`${a.url}/api/auth/signup`, {
-      method: "POST",
-      headers: jsonHeaders,
-      body: JSON.stringify({
-        email: `revocation-${Date.now()}@example.com`,
-        password: "correct horse battery",
-        name: "Revoker",
-        orgName: "Revocation Org",
-      }),
-    });
-    expect(res.status).toBe(201);
-    cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    keysPath = `/api/orgs/${((await res.json()) as SessionAnswer).orgs[0]?.id}/keys`;
+    session = await signUp(a.url, "revocation");
   });
 
   it(`2 instances: after each of ${TRIALS} disables answered on A, B refuses the very next request`, async () => {

@@ -1,10 +1,12 @@
 // The verification cache of "instance B" (its own KeyVerifier and KeyChangeBus) beside the
 // harness app as "instance A", on one database: what B does with changes it hears of from
 // another instance, and with the key-change channel up (`prompt`) or down (`lagging`).
+
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KeyChangeBus } from "../src/deps.js";
+import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { KeyVerifier } from "../src/key-verification/key-verifier.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 
@@ -46,8 +48,6 @@ async function newKey() {
     path: `/api/orgs/${admin.orgId}/keys/${key.id}`,
   };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("another instance's verification cache", () => {
   it("answers from its cache until the change is delivered, then reads the database", async () => {

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { generateKeySecret } from "@keyward/shared/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { expectError } from "./hardening/support.js";
 import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
 
 let v1: V1;
@@ -10,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await teardownV1(v1);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  const body = res.body as { error: { code: string; message: string; requestId: string } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.message).toEqual(expect.any(String));
-  expect(body.error.requestId).toMatch(/^req_/);
-}
 
 describe("401: the key is missing, malformed, unknown, disabled or expired", () => {
   it("missing_key without a key, on every route", async () => {

@@ -11,7 +11,8 @@ import {
 } from "@keyward/shared";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, createTeam, setPolicy, type Team } from "./keys-fixtures.js";
+import type { Team } from "./harness.js";
+import { createKey, setPolicy } from "./keys-fixtures.js";
 import { machine, newKey, setupV1, storedEvents, teardownV1, type V1 } from "./v1-fixtures.js";
 
 const write = { read: false, write: true };
@@ -406,7 +407,7 @@ describe("who may set restrictions", () => {
   let team: Team;
   beforeAll(async () => {
     v1 = await setupV1();
-    team = await createTeam(v1.h);
+    team = await v1.h.team();
   });
   afterAll(() => teardownV1(v1));
 

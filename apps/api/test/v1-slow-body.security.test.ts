@@ -6,6 +6,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { API_KEY_HEADER } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../src/env.js";
@@ -40,8 +41,6 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await teardownV1(v1);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface RawAnswer {
   status: number;

@@ -2,7 +2,7 @@ import type { Db } from "@keyward/db";
 import type { Request, RequestHandler } from "express";
 import { type Authority, type Caller, toActor, toOrgSettings } from "../services/authority.js";
 import { ApiError } from "./api-error.js";
-import { currentUser } from "./session.js";
+import { currentUser } from "./session-cookie.js";
 
 /**
  * For `/api/orgs/:orgId/…`: the caller's authority as the request arrived. Reads answer from it;

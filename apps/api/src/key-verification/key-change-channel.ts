@@ -3,8 +3,8 @@ import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { type Db, pgClientConfig } from "@keyward/db";
 import pg from "pg";
-import type { KeyChange, KeyChangeBus } from "../deps.js";
 import type { Logger } from "../logger.js";
+import type { KeyChange, KeyChangeBus } from "./key-change-bus.js";
 
 /** The PostgreSQL channel on which instances tell each other about committed key changes. */
 export const KEY_CHANGES_CHANNEL = "keyward_key_changes";

@@ -2,8 +2,8 @@ import { hash as digest, timingSafeEqual } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Db } from "@keyward/db";
 import type { KeyRestrictions } from "@keyward/shared";
-import type { KeyChangeBus, KeyChangeDelivery } from "../deps.js";
 import { readRestrictions } from "../services/key-restrictions.js";
+import type { KeyChangeBus, KeyChangeDelivery } from "./key-change-bus.js";
 import { LruCache } from "./lru-cache.js";
 import { type RestrictionMatchers, restrictionMatchers } from "./restriction-matchers.js";
 

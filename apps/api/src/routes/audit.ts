@@ -2,7 +2,7 @@ import { listAuditQuerySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
 import { orgContext } from "../http/org-member.js";
-import { listAudit } from "../services/audit-log.js";
+import { listAudit } from "../services/audit-reader.js";
 
 export function auditRouter(deps: Deps): Router {
   const router = Router({ mergeParams: true });

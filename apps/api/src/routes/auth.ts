@@ -2,9 +2,9 @@ import { loginBodySchema, signupBodySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
 import { AuthBudget, clientAddress } from "../http/auth-budget.js";
-import { clearSessionCookie, setSessionCookie } from "../http/session.js";
-import { login, sessionAnswer, signup } from "../services/accounts.js";
-import { createSession, destroySession } from "../services/sessions.js";
+import { clearSessionCookie, setSessionCookie } from "../http/session-cookie.js";
+import { login, signup, toSessionAnswer } from "../services/accounts.js";
+import { createSession, destroySession } from "../services/session-store.js";
 
 export function authRouter({ db, dialect, env }: Deps): Router {
   const router = Router();
@@ -18,7 +18,7 @@ export function authRouter({ db, dialect, env }: Deps): Router {
     const body = signupBodySchema.parse(req.body);
     const userId = await budget.signup(clientAddress(req), () => signup(db, body));
     setSessionCookie(req, res, await createSession(db, userId));
-    res.status(201).json(await sessionAnswer(db, userId));
+    res.status(201).json(await toSessionAnswer(db, userId));
   });
 
   // POST /api/auth/login — start a session (throttled per email and per client address)
@@ -27,7 +27,7 @@ export function authRouter({ db, dialect, env }: Deps): Router {
     const userId = await budget.login(clientAddress(req), () => login(db, dialect, body));
     if (req.sessionToken) await destroySession(db, req.sessionToken);
     setSessionCookie(req, res, await createSession(db, userId));
-    res.json(await sessionAnswer(db, userId));
+    res.json(await toSessionAnswer(db, userId));
   });
 
   // POST /api/auth/logout — end this session

@@ -2,8 +2,8 @@ import { acceptInviteBodySchema, createInviteBodySchema } from "@keyward/shared"
 import { type Request, Router } from "express";
 import type { Deps } from "../deps.js";
 import { orgContext } from "../http/org-member.js";
-import { setSessionCookie } from "../http/session.js";
-import { sessionAnswer } from "../services/accounts.js";
+import { setSessionCookie } from "../http/session-cookie.js";
+import { toSessionAnswer } from "../services/accounts.js";
 import {
   acceptInvite,
   createInvite,
@@ -12,7 +12,7 @@ import {
   renewInvite,
   revokeInvite,
 } from "../services/invites.js";
-import { createSession, destroySession } from "../services/sessions.js";
+import { createSession, destroySession } from "../services/session-store.js";
 
 function publicOrigin({ env }: Deps, req: Request): string {
   return env.PUBLIC_URL ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
@@ -65,7 +65,7 @@ export function inviteLinksRouter(deps: Deps): Router {
     const userId = await acceptInvite(deps, req.params.token, req.user, body);
     if (req.sessionToken) await destroySession(db, req.sessionToken);
     setSessionCookie(req, res, await createSession(db, userId));
-    res.json(await sessionAnswer(db, userId));
+    res.json(await toSessionAnswer(db, userId));
   });
 
   return router;

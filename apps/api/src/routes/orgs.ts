@@ -2,7 +2,7 @@ import { updateOrgBodySchema } from "@keyward/shared";
 import { Router } from "express";
 import type { Deps } from "../deps.js";
 import { loadOrgMember, orgContext } from "../http/org-member.js";
-import { presentOrg, updateOrg } from "../services/orgs.js";
+import { toOrgAnswer, updateOrg } from "../services/orgs.js";
 import { auditRouter } from "./audit.js";
 import { invitesRouter } from "./invites.js";
 import { keyUsageRouter } from "./key-usage.js";
@@ -16,7 +16,7 @@ export function orgsRouter(deps: Deps): Router {
 
   // GET /api/orgs/:orgId — the org, its key policy and key lifetime limit
   org.get("/", (req, res) => {
-    res.json(presentOrg(orgContext(req).org));
+    res.json(toOrgAnswer(orgContext(req).org));
   });
 
   // PATCH /api/orgs/:orgId — rename, change the key policy or the key lifetime limit (admins)

@@ -42,7 +42,7 @@ export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === "P2002";
 }
 
-export async function sessionAnswer(db: Db, userId: string): Promise<SessionAnswer> {
+export async function toSessionAnswer(db: Db, userId: string): Promise<SessionAnswer> {
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     include: { memberships: { include: { org: true }, orderBy: { createdAt: "asc" } } },

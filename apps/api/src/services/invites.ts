@@ -6,10 +6,10 @@ import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canManageMembers } from "../policy.js";
 import { hashPassword, isUniqueViolation } from "./accounts.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
-import type { SessionUser } from "./sessions.js";
-import { hashToken } from "./sessions.js";
+import type { SessionUser } from "./session-store.js";
+import { hashToken } from "./session-store.js";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -98,7 +98,7 @@ function latest(stored: Date | null, pending: number | undefined): Date | null {
   return stored && stored.getTime() >= pending ? stored : new Date(pending);
 }
 
-function toAnswer(
+function rowToKeyAnswer(
   row: KeyRow,
   { actor, org }: Authority,
   links: RollLinks,
@@ -128,14 +128,14 @@ function toAnswer(
 }
 
 /** The contract's `Key` for each row: never the hash; `canEdit` and its reason for the caller. */
-export async function presentKeys(
+export async function toKeyAnswers(
   { db, pendingKeyUse }: KeyPresenterDeps,
   rows: KeyRow[],
   authority: Authority,
 ): Promise<KeyAnswer[]> {
   const links = await rollLinks(db, rows, authority);
   return rows.map((row) =>
-    toAnswer(
+    rowToKeyAnswer(
       row,
       authority,
       links.get(row.id) ?? { rolledFrom: null, replacedBy: null },
@@ -144,12 +144,12 @@ export async function presentKeys(
   );
 }
 
-export async function presentKey(
+export async function toKeyAnswer(
   deps: KeyPresenterDeps,
   row: KeyRow,
   authority: Authority,
 ): Promise<KeyAnswer> {
-  const [answer] = await presentKeys(deps, [row], authority);
-  if (!answer) throw new Error("presentKeys answered nothing");
+  const [answer] = await toKeyAnswers(deps, [row], authority);
+  if (!answer) throw new Error("toKeyAnswers answered nothing");
   return answer;
 }

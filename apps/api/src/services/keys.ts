@@ -22,14 +22,14 @@ import {
   KEY_REFUSAL_MESSAGES,
   visibleKeysWhere,
 } from "../policy.js";
-import { type Changes, diffFields, recordAudit } from "./audit.js";
+import { type Changes, diffFields, recordAudit } from "./audit-writer.js";
 import { type Authority, type OrgSettings, type Tx, withAuthority } from "./authority.js";
 import {
   type KeyPresenterDeps,
   type KeyRow,
   keyInclude,
-  presentKey,
-  presentKeys,
+  toKeyAnswer,
+  toKeyAnswers,
 } from "./key-presenter.js";
 import { nextRestrictions, readRestrictions, storeRestrictions } from "./key-restrictions.js";
 import { type CursorPosition, decodeCursor, toPage } from "./page-cursor.js";
@@ -93,7 +93,7 @@ function lifetimeEndOf(org: OrgSettings, now: Date): Date | null {
 
 /**
  * Key events carry the key's owner in `subjectUserId` (null while org-wide), which decides who
- * may read them (audit-log.ts). Kept current when a key changes type, and fixed at deletion.
+ * may read them (audit-reader.ts). Kept current when a key changes type, and fixed at deletion.
  */
 async function setAuditOwner(
   tx: Pick<Db, "auditEvent">,
@@ -192,7 +192,7 @@ export async function listKeys(
     (row) => row.createdAt,
     (row) => row,
   );
-  return { items: await presentKeys(deps, page.items, ctx), nextCursor: page.nextCursor };
+  return { items: await toKeyAnswers(deps, page.items, ctx), nextCursor: page.nextCursor };
 }
 
 export async function getKey(
@@ -200,7 +200,7 @@ export async function getKey(
   ctx: OrgContext,
   keyId: string,
 ): Promise<KeyAnswer> {
-  return presentKey(deps, await loadVisibleKey(deps.db, ctx, keyId), ctx);
+  return toKeyAnswer(deps, await loadVisibleKey(deps.db, ctx, keyId), ctx);
 }
 
 export async function createKey(
@@ -257,7 +257,7 @@ export async function createKey(
   );
   // Every committed change is announced, creation too: no instance keeps this hash as unknown.
   await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return { key: await presentKey(deps, key, authority), secret };
+  return { key: await toKeyAnswer(deps, key, authority), secret };
 }
 
 export async function updateKey(
@@ -350,7 +350,7 @@ export async function updateKey(
     },
   );
   if (changed) await deps.keyChanges.publish({ keyId: key.id, hash: key.hash });
-  return presentKey(deps, key, authority);
+  return toKeyAnswer(deps, key, authority);
 }
 
 export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
@@ -445,5 +445,5 @@ export async function rollKey(
     },
   );
   await deps.keyChanges.publish({ keyId: oldKey.id, hash: oldKey.hash });
-  return { key: await presentKey(deps, newKey, authority), secret };
+  return { key: await toKeyAnswer(deps, newKey, authority), secret };
 }

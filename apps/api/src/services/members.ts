@@ -1,10 +1,11 @@
 import type { Db } from "@keyward/db";
 import type { MemberAnswer, MemberLockReason, Role } from "@keyward/shared";
-import type { Deps, KeyChange } from "../deps.js";
+import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
+import type { KeyChange } from "../key-verification/key-change-bus.js";
 import { type Actor, canManageMembers, effectiveGrants } from "../policy.js";
-import { diffFields, recordAudit } from "./audit.js";
+import { diffFields, recordAudit } from "./audit-writer.js";
 import { type Tx, toActor, withAuthority } from "./authority.js";
 import { revokeInvitesBy } from "./invites.js";
 
@@ -24,7 +25,7 @@ function lockReason(actor: Actor, adminCount: number): MemberLockReason | null {
   return actor.role === "admin" && adminCount <= 1 ? "last_admin" : null;
 }
 
-function presentMember(row: MembershipRow, adminCount: number): MemberAnswer {
+function toMemberAnswer(row: MembershipRow, adminCount: number): MemberAnswer {
   const actor = toActor(row);
   return {
     userId: row.userId,
@@ -46,7 +47,7 @@ export async function listMembers(db: Db, { org }: OrgContext): Promise<MemberAn
     orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
   });
   const admins = rows.filter((row) => row.role === "admin").length;
-  return rows.map((row) => presentMember(row, admins));
+  return rows.map((row) => toMemberAnswer(row, admins));
 }
 
 function assertCanManageMembers(actor: Actor): void {
@@ -117,7 +118,7 @@ export async function updateMember(
       return { row: updated, admins: await countAdmins(tx, org.id) };
     },
   );
-  return presentMember(row, admins);
+  return toMemberAnswer(row, admins);
 }
 
 export const OWNER_REMOVED = "owner_removed";

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
 import type { OrgContext } from "../http/org-member.js";
 import { type Actor, canUpdateOrg } from "../policy.js";
-import { diffFields, recordAudit } from "./audit.js";
+import { diffFields, recordAudit } from "./audit-writer.js";
 import { withAuthority } from "./authority.js";
 
 function assertCanUpdateOrg(actor: Actor): void {
@@ -33,10 +33,10 @@ export async function updateOrg(
     await recordAudit(tx, { orgId: org.id, actorId: actor.userId, action: "org.updated", changes });
     return row;
   });
-  return presentOrg(updated);
+  return toOrgAnswer(updated);
 }
 
-export function presentOrg(org: {
+export function toOrgAnswer(org: {
   id: string;
   name: string;
   orgKeyPolicy: string;

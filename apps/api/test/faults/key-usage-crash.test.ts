@@ -1,25 +1,16 @@
 // A kill -9 loses at most the last second of key usage counts: they are written every second.
 import { createDb } from "@keyward/db";
 import { API_KEY_HEADER } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServer } from "../support/server-process.js";
-import { createKey, type FaultDatabase, faultDatabase, signUp } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { ServerProcess } from "../support/server-process.js";
+import { createKey, signUp, useFaultDatabase } from "./support.js";
 
-let database: FaultDatabase;
+const fault = useFaultDatabase();
 let server: ServerProcess | undefined;
-
-beforeAll(async () => {
-  database = await faultDatabase();
-});
-
-afterAll(async () => {
-  await server?.kill();
-  await database?.drop();
-});
 
 describe("key usage after kill -9", () => {
   it("keeps every count older than a second (plus slack for the write itself)", async () => {
-    server = await startServer({ databaseUrl: database.url });
+    server = await fault.start();
     const session = await signUp(server.url, "usage-crash");
     const key = await createKey(session);
     const sent: number[] = [];
@@ -39,7 +30,7 @@ describe("key usage after kill -9", () => {
     const killedAt = Date.now();
     await server.kill();
 
-    const { prisma, close } = createDb(database.url);
+    const { prisma, close } = createDb(fault.database.url);
     try {
       const rows = await prisma.keyUsage.findMany({ where: { keyId: key.id, interval: "minute" } });
       const stored = rows.reduce((sum, row) => sum + row.valid, 0);

@@ -1,32 +1,22 @@
 // Fault: `kill -9` of the server mid-ingest, then a restart. Every event answered 200 is there,
 // and every batch is all or nothing (its events and its roll-ups), on SQLite and PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServer } from "../support/server-process.js";
+import { describe, expect, it } from "vitest";
+import type { ServerProcess } from "../support/server-process.js";
 import {
   countedEvents,
   createKey,
-  type FaultDatabase,
-  faultDatabase,
   ingest,
   signUp,
   storedCounts,
+  useFaultDatabase,
 } from "./support.js";
 
-let database: FaultDatabase;
+const fault = useFaultDatabase();
 let server: ServerProcess | undefined;
-
-beforeAll(async () => {
-  database = await faultDatabase();
-});
-
-afterAll(async () => {
-  await server?.kill();
-  await database?.drop();
-});
 
 describe("kill -9 mid-ingest", () => {
   it("keeps every acknowledged batch, whole, and no batch in part", async () => {
-    server = await startServer({ databaseUrl: database.url });
+    server = await fault.start();
     const session = await signUp(server.url, "kill");
     const { secret } = await createKey(session);
     const batchSize = 200;
@@ -62,7 +52,7 @@ describe("kill -9 mid-ingest", () => {
     await running.exited();
     expect(running.child.signalCode).toBe("SIGKILL");
 
-    const stored = await storedCounts(database, "kill-");
+    const stored = await storedCounts(fault.database, "kill-");
     const partial = sent.filter((name) => {
       const events = stored.events.get(name) ?? 0;
       const rollups = stored.rollups.get(name) ?? 0;
@@ -73,7 +63,7 @@ describe("kill -9 mid-ingest", () => {
       (name) => !acknowledged.includes(name) && stored.events.get(name) === batchSize,
     ).length;
     console.log(
-      `[faults] kill -9 (${database.provider}): ${acknowledged.length} batches acknowledged, ` +
+      `[faults] kill -9 (${fault.database.provider}): ${acknowledged.length} batches acknowledged, ` +
         `${sent.length} sent, ${lost.length} acknowledged batches lost, ${partial.length} half-written, ` +
         `${unacknowledgedStored} cut off by the kill but stored whole`,
     );
@@ -82,7 +72,7 @@ describe("kill -9 mid-ingest", () => {
     expect(partial).toEqual([]);
 
     // After a restart the API counts them too.
-    server = await startServer({ databaseUrl: database.url });
+    server = await fault.start();
     const sample = acknowledged.slice(-10);
     for (const name of sample) {
       expect(await countedEvents(server.url, secret, name)).toBe(batchSize);

@@ -4,20 +4,19 @@
 // `LOAD_SECONDS=10 npx vitest run test/faults/load.test.ts`.
 import { createDb } from "@keyward/db";
 import type { IngestAnswer, KeyWithSecretAnswer } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServer } from "../support/server-process.js";
+import { describe, expect, it } from "vitest";
+import type { ServerProcess } from "../support/server-process.js";
 import {
   type CreatedKey,
   countedEvents,
   createKey,
   errorCode,
-  type FaultDatabase,
-  faultDatabase,
   ingest,
   type Session,
   sessionCall,
   signUp,
   sleep,
+  useFaultDatabase,
 } from "./support.js";
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -28,17 +27,8 @@ const INGEST_KEYS = 10;
 const BATCH_SIZE = 20;
 const EVENT_NAME = "load";
 
-let database: FaultDatabase;
+const fault = useFaultDatabase();
 let server: ServerProcess | undefined;
-
-beforeAll(async () => {
-  database = await faultDatabase();
-});
-
-afterAll(async () => {
-  await server?.kill();
-  await database?.drop();
-});
 
 interface Tally {
   requests: number;
@@ -182,11 +172,11 @@ describe("load", () => {
   it(
     `${INGEST_CLIENTS} clients ingest for ${LOAD_SECONDS} s while keys are created, disabled and rolled`,
     async () => {
-      server = await startServer({ databaseUrl: database.url });
+      server = await fault.start();
       const session = await signUp(server.url, "load");
       // Above the default 1,000 requests per second per key, so the run measures the server,
       // not the limiter (429s are counted apart all the same).
-      const direct = createDb(database.url);
+      const direct = createDb(fault.database.url);
       await direct.prisma.org.update({
         where: { id: session.orgId },
         data: { rateLimitPerSecond: 100_000 },
@@ -208,7 +198,7 @@ describe("load", () => {
       await sleep(1_100);
       const counted = await countedEvents(url, keys[0]?.secret ?? "", EVENT_NAME);
       console.log(
-        `[load] ${database.provider}, ${INGEST_CLIENTS} ingest clients (batches of ${BATCH_SIZE}) + ${KEY_CLIENTS} key clients for ${seconds.toFixed(1)} s: ` +
+        `[load] ${fault.database.provider}, ${INGEST_CLIENTS} ingest clients (batches of ${BATCH_SIZE}) + ${KEY_CLIENTS} key clients for ${seconds.toFixed(1)} s: ` +
           `${tally.requests} requests (${Math.round(tally.requests / seconds)}/s), ` +
           `ingest p50 ${percentile(tally.ingestMs, 50).toFixed(0)} ms p99 ${percentile(tally.ingestMs, 99).toFixed(0)} ms; ` +
           `5xx ${tally.serverErrors.length}, 429 ${tally.rateLimited}, transport errors ${tally.transportErrors.length}`,

@@ -2,29 +2,19 @@
 // refused, pending lastUsedAt updates are written, and the process exits 0 in time.
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServer } from "../support/server-process.js";
+import { describe, expect, it } from "vitest";
+import type { ServerProcess } from "../support/server-process.js";
 import {
   countedEvents,
   createKey,
-  type FaultDatabase,
-  faultDatabase,
   sessionCall,
   signUp,
   sleep,
+  useFaultDatabase,
 } from "./support.js";
 
-let database: FaultDatabase;
+const fault = useFaultDatabase();
 let server: ServerProcess | undefined;
-
-beforeAll(async () => {
-  database = await faultDatabase();
-});
-
-afterAll(async () => {
-  await server?.kill();
-  await database?.drop();
-});
 
 /** Whether a TCP connection to the server's port is refused. */
 function refused(url: string): Promise<boolean> {
@@ -79,7 +69,7 @@ function halfSentIngest(url: string, secret: string, body: string, keepAlive: bo
 
 describe("graceful shutdown on SIGTERM", () => {
   it("finishes requests in flight, refuses new connections, flushes lastUsedAt, exits 0", async () => {
-    server = await startServer({ databaseUrl: database.url });
+    server = await fault.start();
     const session = await signUp(server.url, "shutdown");
     const key = await createKey(session);
     // A use the server notes in memory only (lastUsedAt is written every 30 s or at shutdown).
@@ -124,7 +114,7 @@ describe("graceful shutdown on SIGTERM", () => {
     const exitMs = Date.now() - startedAt;
     const statuses = answers.map((answer) => answer.status);
     console.log(
-      `[faults] SIGTERM (${database.provider}): ${inFlight} requests in flight ` +
+      `[faults] SIGTERM (${fault.database.provider}): ${inFlight} requests in flight ` +
         `(${finishedWhenRefused} done when a new connection was tried): statuses ${[...new Set(statuses)].join(",")}; ` +
         `new connection refused: ${refusedWhileDraining}; exit code ${running.child.exitCode} after ${exitMs} ms`,
     );
@@ -135,7 +125,7 @@ describe("graceful shutdown on SIGTERM", () => {
     expect(exitMs).toBeLessThan(10_000);
 
     // After a restart: every acknowledged event counted, and the key's use recorded.
-    server = await startServer({ databaseUrl: database.url });
+    server = await fault.start();
     const restarted = { ...session, url: server.url };
     expect(await countedEvents(server.url, key.secret, eventName)).toBe(inFlight * batchSize);
     const answer = await sessionCall(restarted, "GET", `/keys/${key.id}`);

@@ -12,6 +12,8 @@ import {
 } from "@keyward/shared";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { type ServerProcess, startServer } from "../support/server-process.js";
 
 export const isPostgres = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
@@ -40,6 +42,33 @@ export async function faultDatabase(): Promise<FaultDatabase> {
           rmSync(events + suffix, { force: true });
         }
       }
+    },
+  };
+}
+
+/**
+ * The test file's fault database, made before its tests, and `start()` for a server on it; after
+ * the tests every server started is killed and the database dropped.
+ */
+export function useFaultDatabase() {
+  let database: FaultDatabase | undefined;
+  const started: ServerProcess[] = [];
+  beforeAll(async () => {
+    database = await faultDatabase();
+  });
+  afterAll(async () => {
+    for (const server of started) await server.kill();
+    await database?.drop();
+  });
+  return {
+    get database(): FaultDatabase {
+      if (!database) throw new Error("the fault database is made in beforeAll");
+      return database;
+    },
+    async start(): Promise<ServerProcess> {
+      const server = await startServer({ databaseUrl: this.database.url });
+      started.push(server);
+      return server;
     },
   };
 }
@@ -93,6 +122,19 @@ export function sessionCall(
   });
 }
 
+/** A session-API call that must succeed: its JSON answer (undefined for 204); any other status throws. */
+export async function sessionJson(
+  session: Session,
+  method: string,
+  path: string,
+  body?: unknown,
+  url = session.url,
+): Promise<unknown> {
+  const res = await sessionCall(session, method, path, body, url);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
 export interface CreatedKey {
   id: string;
   secret: string;
@@ -140,7 +182,7 @@ export async function countedEvents(url: string, secret: string, eventName: stri
   return ((await res.json()) as MetricsAnswer).points.reduce((sum, point) => sum + point.count, 0);
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { setTimeout as sleep } from "node:timers/promises";
 
 /** The answer's error code, or undefined for a body without one. */
 export async function errorCode(res: Response): Promise<string | undefined> {

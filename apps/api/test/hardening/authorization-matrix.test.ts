@@ -1,26 +1,36 @@
 // Category 1: the authorization matrix of the session API, generated over every route × every
 // role/grant × own / other member's / other org's resource, under both orgKeyPolicy values.
-// Every expected answer is derived from the contract's wording (docs/product.md), not from
-// policy.ts: 404 for what the caller may not see, 403 for visible-but-not-permitted, 401 without
+// Every expected answer is derived from the contract's wording (docs/product.md; the key rules in
+// support/expected-rules.ts, shared with key-matrix.test.ts), not from policy.ts: 404 for what the caller may not see, 403 for visible-but-not-permitted, 401 without
 // a (live) session. A refused call must leave every table as it was.
 import type { KeyAnswer, OrgKeyPolicy, SessionAnswer } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "../../src/services/sessions.js";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
+import { hashToken } from "../../src/services/session-store.js";
 import {
-  type Answer,
-  expectError,
-  fingerprint,
-  join,
-  listRoutes,
+  Client,
+  createHarness,
+  type Harness,
   PASSWORD,
-  RawClient,
-  sessionFor,
-} from "./support.js";
+  ROLES,
+  type RoleName as Role,
+  type SignedIn,
+  uniqueEmail,
+} from "../harness.js";
+import {
+  editStatus,
+  edits,
+  editsOrgWide,
+  holdsManagePersonalKeys,
+  isAdmin,
+  type KeyKind,
+  KINDS,
+  POLICIES,
+  sees,
+  typeChangeStatus,
+} from "../support/expected-rules.js";
+import { type Answer, expectError, fingerprint, listRoutes } from "./support.js";
 
-type Role = "admin" | "member" | "orgKeysMember" | "personalKeysMember";
 type Outside = "otherOrgAdmin" | "removedMember" | "anonymous" | "expiredSession" | "loggedOut";
-const ROLES: Role[] = ["admin", "member", "orgKeysMember", "personalKeysMember"];
 const OUTSIDE: Outside[] = [
   "otherOrgAdmin",
   "removedMember",
@@ -28,35 +38,6 @@ const OUTSIDE: Outside[] = [
   "expiredSession",
   "loggedOut",
 ];
-const POLICIES: OrgKeyPolicy[] = ["everyone", "restricted"];
-
-// "Admins hold both implicitly."
-const holdsPersonalKeys = (r: Role) => r === "admin" || r === "personalKeysMember";
-const holdsOrgKeys = (r: Role) => r === "admin" || r === "orgKeysMember";
-const isAdmin = (r: Role) => r === "admin";
-
-type KeyKind = "own personal" | "other's personal" | "org-wide";
-const KINDS: KeyKind[] = ["own personal", "other's personal", "org-wide"];
-// "A member sees every org-wide key of the org and their own personal keys. Admins and members
-// granted managePersonalKeys also see everyone's personal keys."
-const sees = (r: Role, k: KeyKind) => k !== "other's personal" || holdsPersonalKeys(r);
-// "`everyone` (any member may create/modify org-wide keys) or `restricted` (only admins and
-// members granted manageOrgKeys)."
-const editsOrgWide = (r: Role, p: OrgKeyPolicy) => p === "everyone" || holdsOrgKeys(r);
-// "The owner edits their own personal keys; admins and managePersonalKeys holders edit anyone's."
-const edits = (r: Role, k: KeyKind, p: OrgKeyPolicy) =>
-  k === "own personal"
-    ? true
-    : k === "other's personal"
-      ? holdsPersonalKeys(r)
-      : editsOrgWide(r, p);
-// "Visible but not editable: 403 forbidden"; "does not exist for them (404, never 403)".
-const editStatus = (r: Role, k: KeyKind, p: OrgKeyPolicy, ok: number) =>
-  !sees(r, k) ? 404 : edits(r, k, p) ? ok : 403;
-// "Turning a personal key org-wide, or back, needs the right to edit that personal key and the
-// right to edit org-wide keys under the current policy."
-const typeChangeStatus = (r: Role, k: KeyKind, p: OrgKeyPolicy) =>
-  !sees(r, k) ? 404 : edits(r, k, p) && editsOrgWide(r, p) ? 200 : 403;
 
 type Want = number | "listed" | "hidden";
 
@@ -70,7 +51,7 @@ interface World {
   teamInviteId: string;
   otherOrgInviteId: string;
   users: Record<Role | "bystander" | "target" | "removed" | "outsider", SessionAnswer["user"]>;
-  clients: Record<Role | Outside | "bystander" | "target", RawClient>;
+  clients: Record<Role | Outside | "bystander" | "target", Client>;
   policy: OrgKeyPolicy;
 }
 
@@ -141,7 +122,7 @@ const COVERED = [
 ];
 
 let keyCounter = 0;
-async function newKey(w: World, creator: RawClient, orgWide: boolean): Promise<KeyAnswer> {
+async function newKey(w: World, creator: Client, orgWide: boolean): Promise<KeyAnswer> {
   keyCounter += 1;
   const res = await creator.send("POST", `/api/orgs/${w.orgId}/keys`, {
     name: `matrix key ${keyCounter}`,
@@ -152,7 +133,7 @@ async function newKey(w: World, creator: RawClient, orgWide: boolean): Promise<K
   return res.body.key as KeyAnswer;
 }
 
-function creatorOf(w: World, role: Role, kind: KeyKind): RawClient {
+function creatorOf(w: World, role: Role, kind: KeyKind): Client {
   if (kind === "own personal") return w.clients[role];
   if (kind === "other's personal") return w.clients.bystander;
   return w.clients.admin;
@@ -163,7 +144,7 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
     route: string,
     target: string,
     want: Want,
-    run: (w: World, me: RawClient) => Promise<Answer & { listedCheck?: boolean }>,
+    run: (w: World, me: Client) => Promise<Answer & { listedCheck?: boolean }>,
   ): Case => ({
     route,
     actor: role,
@@ -287,7 +268,7 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
     c(
       `GET ${ORG}/audit`,
       "own org: other's personal key",
-      holdsPersonalKeys(role) ? "listed" : "hidden",
+      holdsManagePersonalKeys(role) ? "listed" : "hidden",
       async (w, me) => {
         const key = await newKey(w, w.clients.bystander, false);
         const res = await me.send("GET", `${team(w)}/audit?keyId=${key.id}`);
@@ -336,7 +317,7 @@ function roleCases(role: Role, policy: OrgKeyPolicy): Case[] {
       route: string,
       op: string,
       want: Want,
-      call: (me: RawClient, path: string, key: KeyAnswer) => Promise<Answer>,
+      call: (me: Client, path: string, key: KeyAnswer) => Promise<Answer>,
     ) =>
       c(route, `${kind}${op}`, want, async (w, me) => {
         const key = await newKey(w, creatorOf(w, role, kind), kind === "org-wide");
@@ -394,7 +375,7 @@ function outsideCases(actor: Outside): Case[] {
   const want = noSession ? 401 : 404;
   const c = (
     route: string,
-    run: (w: World, me: RawClient, keyId: string) => Promise<Answer>,
+    run: (w: World, me: Client, keyId: string) => Promise<Answer>,
   ): Case => ({
     route,
     actor,
@@ -465,7 +446,7 @@ function openRouteCases(): Case[] {
     actor: Role | Outside,
     target: string,
     want: Want,
-    run: (w: World, me: RawClient) => Promise<Answer>,
+    run: (w: World, me: Client) => Promise<Answer>,
   ): Case => ({
     route,
     actor,
@@ -554,7 +535,7 @@ async function rejoinTarget(w: World): Promise<void> {
   });
   expect(res.status).toBe(201);
   // Accepting replaces the session it was sent with, so each rejoin uses a session of its own.
-  const target = await sessionFor(w.h, w.users.target.id);
+  const target = await w.h.client(w.users.target);
   await target.send("POST", `/api/invites/${res.body.token}/accept`).expect(200);
 }
 
@@ -567,31 +548,27 @@ let w: World;
 
 beforeAll(async () => {
   const h = await createHarness();
-  const [admin, outsider] = await Promise.all([
-    h.signup({ name: "Ada Admin", orgName: "Team Org" }),
+  const [team, outsider] = await Promise.all([
+    h.team(),
     h.signup({ name: "Otto Outsider", orgName: "Other Org" }),
   ]);
-  const [member, orgKeysMember, personalKeysMember, bystander, target, removed] = await Promise.all(
-    [
-      join(h, admin, "Mo Member"),
-      join(h, admin, "Olga OrgKeys", { manageOrgKeys: true }),
-      join(h, admin, "Pete PersonalKeys", { managePersonalKeys: true }),
-      join(h, admin, "Bea Bystander"),
-      join(h, admin, "Tess Target"),
-      join(h, admin, "Rex Removed"),
-    ],
-  );
-  const removedClient = await sessionFor(h, removed.id);
+  const { admin } = team;
+  const [target, removed] = await Promise.all([
+    h.member(admin, { name: "Tess Target" }).then((m) => m.user),
+    h.member(admin, { name: "Rex Removed" }).then((m) => m.user),
+  ]);
+  const member = team.users.member.user;
+  const removedClient = await h.client(removed);
   await admin.client.delete(`/api/orgs/${admin.orgId}/members/${removed.id}`).expect(204);
 
-  const expired = await sessionFor(h, member.id);
+  const expired = await h.client(member);
   await h.deps.db.session.updateMany({
     where: { tokenHash: hashToken(expired.token ?? "") },
     data: { expiresAt: new Date(Date.now() - 1_000) },
   });
   // The first use of an expired session refuses it and deletes its row.
   await expired.send("GET", "/api/me").expect(401);
-  const loggedOut = await sessionFor(h, member.id);
+  const loggedOut = await h.client(member);
   await loggedOut.send("POST", "/api/auth/logout").expect(204);
 
   const otherKey = await outsider.client
@@ -621,23 +598,23 @@ beforeAll(async () => {
     users: {
       admin: admin.user,
       member,
-      orgKeysMember,
-      personalKeysMember,
-      bystander,
+      orgKeysMember: team.users.orgKeysMember.user,
+      personalKeysMember: team.users.personalKeysMember.user,
+      bystander: team.bystander.user,
       target,
       removed,
       outsider: outsider.user,
     },
     clients: {
-      admin: await sessionFor(h, admin.user.id),
-      member: await sessionFor(h, member.id),
-      orgKeysMember: await sessionFor(h, orgKeysMember.id),
-      personalKeysMember: await sessionFor(h, personalKeysMember.id),
-      bystander: await sessionFor(h, bystander.id),
-      target: await sessionFor(h, target.id),
-      otherOrgAdmin: await sessionFor(h, outsider.user.id),
+      admin: await h.client(admin.user),
+      member: await h.client(member),
+      orgKeysMember: await h.client(team.users.orgKeysMember.user),
+      personalKeysMember: await h.client(team.users.personalKeysMember.user),
+      bystander: await h.client(team.bystander.user),
+      target: await h.client(target),
+      otherOrgAdmin: await h.client(outsider.user),
       removedMember: removedClient,
-      anonymous: new RawClient(h.app),
+      anonymous: new Client(h.app),
       expiredSession: expired,
       loggedOut,
     },
@@ -729,8 +706,8 @@ describe.each(POLICIES)("orgKeyPolicy %s", (policy) => {
       expect(org?.orgKeyPolicy).toBe(policy);
       expect(org?.capabilities).toEqual({
         editOrgWideKeys: editsOrgWide(role, policy),
-        seeOthersPersonalKeys: holdsPersonalKeys(role),
-        editOthersPersonalKeys: holdsPersonalKeys(role),
+        seeOthersPersonalKeys: holdsManagePersonalKeys(role),
+        editOthersPersonalKeys: holdsManagePersonalKeys(role),
         manageMembers: isAdmin(role),
         manageInvites: isAdmin(role),
         updateOrg: isAdmin(role),

@@ -27,7 +27,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupV1, storedEvents, teardownV1, type V1 } from "../v1-fixtures.js";
-import { expectUnchanged, fingerprint, join, sessionFor, type Table } from "./support.js";
+import { expectUnchanged, fingerprint, type Table } from "./support.js";
 
 // ---- generators -------------------------------------------------------------------------------
 
@@ -375,9 +375,9 @@ const BODY_ROUTES: BodyRoute[] = [
 
 beforeAll(async () => {
   v1 = await setupV1();
-  const member = await join(v1.h, v1.admin, "Fuzz Member");
-  memberId = member.id;
-  adminToken = (await sessionFor(v1.h, v1.admin.user.id)).token ?? "";
+  const member = await v1.h.member(v1.admin, { name: "Fuzz Member" });
+  memberId = member.user.id;
+  adminToken = (await v1.h.client(v1.admin.user)).token ?? "";
   const key = await v1.admin.client
     .post(v1.keysPath, {
       name: "fuzz target",

@@ -16,7 +16,7 @@ import {
   teardownV1,
   type V1,
 } from "../v1-fixtures.js";
-import { expectError, join, sessionFor } from "./support.js";
+import { expectError } from "./support.js";
 
 type Route = "POST /v1/events" | "GET /v1/metrics" | "GET /v1/key";
 const ROUTES: Route[] = ["POST /v1/events", "GET /v1/metrics", "GET /v1/key"];
@@ -135,8 +135,8 @@ beforeAll(async () => {
   keys["rolled, no grace"] = rolled;
 
   // A member's personal key stops working when the member is removed.
-  const memberUser = await join(v1.h, v1.admin, "Leaving Member");
-  const memberSession = await sessionFor(v1.h, memberUser.id);
+  const memberUser = (await v1.h.member(v1.admin, { name: "Leaving Member" })).user;
+  const memberSession = await v1.h.client(memberUser);
   const personal = await memberSession.send("POST", v1.keysPath, {
     name: "personal",
     orgWide: false,

@@ -1,78 +1,14 @@
-// Shared pieces of the hardening suite: raw clients with a chosen session token, a fingerprint of
-// every table (to prove a refused or rejected call changed nothing), and the Express route walk.
+// Shared pieces of the hardening suite: a fingerprint of every table (to prove a refused or
+// rejected call changed nothing), the error-shape check and the Express route walk.
 import { createHash } from "node:crypto";
-import { CSRF_HEADER, CSRF_HEADER_VALUE, type SessionAnswer } from "@keyward/shared";
 import type { Express } from "express";
-import supertest from "supertest";
 import { expect } from "vitest";
-import { createSession } from "../../src/services/sessions.js";
-import { Client, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
-
-export const PASSWORD = "correct horse battery";
-
-export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+import type { Harness } from "../harness.js";
 
 export interface Answer {
   status: number;
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
-}
-
-/** Sends requests with a fixed session token (or none) and, unless told otherwise, the CSRF header. */
-export class RawClient {
-  constructor(
-    private readonly app: Express,
-    readonly token?: string,
-  ) {}
-
-  send(
-    method: Method,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): supertest.Test {
-    const agent = supertest(this.app);
-    let req =
-      method === "GET"
-        ? agent.get(path)
-        : method === "POST"
-          ? agent.post(path)
-          : method === "PATCH"
-            ? agent.patch(path)
-            : agent.delete(path);
-    req = req.set(CSRF_HEADER, CSRF_HEADER_VALUE);
-    if (this.token) req = req.set("Cookie", `kw_session=${this.token}`);
-    for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
-    return body === undefined ? req : req.send(body as object);
-  }
-}
-
-export async function sessionFor(h: Harness, userId: string): Promise<RawClient> {
-  return new RawClient(h.app, await createSession(h.deps.db, userId));
-}
-
-/** A new person who joins `admin`'s org through an invite link. */
-export async function join(
-  h: Harness,
-  admin: SignedIn,
-  name: string,
-  grants: { manageOrgKeys?: boolean; managePersonalKeys?: boolean } = {},
-): Promise<SessionAnswer["user"]> {
-  const email = uniqueEmail(name.toLowerCase().replace(/\W+/g, "-"));
-  const invite = await admin.client
-    .post(`/api/orgs/${admin.orgId}/invites`, { email, role: "member" })
-    .expect(201);
-  const res = await new Client(h.app)
-    .post(`/api/invites/${encodeURIComponent(invite.body.token)}/accept`, {
-      name,
-      password: PASSWORD,
-    })
-    .expect(200);
-  const user = (res.body as SessionAnswer).user;
-  if (grants.manageOrgKeys || grants.managePersonalKeys) {
-    await admin.client.patch(`/api/orgs/${admin.orgId}/members/${user.id}`, grants).expect(200);
-  }
-  return user;
 }
 
 /** Every table the app writes, by Prisma model name. */

@@ -9,21 +9,20 @@ import type { Express } from "express";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { type Deps, KeyChangeBus } from "../../src/deps.js";
+import type { Deps } from "../../src/deps.js";
 import { readEnv } from "../../src/env.js";
+import { KeyChangeBus } from "../../src/key-verification/key-change-bus.js";
 import { createLogger } from "../../src/logger.js";
 import { BCRYPT_COST } from "../../src/services/accounts.js";
-import { Client, createHarness, type Harness, type SignedIn, uniqueEmail } from "../harness.js";
 import {
-  expectError,
-  expectUnchanged,
-  fingerprint,
-  join,
-  listRoutes,
+  Client,
+  createHarness,
+  type Harness,
   PASSWORD,
-  RawClient,
-  sessionFor,
-} from "./support.js";
+  type SignedIn,
+  uniqueEmail,
+} from "../harness.js";
+import { expectError, expectUnchanged, fingerprint, listRoutes } from "./support.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -79,7 +78,7 @@ describe("CSRF", () => {
     listRoutes(h.app).filter((r) => r.includes(" /api/") && !r.startsWith("GET "));
 
   it("refuses every state-changing session call without X-Requested-With, or with a foreign Origin", async () => {
-    const token = (await sessionFor(h, admin.user.id)).token;
+    const token = (await h.client(admin.user)).token;
     const routes = stateChanging();
     expect(routes.length).toBeGreaterThanOrEqual(10);
     let cases = 0;
@@ -208,7 +207,7 @@ describe("session cookie", () => {
     const cleared = cookieOf(out);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/i);
     expect(cleared).toMatch(/;\s*HttpOnly/i);
-    await new RawClient(h.app, token).send("GET", "/api/me").expect(401);
+    await new Client(h.app, token).send("GET", "/api/me").expect(401);
   });
 
   it("is Secure, and HSTS is sent, behind a TLS proxy (TRUST_PROXY=true)", async () => {
@@ -299,7 +298,7 @@ describe("security headers", () => {
 
 describe("login brute force and user enumeration", () => {
   it("after 10 failures for an email (any case), the right password gets 429 with Retry-After", async () => {
-    const victim = await join(h, admin, "Victim");
+    const victim = (await h.member(admin, { name: "Victim" })).user;
     const anon = h.anonymous();
     for (let i = 0; i < 10; i++) {
       const email = i % 2 === 0 ? victim.email : victim.email.toUpperCase();
@@ -332,7 +331,7 @@ describe("login brute force and user enumeration", () => {
 
   it("an unknown email and a wrong password take the same time (bcrypt on both paths)", async () => {
     const N = 8;
-    const known = await join(h, admin, "Timing Victim");
+    const known = (await h.member(admin, { name: "Timing Victim" })).user;
     const anon = h.anonymous();
     const time = async (email: string) => {
       const start = performance.now();

@@ -1,7 +1,7 @@
 import type { Db } from "@keyward/db";
 import { parse as parseCookies } from "cookie";
 import type { Request, RequestHandler, Response } from "express";
-import { resolveSession, SESSION_IDLE_MS, type SessionUser } from "../services/sessions.js";
+import { resolveSession, SESSION_IDLE_MS, type SessionUser } from "../services/session-store.js";
 import { ApiError } from "./api-error.js";
 
 export const SESSION_COOKIE = "kw_session";

@@ -20,7 +20,7 @@ import {
   canSeeKey,
   visibleAuditWhere,
 } from "../policy.js";
-import type { Changes } from "./audit.js";
+import type { Changes } from "./audit-writer.js";
 import { decodeCursor, toPage } from "./page-cursor.js";
 
 export type ListAuditInput = z.output<typeof listAuditQuerySchema>;
