@@ -6,9 +6,10 @@ import type { Logger } from "./logger.js";
 
 export interface Deps {
   db: Db;
-  /** Which database: for the ingest store and the cross-instance channel only. */
-  provider: "sqlite" | "postgresql";
-  /** Every SQL difference the services need (locks, text search), so they never branch on `provider`. */
+  /**
+   * Every difference between the databases (locks, text search, usage writes, where events are
+   * stored, how instances hear of key changes): nothing else branches on which database it is.
+   */
   dialect: Dialect;
   env: Env;
   logger: Logger;

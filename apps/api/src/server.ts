@@ -21,12 +21,12 @@ try {
   process.exit(1);
 }
 
-const { prisma, provider, dialect, url, close } = createDb(env.DATABASE_URL);
+const { prisma, dialect, url, close } = createDb(env.DATABASE_URL);
 const keyChanges = new KeyChangeBus();
-const { app, publicApi } = createApp({ db: prisma, provider, dialect, env, logger, keyChanges });
+const { app, publicApi } = createApp({ db: prisma, dialect, env, logger, keyChanges });
 // Several instances may share PostgreSQL: they tell each other about key changes.
 const keyChangeChannel =
-  provider === "postgresql"
+  dialect.keyChangeTransport === "listen-notify"
     ? startKeyChangeChannel({
         databaseUrl: url,
         db: prisma,
@@ -40,7 +40,7 @@ const server = createHttpServer(app, env.REQUEST_TIMEOUT_MS);
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  logger.info({ provider, port }, "keyward is listening");
+  logger.info({ database: dialect.provider, port }, "keyward is listening");
   console.log(`Keyward is running at http://localhost:${port}`);
 });
 const closer = gracefulCloser(server);

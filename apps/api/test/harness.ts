@@ -161,7 +161,7 @@ export class Client {
  */
 export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
-  const { prisma, provider, dialect, close } = createDb(database.url);
+  const { prisma, dialect, close } = createDb(database.url);
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -179,7 +179,6 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const logger = createLogger("trace", sink);
   const deps: Deps = {
     db: prisma,
-    provider,
     dialect,
     env: appEnv,
     logger,

@@ -31,7 +31,7 @@ let owner: Client;
 beforeAll(async () => {
   const database = await createTestDatabase();
   dropDb = database.drop;
-  const { prisma, provider, dialect, close } = createDb(database.url);
+  const { prisma, dialect, close } = createDb(database.url);
   closeDb = close;
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -41,7 +41,6 @@ beforeAll(async () => {
   });
   keyward = createApp({
     db: prisma,
-    provider,
     dialect,
     // The default level, as a user starts the server.
     env: readEnv({ NODE_ENV: "production", DATABASE_URL: database.url, SIGNUPS_PER_IP: "1000" }),

@@ -45,6 +45,16 @@ export interface TextSearch {
 export interface Dialect {
   readonly provider: Provider;
   /**
+   * Where /v1 events are stored: a SQLite events file beside the database, written by one worker
+   * thread, or PostgreSQL tables written through the pool.
+   */
+  readonly eventStorage: "sqlite-events-file" | "postgres-tables";
+  /**
+   * How instances sharing the database hear of each other's key changes: PostgreSQL's
+   * LISTEN/NOTIFY, or nothing (a SQLite file is served by one host's process).
+   */
+  readonly keyChangeTransport: "listen-notify" | "none";
+  /**
    * Locks an org row for the rest of the transaction: `share` for changes that use authority
    * (they run side by side), `exclusive` for changes to it (roles, grants, removal, policy).
    */
@@ -90,6 +100,8 @@ const sqliteDateTime = (ms: number) => new Date(ms).toISOString().replace("Z", "
  */
 const postgres: Dialect = {
   provider: "postgresql",
+  eventStorage: "postgres-tables",
+  keyChangeTransport: "listen-notify",
   async lockOrg(tx, orgId, mode) {
     if (mode === "exclusive")
       await tx.$queryRaw`SELECT 1 FROM "Org" WHERE "id" = ${orgId} FOR UPDATE`;
@@ -131,6 +143,8 @@ const postgres: Dialect = {
  */
 const sqlite: Dialect = {
   provider: "sqlite",
+  eventStorage: "sqlite-events-file",
+  keyChangeTransport: "none",
   async lockOrg() {},
   async lockSession() {},
   async lockKey() {},

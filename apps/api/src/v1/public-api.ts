@@ -6,9 +6,8 @@ import {
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "../deps.js";
 import { jsonAnswer } from "../http/json-answer.js";
+import { createIngestStore } from "../ingest/create-ingest-store.js";
 import { discardingStore, type IngestStore } from "../ingest/ingest-store.js";
-import { PostgresIngestStore } from "../ingest/postgres-ingest-store.js";
-import { SqliteIngestStore } from "../ingest/sqlite-ingest-store.js";
 import { keyUsageWriter } from "../key-usage/key-usage-store.js";
 import { UsageCounter } from "../key-usage/usage-counter.js";
 import { KeyVerifier } from "../key-verification/key-verifier.js";
@@ -44,8 +43,7 @@ export interface PublicApi {
 }
 
 export function createPublicApi(deps: Deps): PublicApi {
-  const store =
-    deps.provider === "sqlite" ? new SqliteIngestStore(deps.db) : new PostgresIngestStore(deps.db);
+  const store = createIngestStore(deps.db, deps.dialect);
   const verifier = new KeyVerifier(deps.db, deps.keyChanges, {
     ttlMs: deps.env.KEY_CACHE_TTL_MS,
     // Never longer than the acknowledgement bound: a change answered without this instance's

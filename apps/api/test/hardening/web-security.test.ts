@@ -164,11 +164,10 @@ async function appWith(
   env: Record<string, string>,
 ): Promise<{ app: Express; close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const { prisma, provider, dialect, close } = createDb(database.url);
+  const { prisma, dialect, close } = createDb(database.url);
   const logger = createLogger("silent");
   const deps: Deps = {
     db: prisma,
-    provider,
     dialect,
     env: readEnv({ NODE_ENV: "production", DATABASE_URL: database.url, ...env }),
     logger,
@@ -384,11 +383,10 @@ describe("secrets in logs", () => {
       },
     });
     const database = await createTestDatabase();
-    const { prisma, provider, dialect, close } = createDb(database.url);
+    const { prisma, dialect, close } = createDb(database.url);
     const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
     const { app, publicApi } = createApp({
       db: prisma,
-      provider,
       dialect,
       env,
       logger: createLogger("trace", sink),
