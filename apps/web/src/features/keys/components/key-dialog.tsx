@@ -234,9 +234,9 @@ export function KeyDialog({
               </Link>
             </>
           }
+          usage={<KeyUsagePanel orgId={orgId} keyData={key} />}
           onSubmit={(body) => (body.enabled === false ? setDisableBody(body) : save(body))}
         />
-        <KeyUsagePanel orgId={orgId} keyData={key} />
       </Dialog>
       <ConfirmDialog
         open={disableBody !== null}

@@ -40,6 +40,8 @@ interface CommonProps {
   onCancel: () => void;
   /** Actions on the key shown under its details (e.g. roll, history). */
   keyActions?: ReactNode;
+  /** The key's usage (edit), shown in the dialog's body under the key's actions. */
+  usage?: ReactNode;
   currentUserId?: string | undefined;
 }
 
@@ -138,6 +140,7 @@ function KeyFormLayout({
   isPending,
   onCancel,
   keyActions,
+  usage,
 }: CommonProps & {
   mode: "create" | "edit";
   state: ReturnType<typeof useKeyForm>;
@@ -182,6 +185,7 @@ function KeyFormLayout({
           />
           {details}
           {keyActions ? <div className="key-actions">{keyActions}</div> : null}
+          {usage}
         </div>
       </DialogBody>
       <DialogFooter>
