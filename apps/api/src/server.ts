@@ -37,6 +37,11 @@ const keyChangeChannel =
     : undefined;
 
 const server = createHttpServer(app, env.REQUEST_TIMEOUT_MS);
+// Once, with the reason, and exit 1 (e.g. the port is taken), as for a failed migration.
+server.on("error", (err: NodeJS.ErrnoException) => {
+  logger.fatal({ reason: err.code ?? err.message, port: env.PORT }, "cannot listen; not starting");
+  process.exit(1);
+});
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
