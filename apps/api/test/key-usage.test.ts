@@ -1,11 +1,12 @@
 // Key usage: every /v1 request with an existing key counted by outcome, written in batches every
 // second; the usage API and the keys table's summaries follow the key's visibility.
 import { setTimeout as sleep } from "node:timers/promises";
-import type {
-  KeyAnswer,
-  KeyUsageAnswer,
-  KeyUsageSummariesAnswer,
-  OutcomeCounts,
+import {
+  emptyOutcomeCounts,
+  type KeyAnswer,
+  type KeyUsageAnswer,
+  type KeyUsageSummariesAnswer,
+  type OutcomeCounts,
 } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "./hardening/support.js";
@@ -29,14 +30,7 @@ async function usageOf(keyId: string, query: Record<string, string> = {}) {
 }
 
 const counts = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
-  valid: 0,
-  rate_limited: 0,
-  disabled: 0,
-  expired: 0,
-  insufficient_permission: 0,
-  origin_not_allowed: 0,
-  ip_not_allowed: 0,
-  event_not_allowed: 0,
+  ...emptyOutcomeCounts(),
   ...partial,
 });
 
