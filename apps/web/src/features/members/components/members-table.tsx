@@ -2,7 +2,7 @@ import type { MemberAnswer, Role, UpdateMemberBody } from "@keyward/shared";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { IconButton } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmMutationDialog } from "@/components/ui/confirm-dialog";
 import { TrashIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api-client";
@@ -24,7 +24,6 @@ export function MembersTable({
   currentUserId: string | undefined;
 }) {
   const removeMember = useRemoveMember(orgId);
-  const toast = useToast();
   const [toRemove, setToRemove] = useState<MemberAnswer | null>(null);
 
   return (
@@ -62,27 +61,18 @@ export function MembersTable({
           </tbody>
         </table>
       </section>
-      <ConfirmDialog
-        open={toRemove !== null}
+      <ConfirmMutationDialog
+        target={toRemove}
+        mutation={removeMember}
+        variables={(member) => member.userId}
+        doneMessage={(member) => `${member.name} removed`}
+        onClose={() => setToRemove(null)}
         title={`Remove ${toRemove?.name ?? ""}?`}
         confirmLabel="Remove member"
-        isPending={removeMember.isPending}
-        error={removeMember.isError ? errorMessage(removeMember.error) : undefined}
-        onClose={() => setToRemove(null)}
-        onConfirm={() => {
-          if (!toRemove) return;
-          const name = toRemove.name;
-          removeMember.mutate(toRemove.userId, {
-            onSuccess: () => {
-              setToRemove(null);
-              toast.show(`${name} removed`);
-            },
-          });
-        }}
       >
         {toRemove?.name} loses access to {orgName}. Their personal keys are disabled; org-wide keys
         keep working.
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }
