@@ -1,7 +1,6 @@
 import { flexRender, type Header, type Row, type RowData } from "@tanstack/react-table";
 
 declare module "@tanstack/react-table" {
-  // biome-ignore lint/correctness/noUnusedVariables: the type parameters must match the library's
   interface ColumnMeta<TData extends RowData, TValue> {
     /** The class of the column's header and cells (e.g. `col-optional`, hidden on phones). */
     className?: string;
