@@ -1,4 +1,8 @@
-import { acceptInviteBodySchema, type SessionAnswer } from "@keyward/shared";
+import {
+  acceptInviteBodySchema,
+  type InvitePreviewAnswer,
+  type SessionAnswer,
+} from "@keyward/shared";
 import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -6,11 +10,10 @@ import { TextField } from "@/components/ui/field";
 import { errorMessage } from "@/lib/api-client";
 import { useForm } from "@/lib/use-form";
 import { useAcceptInvite } from "../api/accept-invite";
-import type { InvitePreview } from "../api/get-invite";
 
 interface AcceptInviteProps {
   token: string;
-  invite: InvitePreview;
+  invite: InvitePreviewAnswer;
   onAccepted: (session: SessionAnswer) => void;
 }
 
