@@ -27,6 +27,14 @@ import {
 import { RestrictedBadge } from "./key-restrictions-fields";
 import { type UsageColumnData, usageColumn } from "./usage-cell";
 
+/** A control inside a clickable row: its click is its own, not the row's. */
+const besideRowClick =
+  (action: () => void) =>
+  (event: { stopPropagation: () => void }): void => {
+    event.stopPropagation();
+    action();
+  };
+
 const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
   active: "success",
   expiring: "warning",
@@ -80,10 +88,7 @@ function RollLinks({
       <button
         type="button"
         className="link-button mono"
-        onClick={(event) => {
-          event.stopPropagation();
-          onOpen(loaded);
-        }}
+        onClick={besideRowClick(() => onOpen(loaded))}
       >
         {keyHint(target.start)}
       </button>
@@ -156,10 +161,7 @@ export function KeysTable({
             <button
               type="button"
               className="key-name__button"
-              onClick={(event) => {
-                event.stopPropagation();
-                onOpen(row.original);
-              }}
+              onClick={besideRowClick(() => onOpen(row.original))}
               title={row.original.name}
             >
               {row.original.name}
@@ -299,10 +301,7 @@ export function KeysTable({
                 <button
                   type="button"
                   className="lock-reason"
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    onOpen(key);
-                  }}
+                  onClick={besideRowClick(() => onOpen(key))}
                 >
                   <LockIcon />
                   {key.cannotEditReason ? KEY_LOCK_SHORT[key.cannotEditReason] : "Read-only"}
@@ -322,20 +321,14 @@ export function KeysTable({
               <IconButton
                 label={`Roll ${key.name}`}
                 title="Roll key: new secret, old one expires"
-                onClick={(event) => {
-                  event.stopPropagation();
-                  onRoll(key);
-                }}
+                onClick={besideRowClick(() => onRoll(key))}
               >
                 <RotateIcon />
               </IconButton>
               <IconButton
                 label={`Delete ${key.name}`}
                 variant="danger-ghost"
-                onClick={(event) => {
-                  event.stopPropagation();
-                  onDelete(key);
-                }}
+                onClick={besideRowClick(() => onDelete(key))}
               >
                 <TrashIcon />
               </IconButton>

@@ -12,6 +12,20 @@ import { useUpdateMember } from "../api/update-member";
 
 const ADMIN_GRANT_NOTE = "Admins hold this right";
 
+/** The rights an admin grants a member, one checkbox column each. */
+const GRANTS = [
+  {
+    field: "manageOrgKeys",
+    keys: "org keys",
+    title: "May create and change org-wide keys when the org restricts them",
+  },
+  {
+    field: "managePersonalKeys",
+    keys: "personal keys",
+    title: "May see and change other members’ personal keys",
+  },
+] as const;
+
 export function MembersTable({
   orgId,
   orgName,
@@ -142,42 +156,24 @@ function MemberRow({
           </span>
         ) : null}
       </td>
-      <td>
-        <input
-          type="checkbox"
-          className="check__input"
-          aria-label={`Manage org keys: ${member.name}`}
-          title={
-            isAdmin
-              ? ADMIN_GRANT_NOTE
-              : "May create and change org-wide keys when the org restricts them"
-          }
-          checked={isAdmin || member.manageOrgKeys}
-          disabled={isAdmin}
-          onChange={(e) =>
-            update(
-              { manageOrgKeys: e.target.checked },
-              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage org keys`,
-            )
-          }
-        />
-      </td>
-      <td>
-        <input
-          type="checkbox"
-          className="check__input"
-          aria-label={`Manage personal keys: ${member.name}`}
-          title={isAdmin ? ADMIN_GRANT_NOTE : "May see and change other members’ personal keys"}
-          checked={isAdmin || member.managePersonalKeys}
-          disabled={isAdmin}
-          onChange={(e) =>
-            update(
-              { managePersonalKeys: e.target.checked },
-              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage personal keys`,
-            )
-          }
-        />
-      </td>
+      {GRANTS.map((grant) => (
+        <td key={grant.field}>
+          <input
+            type="checkbox"
+            className="check__input"
+            aria-label={`Manage ${grant.keys}: ${member.name}`}
+            title={isAdmin ? ADMIN_GRANT_NOTE : grant.title}
+            checked={isAdmin || member[grant.field]}
+            disabled={isAdmin}
+            onChange={(e) =>
+              update(
+                { [grant.field]: e.target.checked },
+                `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage ${grant.keys}`,
+              )
+            }
+          />
+        </td>
+      ))}
       <td className="table__actions">
         <div className="table__actions-inner">
           {isSelf || lockReason ? null : (
