@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.js";
 import { PrismaClient } from "../generated/sqlite/client.js";
+import type { Db } from "./db.js";
 import { type Dialect, dialectOf } from "./dialect.js";
 import {
   defaultDatabaseUrl,
@@ -13,8 +14,7 @@ import {
   sqliteFile,
 } from "./paths.js";
 
-/** The Prisma client. Typed as the SQLite client; the PostgreSQL one has the same model API. */
-export type Db = PrismaClient;
+export type { Db };
 
 export type Database = {
   prisma: Db;
@@ -74,7 +74,7 @@ export function createDb(url: string = defaultDatabaseUrl()): Database {
       // Idle pooled connections that die (the server restarts, the network drops) are replaced.
       { onPoolError: () => {} },
     );
-    prisma = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    prisma = new PostgresPrismaClient({ adapter });
   }
   return { prisma, provider, dialect: dialectOf(provider), url, close: () => prisma.$disconnect() };
 }

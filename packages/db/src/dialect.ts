@@ -1,10 +1,10 @@
 // Every difference between SQLite and PostgreSQL that business code would otherwise branch on.
 // Services ask for a lock or a search; which SQL that takes is decided here, once.
-import type { Prisma, PrismaClient } from "../generated/sqlite/client.js";
+import type { Prisma } from "../generated/sqlite/client.js";
+import type { Tx } from "./db.js";
 import type { Provider } from "./paths.js";
 
-/** A Prisma interactive transaction's client. */
-export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+export type { Tx };
 
 export type LockMode = "share" | "exclusive";
 

@@ -106,328 +106,288 @@ interface Operation {
   errors?: Partial<Record<ErrorStatus, string>>;
 }
 
-const orgParams = z.object({ orgId: z.string().meta({ example: "org_01J..." }) });
-const keyParams = orgParams.extend({ keyId: z.string() });
-const memberParams = orgParams.extend({ userId: z.string() });
-const inviteParams = orgParams.extend({ inviteId: z.string() });
-const tokenParams = z.object({ token: z.string() });
+/** The path parameters of `path` (`{orgId}` and the like), every one a string. */
+function pathParams(path: string): z.ZodObject | undefined {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? "");
+  if (names.length === 0) return undefined;
+  return z.object(
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        name === "orgId" ? z.string().meta({ example: "org_01J..." }) : z.string(),
+      ]),
+    ),
+  );
+}
+
+/** An operation as written below: `route` is "METHOD /path"; a session call unless it says. */
+type OperationSpec = Omit<Operation, "method" | "path" | "tag" | "auth" | "params"> & {
+  route: `${Uppercase<Exclude<Method, "options">>} /${string}`;
+  auth?: Operation["auth"];
+};
+
+/** The operations of one tag, their path parameters read from their paths. */
+function operations(tag: string, specs: OperationSpec[]): Operation[] {
+  return specs.map(({ route, auth = "session", ...spec }) => {
+    const [method, path] = route.split(" ") as [Uppercase<Method>, string];
+    const params = pathParams(path);
+    return {
+      ...spec,
+      method: method.toLowerCase() as Method,
+      path,
+      tag,
+      auth,
+      ...(params ? { params } : {}),
+    };
+  });
+}
 
 const ROLE_403 = "`forbidden`: missing `X-Requested-With: keyward`, or the caller is not an admin.";
+const LAST_ADMIN_409 = "`conflict`: it would leave the org without an admin.";
 const KEY_EDIT_403 =
   "`forbidden`: missing `X-Requested-With: keyward`, or the caller may see the key but not change it (its `cannotEditReason`).";
 
 const SESSION_OPERATIONS: Operation[] = [
-  {
-    method: "post",
-    path: "/api/auth/signup",
-    operationId: "signup",
-    tag: "Auth",
-    summary: "Sign up (creates an org)",
-    auth: "none",
-    body: signupBodySchema,
-    ok: {
-      status: 201,
-      schema: sessionAnswerSchema,
-      description: "Signed up and in.",
-      setsCookie: true,
+  ...operations("Auth", [
+    {
+      route: "POST /api/auth/signup",
+      operationId: "signup",
+      summary: "Sign up (creates an org)",
+      auth: "none",
+      body: signupBodySchema,
+      ok: {
+        status: 201,
+        schema: sessionAnswerSchema,
+        description: "Signed up and in.",
+        setsCookie: true,
+      },
+      errors: { 409: "`conflict`: an account with this email exists." },
     },
-    errors: { 409: "`conflict`: an account with this email exists." },
-  },
-  {
-    method: "post",
-    path: "/api/auth/login",
-    operationId: "login",
-    tag: "Auth",
-    summary: "Sign in",
-    auth: "none",
-    body: loginBodySchema,
-    ok: { status: 200, schema: sessionAnswerSchema, description: "Signed in.", setsCookie: true },
-    errors: {
-      401: "`unauthenticated`: the same message for an unknown email and a wrong password.",
-      429: "`rate_limited`: 10 failures for this email within 15 minutes (or many from one address); even the right password waits for `Retry-After`.",
+    {
+      route: "POST /api/auth/login",
+      operationId: "login",
+      summary: "Sign in",
+      auth: "none",
+      body: loginBodySchema,
+      ok: { status: 200, schema: sessionAnswerSchema, description: "Signed in.", setsCookie: true },
+      errors: {
+        401: "`unauthenticated`: the same message for an unknown email and a wrong password.",
+        429: "`rate_limited`: 10 failures for this email within 15 minutes (or many from one address); even the right password waits for `Retry-After`.",
+      },
     },
-  },
-  {
-    method: "post",
-    path: "/api/auth/logout",
-    operationId: "logout",
-    tag: "Auth",
-    summary: "Sign out",
-    auth: "none",
-    ok: { status: 204, description: "Signed out (also when there was no session)." },
-  },
-  {
-    method: "get",
-    path: "/api/me",
-    operationId: "getMe",
-    tag: "Auth",
-    summary: "The signed-in user and their orgs",
-    auth: "session",
-    ok: { status: 200, schema: sessionAnswerSchema, description: "The session." },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}",
-    operationId: "getOrg",
-    tag: "Orgs",
-    summary: "An org",
-    auth: "session",
-    params: orgParams,
-    ok: { status: 200, schema: orgAnswerSchema, description: "The org." },
-  },
-  {
-    method: "patch",
-    path: "/api/orgs/{orgId}",
-    operationId: "updateOrg",
-    tag: "Orgs",
-    summary: "Rename an org, change its key policy or key lifetime limit (admins)",
-    auth: "session",
-    params: orgParams,
-    body: updateOrgBodySchema,
-    ok: { status: 200, schema: orgAnswerSchema, description: "The org as changed." },
-    errors: { 403: ROLE_403 },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/members",
-    operationId: "listMembers",
-    tag: "Members",
-    summary: "The org's members, with their effective grants",
-    auth: "session",
-    params: orgParams,
-    ok: { status: 200, schema: z.array(memberAnswerSchema), description: "Every member." },
-  },
-  {
-    method: "patch",
-    path: "/api/orgs/{orgId}/members/{userId}",
-    operationId: "updateMember",
-    tag: "Members",
-    summary: "Change a member's role or grants (admins)",
-    auth: "session",
-    params: memberParams,
-    body: updateMemberBodySchema,
-    ok: { status: 200, schema: memberAnswerSchema, description: "The member as changed." },
-    errors: { 403: ROLE_403, 409: "`conflict`: it would leave the org without an admin." },
-  },
-  {
-    method: "delete",
-    path: "/api/orgs/{orgId}/members/{userId}",
-    operationId: "removeMember",
-    tag: "Members",
-    summary: "Remove a member (admins); their personal keys are disabled",
-    auth: "session",
-    params: memberParams,
-    ok: { status: 204, description: "Removed." },
-    errors: { 403: ROLE_403, 409: "`conflict`: it would leave the org without an admin." },
-  },
-  {
-    method: "post",
-    path: "/api/orgs/{orgId}/invites",
-    operationId: "createInvite",
-    tag: "Invites",
-    summary: "Invite someone by email (admins); answers a one-time link",
-    auth: "session",
-    params: orgParams,
-    body: createInviteBodySchema,
-    ok: { status: 201, schema: inviteAnswerSchema, description: "The invite link." },
-    errors: { 403: ROLE_403, 409: "`conflict`: this person is already a member." },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/invites",
-    operationId: "listInvites",
-    tag: "Invites",
-    summary: "The org's pending invites (admins)",
-    auth: "session",
-    params: orgParams,
-    ok: {
-      status: 200,
-      schema: z.array(pendingInviteAnswerSchema),
-      description: "Pending invites (never their tokens).",
+    {
+      route: "POST /api/auth/logout",
+      operationId: "logout",
+      summary: "Sign out",
+      auth: "none",
+      ok: { status: 204, description: "Signed out (also when there was no session)." },
     },
-    errors: { 403: "`forbidden`: the caller is not an admin." },
-  },
-  {
-    method: "delete",
-    path: "/api/orgs/{orgId}/invites/{inviteId}",
-    operationId: "revokeInvite",
-    tag: "Invites",
-    summary: "Revoke a pending invite (admins); accepting it is then 404",
-    auth: "session",
-    params: inviteParams,
-    ok: { status: 204, description: "Revoked." },
-    errors: { 403: ROLE_403 },
-  },
-  {
-    method: "post",
-    path: "/api/orgs/{orgId}/invites/{inviteId}/renew",
-    operationId: "renewInvite",
-    tag: "Invites",
-    summary: "Renew a pending invite (admins)",
-    description:
-      "Extension of the contract: answers a fresh link with its expiry reset to 7 days; the old link stops working.",
-    auth: "session",
-    params: inviteParams,
-    ok: { status: 200, schema: inviteAnswerSchema, description: "The new invite link." },
-    errors: { 403: ROLE_403 },
-  },
-  {
-    method: "get",
-    path: "/api/invites/{token}",
-    operationId: "previewInvite",
-    tag: "Invites",
-    summary: "What an invite is for",
-    description:
-      "Extension of the contract: the org, email and role of a usable invite, so the accept page can show them. Needs no session.",
-    auth: "none",
-    params: tokenParams,
-    ok: { status: 200, schema: invitePreviewAnswerSchema, description: "The invite." },
-    errors: { 404: "`not_found`: unknown, used, revoked or expired." },
-  },
-  {
-    method: "post",
-    path: "/api/invites/{token}/accept",
-    operationId: "acceptInvite",
-    tag: "Invites",
-    summary: "Accept an invite",
-    description:
-      "Signed in with the invited email: joins as is (no body needed). Signed out: creates the account from `name` and `password` (the invited email). Signed out for an email that has an account: 401, sign in first.",
-    auth: "none",
-    params: tokenParams,
-    body: acceptInviteBodySchema,
-    bodyOptional: true,
-    ok: {
-      status: 200,
-      schema: sessionAnswerSchema,
-      description: "Joined; the session is the invited user's.",
-      setsCookie: true,
+    {
+      route: "GET /api/me",
+      operationId: "getMe",
+      summary: "The signed-in user and their orgs",
+      ok: { status: 200, schema: sessionAnswerSchema, description: "The session." },
     },
-    errors: {
-      401: "`unauthenticated`: the invited email has an account; sign in first.",
-      403: "`forbidden`: missing `X-Requested-With: keyward`, or signed in with another email.",
-      404: "`not_found`: unknown, used, revoked or expired.",
-      409: "`conflict`: already a member, or an account with this email was created meanwhile.",
+  ]),
+  ...operations("Orgs", [
+    {
+      route: "GET /api/orgs/{orgId}",
+      operationId: "getOrg",
+      summary: "An org",
+      ok: { status: 200, schema: orgAnswerSchema, description: "The org." },
     },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/keys",
-    operationId: "listKeys",
-    tag: "Keys",
-    summary: "The keys the caller can see, newest first",
-    description: "Enabled keys only unless `includeDisabled=true`. `q` searches names.",
-    auth: "session",
-    params: orgParams,
-    query: listKeysQuerySchema,
-    ok: { status: 200, schema: keyPageSchema, description: "A page of keys." },
-  },
-  {
-    method: "post",
-    path: "/api/orgs/{orgId}/keys",
-    operationId: "createKey",
-    tag: "Keys",
-    summary: "Create a key; its secret is answered only here",
-    auth: "session",
-    params: orgParams,
-    body: createKeyBodySchema,
-    ok: { status: 201, schema: keyWithSecretAnswerSchema, description: "The key and its secret." },
-    errors: {
-      403: "`forbidden`: missing `X-Requested-With: keyward`, or the org restricts org-wide keys and the caller may not edit them.",
+    {
+      route: "PATCH /api/orgs/{orgId}",
+      operationId: "updateOrg",
+      summary: "Rename an org, change its key policy or key lifetime limit (admins)",
+      body: updateOrgBodySchema,
+      ok: { status: 200, schema: orgAnswerSchema, description: "The org as changed." },
+      errors: { 403: ROLE_403 },
     },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/keys/{keyId}",
-    operationId: "getKey",
-    tag: "Keys",
-    summary: "A key",
-    auth: "session",
-    params: keyParams,
-    ok: { status: 200, schema: keyAnswerSchema, description: "The key." },
-  },
-  {
-    method: "patch",
-    path: "/api/orgs/{orgId}/keys/{keyId}",
-    operationId: "updateKey",
-    tag: "Keys",
-    summary: "Rename, re-scope, enable or disable a key, change its type or expiry",
-    auth: "session",
-    params: keyParams,
-    body: updateKeyBodySchema,
-    ok: { status: 200, schema: keyAnswerSchema, description: "The key as changed." },
-    errors: { 403: KEY_EDIT_403 },
-  },
-  {
-    method: "delete",
-    path: "/api/orgs/{orgId}/keys/{keyId}",
-    operationId: "deleteKey",
-    tag: "Keys",
-    summary: "Delete a key",
-    auth: "session",
-    params: keyParams,
-    ok: { status: 204, description: "Deleted; the key stops working at once." },
-    errors: { 403: KEY_EDIT_403 },
-  },
-  {
-    method: "post",
-    path: "/api/orgs/{orgId}/keys/{keyId}/roll",
-    operationId: "rollKey",
-    tag: "Keys",
-    summary: "Replace a key's secret; the old key expires after a grace period",
-    description:
-      "A new key with the old one's name, type, permissions, enabled, expiresAt and owner; the old key's `expiresAt` becomes the earlier of its own and now + `graceSeconds`.",
-    auth: "session",
-    params: keyParams,
-    body: rollKeyBodySchema,
-    ok: {
-      status: 201,
-      schema: keyWithSecretAnswerSchema,
-      description: "The new key and its secret.",
+  ]),
+  ...operations("Members", [
+    {
+      route: "GET /api/orgs/{orgId}/members",
+      operationId: "listMembers",
+      summary: "The org's members, with their effective grants",
+      ok: { status: 200, schema: z.array(memberAnswerSchema), description: "Every member." },
     },
-    errors: { 403: KEY_EDIT_403 },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/keys/{keyId}/usage",
-    operationId: "getKeyUsage",
-    tag: "Keys",
-    summary: "A key's requests over time, by outcome",
-    description: "Same visibility as the key; `from`, `to` and `interval` as on `/v1/metrics`.",
-    auth: "session",
-    params: keyParams,
-    query: keyUsageQuerySchema,
-    ok: { status: 200, schema: keyUsageAnswerSchema, description: "Usage per bucket." },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/keys/usage",
-    operationId: "listKeyUsageSummaries",
-    tag: "Keys",
-    summary: "The last 24 hours of usage of several keys, for a keys table",
-    description:
-      "Extends the product contract: one call for a page of keys (`ids`, comma-separated, at most 100) instead of one per row. Keys the caller can't see are left out.",
-    auth: "session",
-    params: orgParams,
-    query: keyUsageSummaryQuerySchema,
-    ok: {
-      status: 200,
-      schema: keyUsageSummariesAnswerSchema,
-      description: "One summary per visible key.",
+    {
+      route: "PATCH /api/orgs/{orgId}/members/{userId}",
+      operationId: "updateMember",
+      summary: "Change a member's role or grants (admins)",
+      body: updateMemberBodySchema,
+      ok: { status: 200, schema: memberAnswerSchema, description: "The member as changed." },
+      errors: { 403: ROLE_403, 409: LAST_ADMIN_409 },
     },
-  },
-  {
-    method: "get",
-    path: "/api/orgs/{orgId}/audit",
-    operationId: "listAuditEvents",
-    tag: "Audit",
-    summary: "The org's audit log, newest first",
-    description:
-      "Admins see every event; other members see the `key.*` events of keys they can see.",
-    auth: "session",
-    params: orgParams,
-    query: listAuditQuerySchema,
-    ok: { status: 200, schema: auditPageSchema, description: "A page of audit events." },
-  },
+    {
+      route: "DELETE /api/orgs/{orgId}/members/{userId}",
+      operationId: "removeMember",
+      summary: "Remove a member (admins); their personal keys are disabled",
+      ok: { status: 204, description: "Removed." },
+      errors: { 403: ROLE_403, 409: LAST_ADMIN_409 },
+    },
+  ]),
+  ...operations("Invites", [
+    {
+      route: "POST /api/orgs/{orgId}/invites",
+      operationId: "createInvite",
+      summary: "Invite someone by email (admins); answers a one-time link",
+      body: createInviteBodySchema,
+      ok: { status: 201, schema: inviteAnswerSchema, description: "The invite link." },
+      errors: { 403: ROLE_403, 409: "`conflict`: this person is already a member." },
+    },
+    {
+      route: "GET /api/orgs/{orgId}/invites",
+      operationId: "listInvites",
+      summary: "The org's pending invites (admins)",
+      ok: {
+        status: 200,
+        schema: z.array(pendingInviteAnswerSchema),
+        description: "Pending invites (never their tokens).",
+      },
+      errors: { 403: "`forbidden`: the caller is not an admin." },
+    },
+    {
+      route: "DELETE /api/orgs/{orgId}/invites/{inviteId}",
+      operationId: "revokeInvite",
+      summary: "Revoke a pending invite (admins); accepting it is then 404",
+      ok: { status: 204, description: "Revoked." },
+      errors: { 403: ROLE_403 },
+    },
+    {
+      route: "POST /api/orgs/{orgId}/invites/{inviteId}/renew",
+      operationId: "renewInvite",
+      summary: "Renew a pending invite (admins)",
+      description:
+        "Extension of the contract: answers a fresh link with its expiry reset to 7 days; the old link stops working.",
+      ok: { status: 200, schema: inviteAnswerSchema, description: "The new invite link." },
+      errors: { 403: ROLE_403 },
+    },
+    {
+      route: "GET /api/invites/{token}",
+      operationId: "previewInvite",
+      summary: "What an invite is for",
+      description:
+        "Extension of the contract: the org, email and role of a usable invite, so the accept page can show them. Needs no session.",
+      auth: "none",
+      ok: { status: 200, schema: invitePreviewAnswerSchema, description: "The invite." },
+      errors: { 404: "`not_found`: unknown, used, revoked or expired." },
+    },
+    {
+      route: "POST /api/invites/{token}/accept",
+      operationId: "acceptInvite",
+      summary: "Accept an invite",
+      description:
+        "Signed in with the invited email: joins as is (no body needed). Signed out: creates the account from `name` and `password` (the invited email). Signed out for an email that has an account: 401, sign in first.",
+      auth: "none",
+      body: acceptInviteBodySchema,
+      bodyOptional: true,
+      ok: {
+        status: 200,
+        schema: sessionAnswerSchema,
+        description: "Joined; the session is the invited user's.",
+        setsCookie: true,
+      },
+      errors: {
+        401: "`unauthenticated`: the invited email has an account; sign in first.",
+        403: "`forbidden`: missing `X-Requested-With: keyward`, or signed in with another email.",
+        404: "`not_found`: unknown, used, revoked or expired.",
+        409: "`conflict`: already a member, or an account with this email was created meanwhile.",
+      },
+    },
+  ]),
+  ...operations("Keys", [
+    {
+      route: "GET /api/orgs/{orgId}/keys",
+      operationId: "listKeys",
+      summary: "The keys the caller can see, newest first",
+      description: "Enabled keys only unless `includeDisabled=true`. `q` searches names.",
+      query: listKeysQuerySchema,
+      ok: { status: 200, schema: keyPageSchema, description: "A page of keys." },
+    },
+    {
+      route: "POST /api/orgs/{orgId}/keys",
+      operationId: "createKey",
+      summary: "Create a key; its secret is answered only here",
+      body: createKeyBodySchema,
+      ok: {
+        status: 201,
+        schema: keyWithSecretAnswerSchema,
+        description: "The key and its secret.",
+      },
+      errors: {
+        403: "`forbidden`: missing `X-Requested-With: keyward`, or the org restricts org-wide keys and the caller may not edit them.",
+      },
+    },
+    {
+      route: "GET /api/orgs/{orgId}/keys/{keyId}",
+      operationId: "getKey",
+      summary: "A key",
+      ok: { status: 200, schema: keyAnswerSchema, description: "The key." },
+    },
+    {
+      route: "PATCH /api/orgs/{orgId}/keys/{keyId}",
+      operationId: "updateKey",
+      summary: "Rename, re-scope, enable or disable a key, change its type or expiry",
+      body: updateKeyBodySchema,
+      ok: { status: 200, schema: keyAnswerSchema, description: "The key as changed." },
+      errors: { 403: KEY_EDIT_403 },
+    },
+    {
+      route: "DELETE /api/orgs/{orgId}/keys/{keyId}",
+      operationId: "deleteKey",
+      summary: "Delete a key",
+      ok: { status: 204, description: "Deleted; the key stops working at once." },
+      errors: { 403: KEY_EDIT_403 },
+    },
+    {
+      route: "POST /api/orgs/{orgId}/keys/{keyId}/roll",
+      operationId: "rollKey",
+      summary: "Replace a key's secret; the old key expires after a grace period",
+      description:
+        "A new key with the old one's name, type, permissions, enabled, expiresAt and owner; the old key's `expiresAt` becomes the earlier of its own and now + `graceSeconds`.",
+      body: rollKeyBodySchema,
+      ok: {
+        status: 201,
+        schema: keyWithSecretAnswerSchema,
+        description: "The new key and its secret.",
+      },
+      errors: { 403: KEY_EDIT_403 },
+    },
+    {
+      route: "GET /api/orgs/{orgId}/keys/{keyId}/usage",
+      operationId: "getKeyUsage",
+      summary: "A key's requests over time, by outcome",
+      description: "Same visibility as the key; `from`, `to` and `interval` as on `/v1/metrics`.",
+      query: keyUsageQuerySchema,
+      ok: { status: 200, schema: keyUsageAnswerSchema, description: "Usage per bucket." },
+    },
+    {
+      route: "GET /api/orgs/{orgId}/keys/usage",
+      operationId: "listKeyUsageSummaries",
+      summary: "The last 24 hours of usage of several keys, for a keys table",
+      description:
+        "Extends the product contract: one call for a page of keys (`ids`, comma-separated, at most 100) instead of one per row. Keys the caller can't see are left out.",
+      query: keyUsageSummaryQuerySchema,
+      ok: {
+        status: 200,
+        schema: keyUsageSummariesAnswerSchema,
+        description: "One summary per visible key.",
+      },
+    },
+  ]),
+  ...operations("Audit", [
+    {
+      route: "GET /api/orgs/{orgId}/audit",
+      operationId: "listAuditEvents",
+      summary: "The org's audit log, newest first",
+      description:
+        "Admins see every event; other members see the `key.*` events of keys they can see.",
+      query: listAuditQuerySchema,
+      ok: { status: 200, schema: auditPageSchema, description: "A page of audit events." },
+    },
+  ]),
 ];
 
 const KEY_401 =
@@ -453,12 +413,10 @@ const PREFLIGHT_OPERATIONS: Operation[] = (
   ok: { status: 204, description: "The methods and headers a browser may send." },
 }));
 
-const PUBLIC_OPERATIONS: Operation[] = [
+const PUBLIC_OPERATIONS = operations("Public API", [
   {
-    method: "post",
-    path: "/v1/events",
+    route: "POST /v1/events",
     operationId: "sendEvents",
-    tag: "Public API",
     summary: "Send events",
     description:
       "Needs the **write** permission. The batch is validated whole, then stored in one transaction with its metric roll-ups before the answer: events answered 200 survive a crash. A bad event rejects the batch (nothing stored) with `details: {index, field}` of the first bad event.",
@@ -472,10 +430,8 @@ const PUBLIC_OPERATIONS: Operation[] = [
     },
   },
   {
-    method: "get",
-    path: "/v1/metrics",
+    route: "GET /v1/metrics",
     operationId: "getMetrics",
-    tag: "Public API",
     summary: "Count events per bucket",
     description:
       "Needs the **read** permission. Counts of the key's org's accepted events named `eventName`, per `interval` bucket (UTC), for every bucket overlapping [`from`, `to`): the first bucket is answered whole, so it may include events shortly before `from`. Empty buckets are omitted. An event answered 200 is counted at once. At most 50,000 buckets per call.",
@@ -488,15 +444,13 @@ const PUBLIC_OPERATIONS: Operation[] = [
     },
   },
   {
-    method: "get",
-    path: "/v1/key",
+    route: "GET /v1/key",
     operationId: "getKeyInfo",
-    tag: "Public API",
     summary: "What the calling key is and may do",
     auth: "key",
     ok: { status: 200, schema: keyInfoAnswerSchema, description: "The calling key." },
   },
-];
+]);
 
 /** Every operation of both APIs: the document, the route test and the response validator read it. */
 export const OPERATIONS: readonly Operation[] = [

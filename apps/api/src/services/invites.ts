@@ -1,5 +1,5 @@
 import type { Db } from "@keyward/db";
-import type { InviteAnswer, PendingInviteAnswer, Role } from "@keyward/shared";
+import type { InviteAnswer, InvitePreviewAnswer, PendingInviteAnswer, Role } from "@keyward/shared";
 import { newId, newToken } from "@keyward/shared/node";
 import type { Deps } from "../deps.js";
 import { ApiError } from "../http/api-error.js";
@@ -12,14 +12,6 @@ import type { SessionUser } from "./session-store.js";
 import { hashToken } from "./session-store.js";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
-export interface InvitePreview {
-  orgId: string;
-  orgName: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
 
 type InviteDeps = Pick<Deps, "db" | "dialect">;
 
@@ -192,7 +184,7 @@ async function findUsableInvite(db: Db, token: string) {
   return invite;
 }
 
-export async function previewInvite(db: Db, token: string): Promise<InvitePreview> {
+export async function previewInvite(db: Db, token: string): Promise<InvitePreviewAnswer> {
   const invite = await findUsableInvite(db, token);
   await assertAuthorStillAdmin(db, invite);
   return {

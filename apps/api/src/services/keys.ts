@@ -126,18 +126,23 @@ async function loadVisibleKey(
   return key;
 }
 
-/** Locks the key, then loads it if the caller (as they are now) may change it. */
-async function lockEditableKey(
-  tx: Tx,
-  { dialect }: Pick<Deps, "dialect">,
-  authority: Authority,
+/**
+ * A change to one key, in a transaction under the caller's authority as it is now: the key is
+ * locked, then loaded if the caller may change it, and handed to `change`.
+ */
+function changeKey<T>(
+  deps: Pick<Deps, "db" | "dialect">,
+  ctx: OrgContext,
   keyId: string,
-): Promise<KeyRow> {
-  await dialect.lockKey(tx, keyId);
-  const key = await loadVisibleKey(tx, authority, keyId);
-  const refusal = editKeyRefusal(authority.actor, authority.org, key);
-  if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
-  return key;
+  change: (tx: Tx, authority: Authority, key: KeyRow) => Promise<T>,
+): Promise<T> {
+  return withAuthority(deps, ctx.caller, "share", async (tx, authority) => {
+    await deps.dialect.lockKey(tx, keyId);
+    const key = await loadVisibleKey(tx, authority, keyId);
+    const refusal = editKeyRefusal(authority.actor, authority.org, key);
+    if (refusal) throw ApiError.forbidden(KEY_REFUSAL_MESSAGES[refusal], { reason: refusal });
+    return change(tx, authority, key);
+  });
 }
 
 function afterPosition(position: CursorPosition | null): Prisma.ApiKeyWhereInput {
@@ -266,13 +271,12 @@ export async function updateKey(
   keyId: string,
   input: UpdateKeyInput,
 ): Promise<KeyAnswer> {
-  const { key, changed, authority } = await withAuthority(
+  const { key, changed, authority } = await changeKey(
     deps,
-    ctx.caller,
-    "share",
-    async (tx, authority) => {
+    ctx,
+    keyId,
+    async (tx, authority, before) => {
       const { actor, org } = authority;
-      const before = await lockEditableKey(tx, deps, authority, keyId);
       const typeChange = input.orgWide !== undefined && input.orgWide !== before.orgWide;
       const typeRefusal = typeChange ? changeKeyTypeRefusal(actor, org, before) : null;
       if (typeRefusal) {
@@ -354,9 +358,7 @@ export async function updateKey(
 }
 
 export async function deleteKey(deps: KeyDeps, ctx: OrgContext, keyId: string): Promise<void> {
-  const key = await withAuthority(deps, ctx.caller, "share", async (tx, authority) => {
-    const { actor, org } = authority;
-    const existing = await lockEditableKey(tx, deps, authority, keyId);
+  const key = await changeKey(deps, ctx, keyId, async (tx, { actor, org }, existing) => {
     const { count } = await tx.apiKey.deleteMany({ where: { id: existing.id, orgId: org.id } });
     if (count === 0) throw ApiError.notFound("key");
     await recordAudit(tx, {
@@ -380,13 +382,12 @@ export async function rollKey(
   input: RollKeyInput,
 ): Promise<KeyWithSecretAnswer> {
   const secret = generateKeySecret();
-  const { oldKey, newKey, authority } = await withAuthority(
+  const { oldKey, newKey, authority } = await changeKey(
     deps,
-    ctx.caller,
-    "share",
-    async (tx, authority) => {
+    ctx,
+    keyId,
+    async (tx, authority, old) => {
       const { actor, org } = authority;
-      const old = await lockEditableKey(tx, deps, authority, keyId);
       const now = new Date();
       const graceEnd = new Date(now.getTime() + input.graceSeconds * 1000);
       const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;

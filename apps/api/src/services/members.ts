@@ -6,7 +6,7 @@ import type { OrgContext } from "../http/org-member.js";
 import type { KeyChange } from "../key-verification/key-change-bus.js";
 import { type Actor, canManageMembers, effectiveGrants } from "../policy.js";
 import { diffFields, recordAudit } from "./audit-writer.js";
-import { type Tx, toActor, withAuthority } from "./authority.js";
+import { type Authority, type Tx, toActor, withAuthority } from "./authority.js";
 import { revokeInvitesBy } from "./invites.js";
 
 type MemberDeps = Pick<Deps, "db" | "dialect" | "keyChanges">;
@@ -37,13 +37,15 @@ function toMemberAnswer(row: MembershipRow, adminCount: number): MemberAnswer {
   };
 }
 
+const MEMBER_USER = { user: { select: { email: true, name: true } } } as const;
+
 const countAdmins = (tx: MembershipReader, orgId: string) =>
   tx.membership.count({ where: { orgId, role: "admin" } });
 
 export async function listMembers(db: Db, { org }: OrgContext): Promise<MemberAnswer[]> {
   const rows = await db.membership.findMany({
     where: { orgId: org.id },
-    include: { user: { select: { email: true, name: true } } },
+    include: MEMBER_USER,
     orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
   });
   const admins = rows.filter((row) => row.role === "admin").length;
@@ -57,7 +59,7 @@ function assertCanManageMembers(actor: Actor): void {
 async function findMember(tx: MembershipReader, orgId: string, userId: string) {
   const row = await tx.membership.findUnique({
     where: { orgId_userId: { orgId, userId } },
-    include: { user: { select: { email: true, name: true } } },
+    include: MEMBER_USER,
   });
   if (!row) throw ApiError.notFound("member");
   return row;
@@ -70,6 +72,29 @@ async function assertAnotherAdmin(tx: MembershipReader, orgId: string, userId: s
   if (others === 0) throw ApiError.conflict("an org must keep at least one admin");
 }
 
+/** An admin stepping down (demoted or removed): another must remain; their invites are revoked. */
+async function releaseAdmin(tx: Tx, orgId: string, userId: string, actorId: string) {
+  await assertAnotherAdmin(tx, orgId, userId);
+  await revokeInvitesBy(tx, orgId, userId, actorId);
+}
+
+/**
+ * An admin's change to one member, in the org's exclusive transaction: the right is checked on
+ * the request and again inside (it may have been taken meanwhile), the member read there.
+ */
+function changeMember<T>(
+  deps: MemberDeps,
+  ctx: OrgContext,
+  userId: string,
+  change: (tx: Tx, authority: Authority, target: MembershipRow) => Promise<T>,
+): Promise<T> {
+  assertCanManageMembers(ctx.actor);
+  return withAuthority(deps, ctx.caller, "exclusive", async (tx, authority) => {
+    assertCanManageMembers(authority.actor);
+    return change(tx, authority, await findMember(tx, authority.org.id, userId));
+  });
+}
+
 export async function updateMember(
   deps: MemberDeps,
   ctx: OrgContext,
@@ -80,14 +105,11 @@ export async function updateMember(
     managePersonalKeys?: boolean | undefined;
   },
 ): Promise<MemberAnswer> {
-  assertCanManageMembers(ctx.actor);
-  const { row, admins } = await withAuthority(
+  const { row, admins } = await changeMember(
     deps,
-    ctx.caller,
-    "exclusive",
-    async (tx, { actor, org }) => {
-      assertCanManageMembers(actor);
-      const target = await findMember(tx, org.id, userId);
+    ctx,
+    userId,
+    async (tx, { actor, org }, target) => {
       const changes = diffFields(
         {
           role: target.role,
@@ -99,14 +121,11 @@ export async function updateMember(
       if (Object.keys(changes).length === 0)
         return { row: target, admins: await countAdmins(tx, org.id) };
       const demoted = target.role === "admin" && input.role === "member";
-      if (demoted) {
-        await assertAnotherAdmin(tx, org.id, userId);
-        await revokeInvitesBy(tx, org.id, userId, actor.userId);
-      }
+      if (demoted) await releaseAdmin(tx, org.id, userId, actor.userId);
       const updated = await tx.membership.update({
         where: { orgId_userId: { orgId: org.id, userId } },
         data: input,
-        include: { user: { select: { email: true, name: true } } },
+        include: MEMBER_USER,
       });
       await recordAudit(tx, {
         orgId: org.id,
@@ -129,18 +148,12 @@ export async function removeMember(
   ctx: OrgContext,
   userId: string,
 ): Promise<void> {
-  assertCanManageMembers(ctx.actor);
-  const disabled: KeyChange[] = await withAuthority(
+  const disabled: KeyChange[] = await changeMember(
     deps,
-    ctx.caller,
-    "exclusive",
-    async (tx, { actor, org }) => {
-      assertCanManageMembers(actor);
-      const target = await findMember(tx, org.id, userId);
-      if (target.role === "admin") {
-        await assertAnotherAdmin(tx, org.id, userId);
-        await revokeInvitesBy(tx, org.id, userId, actor.userId);
-      }
+    ctx,
+    userId,
+    async (tx, { actor, org }, target) => {
+      if (target.role === "admin") await releaseAdmin(tx, org.id, userId, actor.userId);
 
       const keys = await tx.apiKey.findMany({
         where: { orgId: org.id, ownerId: userId, orgWide: false, enabled: true },

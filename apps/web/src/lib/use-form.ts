@@ -24,6 +24,12 @@ export interface FormOptions<V extends object> {
 
 type Updater<V> = V | ((current: V) => V);
 
+/** The fields of `V` that hold free text (a plain string, not a union of choices). */
+type TextFieldName<V> = {
+  [K in keyof V]: string extends V[K] ? (V[K] extends string ? K : never) : never;
+}[keyof V] &
+  string;
+
 /**
  * A form's values and errors: client checks with the shared zod schema, the server's field errors
  * from its answer, merged (the client's win), and the server's message when it names no field.
@@ -96,6 +102,14 @@ export function useForm<V extends object>(options: FormOptions<V>) {
     error: (field: string): string | undefined => errors[field],
     /** The error under a control: "Name must not be empty." */
     fieldError: (field: string, label: string) => describeFieldError(label, errors[field]),
+    /** A text control's name, value, change handler and error, to spread on a `TextField`. */
+    textProps: <K extends TextFieldName<V>>(field: K, label: string) => ({
+      name: field,
+      value: values[field] as string,
+      onChange: (event: { target: { value: string } }) =>
+        setValue(field, event.target.value as V[K]),
+      error: describeFieldError(label, errors[field]),
+    }),
     /** The server's message, when it names no field of the form. */
     formError,
     validate,

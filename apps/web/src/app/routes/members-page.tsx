@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
 import { UserPlusIcon } from "@/components/ui/icons";
 import { LoadError } from "@/components/ui/load-error";
 import { PageLoader } from "@/components/ui/spinner";
@@ -51,21 +52,16 @@ export function MembersPage() {
         </div>
       </div>
       <div className="section-grid">
-        <section className="card" aria-labelledby="members-title">
-          <div className="card__header">
-            <div>
-              <h2 id="members-title" className="card__title">
-                Members
-              </h2>
-              <p className="card__description">
-                Admins hold every right. Grant members the right to manage org-wide keys (when the
-                policy is restricted) or other members’ personal keys.
-              </p>
-            </div>
+        <Card
+          id="members-title"
+          title="Members"
+          description="Admins hold every right. Grant members the right to manage org-wide keys (when the policy is restricted) or other members’ personal keys."
+          action={
             <Button variant="primary" icon={<UserPlusIcon />} onClick={() => setInviteOpen(true)}>
               Invite
             </Button>
-          </div>
+          }
+        >
           {members.isPending ? (
             <PageLoader label="Loading members" />
           ) : members.isError ? (
@@ -82,33 +78,21 @@ export function MembersPage() {
               currentUserId={me.data?.user.id}
             />
           )}
-        </section>
+        </Card>
 
-        <section className="card" aria-labelledby="invites-title">
-          <div className="card__header">
-            <div>
-              <h2 id="invites-title" className="card__title">
-                Pending invites
-              </h2>
-              <p className="card__description">
-                Invites not yet accepted. Each link works once, for its email only.
-              </p>
-            </div>
-          </div>
+        <Card
+          id="invites-title"
+          title="Pending invites"
+          description="Invites not yet accepted. Each link works once, for its email only."
+        >
           <PendingInvites orgId={orgId} />
-        </section>
+        </Card>
 
-        <section className="card" aria-labelledby="settings-title">
-          <div className="card__header">
-            <div>
-              <h2 id="settings-title" className="card__title">
-                Settings
-              </h2>
-              <p className="card__description">
-                The organization’s name, key policy and key lifetime.
-              </p>
-            </div>
-          </div>
+        <Card
+          id="settings-title"
+          title="Settings"
+          description="The organization’s name, key policy and key lifetime."
+        >
           <div className="card__body">
             {org.isPending ? (
               <PageLoader label="Loading settings" />
@@ -118,7 +102,7 @@ export function MembersPage() {
               <OrgSettingsForm key={org.data.id} org={org.data} />
             )}
           </div>
-        </section>
+        </Card>
       </div>
       <InviteDialog
         orgId={orgId}

@@ -1,6 +1,8 @@
 import type { AuditEventAnswer, Page } from "@keyward/shared";
-import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { cursorPages } from "@/lib/cursor-pages";
 import { auditQueryKey } from "@/lib/query-keys";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -15,7 +17,7 @@ export function getAudit(
   query: AuditFilters & { cursor?: string | undefined; limit?: number },
   signal?: AbortSignal,
 ): Promise<Page<AuditEventAnswer>> {
-  return api.get<Page<AuditEventAnswer>>(`/api/orgs/${encodeURIComponent(orgId)}/audit`, {
+  return api.get<Page<AuditEventAnswer>>(orgApiPath(orgId, "audit"), {
     signal,
     query: { keyId: query.keyId, cursor: query.cursor, limit: query.limit ?? AUDIT_PAGE_SIZE },
   });
@@ -24,10 +26,7 @@ export function getAudit(
 export function auditQueryOptions(orgId: string, filters: AuditFilters) {
   return infiniteQueryOptions({
     queryKey: [...auditQueryKey(orgId), "list", filters] as const,
-    queryFn: ({ pageParam, signal }) => getAudit(orgId, { ...filters, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
+    ...cursorPages((cursor, signal) => getAudit(orgId, { ...filters, cursor }, signal)),
     // A log: every visit shows what happened up to now.
     staleTime: 0,
   });

@@ -1,8 +1,9 @@
 import type { AuditEventAnswer } from "@keyward/shared";
-import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { type ColumnDef, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { Link } from "react-router-dom";
 import { Badge } from "@/components/ui/badge";
+import { HeaderCells, RowCells } from "@/components/ui/table-cells";
 import { formatDateTime, formatRelative, keyHint } from "@/lib/format";
 import { paths } from "@/lib/paths";
 import {
@@ -12,10 +13,6 @@ import {
   describeChanges,
   eventTarget,
 } from "./audit-format";
-
-interface ColumnMeta {
-  className?: string;
-}
 
 export interface KeyLabel {
   name: string | undefined;
@@ -118,7 +115,7 @@ export function AuditTable({
       {
         id: "actor",
         header: "Who",
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) =>
           row.original.actor.id === currentUserId ? (
             <span>
@@ -131,7 +128,7 @@ export function AuditTable({
       {
         id: "action",
         header: "Action",
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) => (
           <Badge tone={actionTone(row.original.action)}>{actionLabel(row.original.action)}</Badge>
         ),
@@ -139,7 +136,7 @@ export function AuditTable({
       {
         id: "target",
         header: "About",
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) => {
           const { keyId } = row.original;
           if (!keyId) return <TargetCell event={row.original} />;
@@ -156,7 +153,7 @@ export function AuditTable({
       {
         id: "changes",
         header: "Changes",
-        meta: { className: "audit-changes" } satisfies ColumnMeta,
+        meta: { className: "audit-changes" },
         cell: ({ row }) => {
           const lines = describeChanges(row.original, changeContext);
           if (lines.length === 0) return <span className="text-subtle">—</span>;
@@ -189,28 +186,14 @@ export function AuditTable({
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
-              {group.headers.map((header) => {
-                const meta = header.column.columnDef.meta as ColumnMeta | undefined;
-                return (
-                  <th key={header.id} scope="col" className={meta?.className}>
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                  </th>
-                );
-              })}
+              <HeaderCells headers={group.headers} />
             </tr>
           ))}
         </thead>
         <tbody>
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} data-event-id={row.id} data-action={row.original.action}>
-              {row.getVisibleCells().map((cell) => {
-                const meta = cell.column.columnDef.meta as ColumnMeta | undefined;
-                return (
-                  <td key={cell.id} className={meta?.className}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                );
-              })}
+              <RowCells row={row} />
             </tr>
           ))}
         </tbody>

@@ -1,17 +1,9 @@
-import type { Role } from "@keyward/shared";
+import type { InvitePreviewAnswer } from "@keyward/shared";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
 
-export interface InvitePreview {
-  orgId: string;
-  orgName: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
-
-export function getInvite(token: string, signal?: AbortSignal): Promise<InvitePreview> {
-  return api.get<InvitePreview>(`/api/invites/${encodeURIComponent(token)}`, {
+export function getInvite(token: string, signal?: AbortSignal): Promise<InvitePreviewAnswer> {
+  return api.get<InvitePreviewAnswer>(`/api/invites/${encodeURIComponent(token)}`, {
     signal,
     expectUnauthenticated: true,
   });

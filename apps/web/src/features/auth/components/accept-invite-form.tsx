@@ -1,4 +1,8 @@
-import { acceptInviteBodySchema, type SessionAnswer } from "@keyward/shared";
+import {
+  acceptInviteBodySchema,
+  type InvitePreviewAnswer,
+  type SessionAnswer,
+} from "@keyward/shared";
 import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -6,18 +10,15 @@ import { TextField } from "@/components/ui/field";
 import { errorMessage } from "@/lib/api-client";
 import { useForm } from "@/lib/use-form";
 import { useAcceptInvite } from "../api/accept-invite";
-import type { InvitePreview } from "../api/get-invite";
+
+interface AcceptInviteProps {
+  token: string;
+  invite: InvitePreviewAnswer;
+  onAccepted: (session: SessionAnswer) => void;
+}
 
 /** A new person joins: the account takes the invited email, they choose name and password. */
-export function AcceptInviteForm({
-  token,
-  invite,
-  onAccepted,
-}: {
-  token: string;
-  invite: InvitePreview;
-  onAccepted: (session: SessionAnswer) => void;
-}) {
+export function AcceptInviteForm({ token, invite, onAccepted }: AcceptInviteProps) {
   const accept = useAcceptInvite(token);
   const form = useForm({
     initialValues: { name: "", password: "" },
@@ -35,23 +36,13 @@ export function AcceptInviteForm({
     <form className="stack" onSubmit={submit} noValidate>
       {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
       <TextField label="Email" type="email" value={invite.email} readOnly name="email" />
-      <TextField
-        label="Your name"
-        name="name"
-        autoComplete="name"
-        value={form.values.name}
-        onChange={(e) => form.setValue("name", e.target.value)}
-        error={form.fieldError("name", "Name")}
-      />
+      <TextField label="Your name" autoComplete="name" {...form.textProps("name", "Name")} />
       <TextField
         label="Choose a password"
         type="password"
-        name="password"
         autoComplete="new-password"
         hint="At least 10 characters."
-        value={form.values.password}
-        onChange={(e) => form.setValue("password", e.target.value)}
-        error={form.fieldError("password", "Password")}
+        {...form.textProps("password", "Password")}
       />
       <Button type="submit" variant="primary" className="btn--block" isLoading={accept.isPending}>
         Join {invite.orgName}
@@ -61,15 +52,7 @@ export function AcceptInviteForm({
 }
 
 /** A signed-in user whose email matches joins as they are. */
-export function AcceptInviteAsMember({
-  token,
-  invite,
-  onAccepted,
-}: {
-  token: string;
-  invite: InvitePreview;
-  onAccepted: (session: SessionAnswer) => void;
-}) {
+export function AcceptInviteAsMember({ token, invite, onAccepted }: AcceptInviteProps) {
   const accept = useAcceptInvite(token);
   return (
     <div className="stack">

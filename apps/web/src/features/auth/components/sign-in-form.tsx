@@ -41,20 +41,14 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (orgIds: string[]) => v
       <TextField
         label="Email"
         type="email"
-        name="email"
         autoComplete="email"
-        value={email}
-        onChange={(e) => form.setValue("email", e.target.value)}
-        error={form.fieldError("email", "Email")}
+        {...form.textProps("email", "Email")}
       />
       <TextField
         label="Password"
         type="password"
-        name="password"
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => form.setValue("password", e.target.value)}
-        error={form.fieldError("password", "Password")}
+        {...form.textProps("password", "Password")}
       />
       <Button type="submit" variant="primary" className="btn--block" isLoading={signIn.isPending}>
         Sign in

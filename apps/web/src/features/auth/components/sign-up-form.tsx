@@ -1,5 +1,5 @@
 import { signupBodySchema } from "@keyward/shared";
-import type { ChangeEvent, FormEvent } from "react";
+import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -22,9 +22,7 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (orgIds: string[]) => v
         : serverFieldErrors(error),
   });
   const { values } = form;
-  const fieldError = (field: keyof typeof LABELS) => form.fieldError(field, LABELS[field]);
-  const set = (field: keyof typeof values) => (event: ChangeEvent<HTMLInputElement>) =>
-    form.setValue(field, event.target.value);
+  const text = (field: keyof typeof LABELS) => form.textProps(field, LABELS[field]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -35,41 +33,20 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (orgIds: string[]) => v
   return (
     <form className="stack" onSubmit={submit} noValidate>
       {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
-      <TextField
-        label={LABELS.name}
-        name="name"
-        autoComplete="name"
-        value={values.name}
-        onChange={set("name")}
-        error={fieldError("name")}
-      />
-      <TextField
-        label={LABELS.email}
-        type="email"
-        name="email"
-        autoComplete="email"
-        value={values.email}
-        onChange={set("email")}
-        error={fieldError("email")}
-      />
+      <TextField label={LABELS.name} autoComplete="name" {...text("name")} />
+      <TextField label={LABELS.email} type="email" autoComplete="email" {...text("email")} />
       <TextField
         label={LABELS.password}
         type="password"
-        name="password"
         autoComplete="new-password"
         hint="At least 10 characters."
-        value={values.password}
-        onChange={set("password")}
-        error={fieldError("password")}
+        {...text("password")}
       />
       <TextField
         label={LABELS.orgName}
-        name="orgName"
         autoComplete="organization"
         hint="Your team or company. You can invite people to it later."
-        value={values.orgName}
-        onChange={set("orgName")}
-        error={fieldError("orgName")}
+        {...text("orgName")}
       />
       <Button type="submit" variant="primary" className="btn--block" isLoading={signUp.isPending}>
         Create account

@@ -1,15 +1,15 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { keysQueryKey } from "@/lib/query-keys";
 
 export function deleteKey(orgId: string, keyId: string): Promise<void> {
-  return api.delete(`/api/orgs/${encodeURIComponent(orgId)}/keys/${encodeURIComponent(keyId)}`);
+  return api.delete(orgApiPath(orgId, "keys", keyId));
 }
 
 export function useDeleteKey(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (keyId: string) => deleteKey(orgId, keyId),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
+    invalidates: [keysQueryKey(orgId)],
   });
 }

@@ -6,6 +6,7 @@ import type {
 } from "@keyward/shared";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
 
 /** Counts are written every second; the table's series refresh on this beat. */
 const USAGE_REFRESH_MS = 30_000;
@@ -25,14 +26,12 @@ export const USAGE_RANGES: Record<
 /** Not under the keys list's query key: key mutations rewrite every query there as a list page. */
 const usageQueryKey = (orgId: string) => ["orgs", orgId, "key-usage"] as const;
 
-const orgPath = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}/keys`;
-
 export function getKeyUsageSummaries(
   orgId: string,
   ids: readonly string[],
   signal?: AbortSignal,
 ): Promise<KeyUsageSummariesAnswer> {
-  return api.get<KeyUsageSummariesAnswer>(`${orgPath(orgId)}/usage`, {
+  return api.get<KeyUsageSummariesAnswer>(orgApiPath(orgId, "keys", "usage"), {
     signal,
     query: { ids: ids.join(",") },
   });
@@ -66,7 +65,7 @@ export function getKeyUsage(
   signal?: AbortSignal,
 ): Promise<KeyUsageAnswer> {
   const { ms, interval } = USAGE_RANGES[range];
-  return api.get<KeyUsageAnswer>(`${orgPath(orgId)}/${encodeURIComponent(keyId)}/usage`, {
+  return api.get<KeyUsageAnswer>(orgApiPath(orgId, "keys", keyId, "usage"), {
     signal,
     query: { interval, from: new Date(now - ms).toISOString(), to: new Date(now).toISOString() },
   });

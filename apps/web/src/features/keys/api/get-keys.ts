@@ -1,6 +1,8 @@
 import type { KeyAnswer, Page } from "@keyward/shared";
-import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { cursorPages } from "@/lib/cursor-pages";
 import { keysQueryKey } from "@/lib/query-keys";
 
 export type KeyTypeFilter = "personal" | "org";
@@ -20,7 +22,7 @@ export function getKeys(
   filters: KeyListFilters & { cursor?: string | undefined; limit?: number },
   signal?: AbortSignal,
 ): Promise<Page<KeyAnswer>> {
-  return api.get<Page<KeyAnswer>>(`/api/orgs/${encodeURIComponent(orgId)}/keys`, {
+  return api.get<Page<KeyAnswer>>(orgApiPath(orgId, "keys"), {
     signal,
     query: {
       includeDisabled: filters.includeDisabled ? "true" : undefined,
@@ -35,10 +37,7 @@ export function getKeys(
 export function keysQueryOptions(orgId: string, filters: KeyListFilters) {
   return infiniteQueryOptions({
     queryKey: [...keysQueryKey(orgId), "list", filters] as const,
-    queryFn: ({ pageParam, signal }) => getKeys(orgId, { ...filters, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
+    ...cursorPages((cursor, signal) => getKeys(orgId, { ...filters, cursor }, signal)),
     refetchOnWindowFocus: "always",
     // "Last used" and others' changes stay current on an open page (paused while hidden).
     refetchInterval: KEYS_REFRESH_MS,

@@ -1,6 +1,7 @@
 import type { KeyWithSecretAnswer, RollKeyBody } from "@keyward/shared";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { auditQueryKey, keysQueryKey } from "@/lib/query-keys";
 
 export function rollKey(
@@ -8,10 +9,7 @@ export function rollKey(
   keyId: string,
   body: RollKeyBody,
 ): Promise<KeyWithSecretAnswer> {
-  return api.post<KeyWithSecretAnswer>(
-    `/api/orgs/${encodeURIComponent(orgId)}/keys/${encodeURIComponent(keyId)}/roll`,
-    body,
-  );
+  return api.post<KeyWithSecretAnswer>(orgApiPath(orgId, "keys", keyId, "roll"), body);
 }
 
 export interface RollKeyVariables {
@@ -20,15 +18,9 @@ export interface RollKeyVariables {
 }
 
 export function useRollKey(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: ({ keyId, body }: RollKeyVariables) => rollKey(orgId, keyId, body),
-    // The secret is in the answer: it must not linger in the mutation cache.
-    gcTime: 0,
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
-        queryClient.invalidateQueries({ queryKey: auditQueryKey(orgId) }),
-      ]),
+    invalidates: [keysQueryKey(orgId), auditQueryKey(orgId)],
+    holdsSecret: true,
   });
 }

@@ -1,13 +1,12 @@
 import type { KeyAnswer, Page, UpdateKeyBody } from "@keyward/shared";
-import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { InfiniteData } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { keysQueryKey } from "@/lib/query-keys";
 
 export function updateKey(orgId: string, keyId: string, body: UpdateKeyBody): Promise<KeyAnswer> {
-  return api.patch<KeyAnswer>(
-    `/api/orgs/${encodeURIComponent(orgId)}/keys/${encodeURIComponent(keyId)}`,
-    body,
-  );
+  return api.patch<KeyAnswer>(orgApiPath(orgId, "keys", keyId), body);
 }
 
 export interface UpdateKeyVariables {
@@ -16,11 +15,10 @@ export interface UpdateKeyVariables {
 }
 
 export function useUpdateKey(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: ({ keyId, body }: UpdateKeyVariables) => updateKey(orgId, keyId, body),
-    onSuccess: (saved) => {
-      // Show the saved key at once in every loaded list, then refetch to apply the filters.
+    // Show the saved key at once in every loaded list, then refetch to apply the filters.
+    write: (queryClient, saved) =>
       queryClient.setQueriesData<InfiniteData<Page<KeyAnswer>>>(
         { queryKey: keysQueryKey(orgId) },
         (data) =>
@@ -31,8 +29,7 @@ export function useUpdateKey(orgId: string) {
               items: page.items.map((key) => (key.id === saved.id ? saved : key)),
             })),
           },
-      );
-      return queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) });
-    },
+      ),
+    invalidates: [keysQueryKey(orgId)],
   });
 }

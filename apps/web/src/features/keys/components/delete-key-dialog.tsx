@@ -1,7 +1,5 @@
 import type { KeyAnswer } from "@keyward/shared";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useToast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/api-client";
+import { ConfirmMutationDialog } from "@/components/ui/confirm-dialog";
 import type { useDeleteKey } from "../api/delete-key";
 import { KeySummary } from "./key-summary";
 
@@ -17,30 +15,20 @@ export function DeleteKeyDialog({
   now: number;
   onClose: () => void;
 }) {
-  const toast = useToast();
   return (
-    <ConfirmDialog
-      open={keyData !== null}
+    <ConfirmMutationDialog
+      target={keyData}
+      mutation={deleteKey}
+      variables={(key) => key.id}
+      doneMessage={(key) => `“${key.name}” deleted`}
+      onClose={onClose}
       title={`Delete “${keyData?.name ?? ""}”?`}
       confirmLabel="Delete key"
-      isPending={deleteKey.isPending}
-      error={deleteKey.isError ? errorMessage(deleteKey.error) : undefined}
-      onClose={onClose}
-      onConfirm={() => {
-        if (!keyData) return;
-        const name = keyData.name;
-        deleteKey.mutate(keyData.id, {
-          onSuccess: () => {
-            onClose();
-            toast.show(`“${name}” deleted`);
-          },
-        });
-      }}
     >
       <div className="stack stack--sm">
         {keyData ? <KeySummary keyData={keyData} now={now} /> : null}
         <p>Requests with this key will be refused at once. This cannot be undone.</p>
       </div>
-    </ConfirmDialog>
+    </ConfirmMutationDialog>
   );
 }

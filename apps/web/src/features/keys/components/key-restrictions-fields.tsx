@@ -1,12 +1,39 @@
 import { isRestricted, type KeyAnswer, NO_RESTRICTIONS } from "@keyward/shared";
-import { type ReactNode, useId } from "react";
+import { useId } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { TextField } from "@/components/ui/field";
+import { TextAreaField, TextField } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/form-errors";
 import { hasRestrictionError, type RestrictionValues } from "../utils/key-restrictions";
 
-type ListField = "allowedOrigins" | "allowedIps" | "allowedEventNames";
+/** The restrictions written one entry a line; event names only matter to a key that may write. */
+const LIST_FIELDS: {
+  name: "allowedOrigins" | "allowedIps" | "allowedEventNames";
+  label: string;
+  placeholder: string;
+  hint: string;
+  writeOnly?: boolean;
+}[] = [
+  {
+    name: "allowedOrigins",
+    label: "Allowed web origins",
+    placeholder: "https://app.example.com\nhttps://*.example.com",
+    hint: "Pages on these origins may call /v1 with this key from a browser; none listed, no browser page may. One per line.",
+  },
+  {
+    name: "allowedIps",
+    label: "Allowed IP addresses",
+    placeholder: "203.0.113.7\n10.0.0.0/8",
+    hint: "Addresses or CIDR ranges (IPv4 or IPv6); none listed, any. One per line.",
+  },
+  {
+    name: "allowedEventNames",
+    label: "Allowed event names",
+    placeholder: "page_view\ncheckout_*",
+    hint: "Exact names, or prefixes ending in *; none listed, any. One per line.",
+    writeOnly: true,
+  },
+];
 
 /** "Line 4: must be …" for `restrictions.allowedIps.3`, from client or server errors. */
 function errorOf(errors: FieldErrors, field: keyof RestrictionValues): string | undefined {
@@ -47,35 +74,19 @@ export function KeyRestrictionsFields({ values, onChange, errors, suggest, canWr
           come from, the events it may send and its own rate.
         </Alert>
       ) : null}
-      <ListField
-        label="Allowed web origins"
-        name="allowedOrigins"
-        value={values.allowedOrigins}
-        onChange={set("allowedOrigins")}
-        placeholder={"https://app.example.com\nhttps://*.example.com"}
-        hint="Pages on these origins may call /v1 with this key from a browser; none listed, no browser page may. One per line."
-        error={errorOf(errors, "allowedOrigins")}
-      />
-      <ListField
-        label="Allowed IP addresses"
-        name="allowedIps"
-        value={values.allowedIps}
-        onChange={set("allowedIps")}
-        placeholder={"203.0.113.7\n10.0.0.0/8"}
-        hint="Addresses or CIDR ranges (IPv4 or IPv6); none listed, any. One per line."
-        error={errorOf(errors, "allowedIps")}
-      />
-      {canWrite ? (
-        <ListField
-          label="Allowed event names"
-          name="allowedEventNames"
-          value={values.allowedEventNames}
-          onChange={set("allowedEventNames")}
-          placeholder={"page_view\ncheckout_*"}
-          hint="Exact names, or prefixes ending in *; none listed, any. One per line."
-          error={errorOf(errors, "allowedEventNames")}
+      {LIST_FIELDS.filter((field) => canWrite || !field.writeOnly).map((field) => (
+        <TextAreaField
+          key={field.name}
+          label={field.label}
+          name={field.name}
+          rows={2}
+          value={values[field.name]}
+          onChange={(e) => set(field.name)(e.target.value)}
+          placeholder={field.placeholder}
+          hint={field.hint}
+          error={errorOf(errors, field.name)}
         />
-      ) : null}
+      ))}
       <TextField
         label="Rate limit (requests per second)"
         name="rateLimitPerSecond"
@@ -87,46 +98,6 @@ export function KeyRestrictionsFields({ values, onChange, errors, suggest, canWr
         error={errorOf(errors, "rateLimitPerSecond")}
       />
     </details>
-  );
-}
-
-function ListField(props: {
-  label: ReactNode;
-  name: ListField;
-  value: string;
-  onChange: (value: string) => void;
-  placeholder: string;
-  hint: string;
-  error: string | undefined;
-}) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  return (
-    <div className={`field ${props.error ? "field--invalid" : ""}`.trim()}>
-      <label className="field__label" htmlFor={id}>
-        {props.label}
-      </label>
-      <textarea
-        id={id}
-        name={props.name}
-        className="input"
-        rows={2}
-        value={props.value}
-        placeholder={props.placeholder}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${hintId} ${errorId}` : hintId}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-      <p id={hintId} className="field__hint">
-        {props.hint}
-      </p>
-      {props.error ? (
-        <p id={errorId} className="field__error">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
   );
 }
 

@@ -14,6 +14,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { IconButton } from "@/components/ui/button";
 import { LockIcon, RotateIcon, SortIcon, TrashIcon } from "@/components/ui/icons";
 import { Switch } from "@/components/ui/switch";
+import { RowCells } from "@/components/ui/table-cells";
 import { KEY_LOCK_SHORT } from "@/lib/capability-reasons";
 import {
   formatDateTime,
@@ -25,6 +26,14 @@ import {
 } from "@/lib/format";
 import { RestrictedBadge } from "./key-restrictions-fields";
 import { type UsageColumnData, usageColumn } from "./usage-cell";
+
+/** A control inside a clickable row: its click is its own, not the row's. */
+const besideRowClick =
+  (action: () => void) =>
+  (event: { stopPropagation: () => void }): void => {
+    event.stopPropagation();
+    action();
+  };
 
 const STATUS_TONE: Record<KeyStatusKind, BadgeTone> = {
   active: "success",
@@ -58,10 +67,6 @@ const byTime =
 const byName: SortingFn<KeyAnswer> = (a, b) =>
   a.original.name.localeCompare(b.original.name, undefined, { sensitivity: "base", numeric: true });
 
-interface ColumnMeta {
-  className?: string;
-}
-
 /** The columns a sort in the URL may name. */
 export const KEY_SORT_COLUMNS = ["name", "type", "status", "owner", "created", "lastUsed"] as const;
 
@@ -83,10 +88,7 @@ function RollLinks({
       <button
         type="button"
         className="link-button mono"
-        onClick={(event) => {
-          event.stopPropagation();
-          onOpen(loaded);
-        }}
+        onClick={besideRowClick(() => onOpen(loaded))}
       >
         {keyHint(target.start)}
       </button>
@@ -153,16 +155,13 @@ export function KeysTable({
         header: "Name",
         accessorKey: "name",
         sortingFn: byName,
-        meta: { className: "col-name" } satisfies ColumnMeta,
+        meta: { className: "col-name" },
         cell: ({ row }) => (
           <span className="key-name">
             <button
               type="button"
               className="key-name__button"
-              onClick={(event) => {
-                event.stopPropagation();
-                onOpen(row.original);
-              }}
+              onClick={besideRowClick(() => onOpen(row.original))}
               title={row.original.name}
             >
               {row.original.name}
@@ -196,7 +195,7 @@ export function KeysTable({
         id: "type",
         header: "Type",
         accessorFn: (key) => (key.orgWide ? "Org-Wide" : "Personal"),
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) =>
           row.original.orgWide ? <Badge tone="accent">Org-Wide</Badge> : <Badge>Personal</Badge>,
       },
@@ -204,7 +203,7 @@ export function KeysTable({
         id: "permissions",
         header: "Permissions",
         enableSorting: false,
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         accessorFn: (key) => permissionLabels(key.permissions).join(", "),
         cell: ({ row }) => (
           <span className="badges">
@@ -220,7 +219,7 @@ export function KeysTable({
         header: "Status",
         accessorFn: (key) => keyStatus(key, now).label,
         sortingFn: byStatus,
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) => {
           const status = keyStatus(row.original, now);
           return (
@@ -236,7 +235,7 @@ export function KeysTable({
         id: "owner",
         header: "Owner",
         accessorFn: (key) => key.owner?.name ?? "",
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) =>
           row.original.owner ? (
             <span title={row.original.owner.email}>{row.original.owner.name}</span>
@@ -254,7 +253,7 @@ export function KeysTable({
         sortingFn: byTime("createdAt"),
         sortDescFirst: true,
         // Below 1440 px the row's facts need the room (its dialog still says when it was made).
-        meta: { className: "col-optional col-wide" } satisfies ColumnMeta,
+        meta: { className: "col-optional col-wide" },
         cell: ({ row }) => (
           <time dateTime={row.original.createdAt} title={formatDateTime(row.original.createdAt)}>
             {formatRelative(row.original.createdAt, now)}
@@ -267,7 +266,7 @@ export function KeysTable({
         accessorKey: "lastUsedAt",
         sortingFn: byTime("lastUsedAt"),
         sortDescFirst: true,
-        meta: { className: "col-optional" } satisfies ColumnMeta,
+        meta: { className: "col-optional" },
         cell: ({ row }) =>
           row.original.lastUsedAt ? (
             <time
@@ -284,7 +283,7 @@ export function KeysTable({
         id: "actions",
         header: () => <span className="visually-hidden">Actions</span>,
         enableSorting: false,
-        meta: { className: "table__actions" } satisfies ColumnMeta,
+        meta: { className: "table__actions" },
         cell: ({ row }) => {
           const key = row.original;
           const locked = !key.canEdit;
@@ -302,10 +301,7 @@ export function KeysTable({
                 <button
                   type="button"
                   className="lock-reason"
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    onOpen(key);
-                  }}
+                  onClick={besideRowClick(() => onOpen(key))}
                 >
                   <LockIcon />
                   {key.cannotEditReason ? KEY_LOCK_SHORT[key.cannotEditReason] : "Read-only"}
@@ -325,20 +321,14 @@ export function KeysTable({
               <IconButton
                 label={`Roll ${key.name}`}
                 title="Roll key: new secret, old one expires"
-                onClick={(event) => {
-                  event.stopPropagation();
-                  onRoll(key);
-                }}
+                onClick={besideRowClick(() => onRoll(key))}
               >
                 <RotateIcon />
               </IconButton>
               <IconButton
                 label={`Delete ${key.name}`}
                 variant="danger-ghost"
-                onClick={(event) => {
-                  event.stopPropagation();
-                  onDelete(key);
-                }}
+                onClick={besideRowClick(() => onDelete(key))}
               >
                 <TrashIcon />
               </IconButton>
@@ -379,14 +369,13 @@ export function KeysTable({
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => {
-                const meta = header.column.columnDef.meta as ColumnMeta | undefined;
                 const sorted = header.column.getIsSorted();
                 const label = flexRender(header.column.columnDef.header, header.getContext());
                 return (
                   <th
                     key={header.id}
                     scope="col"
-                    className={meta?.className}
+                    className={header.column.columnDef.meta?.className}
                     aria-sort={
                       sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined
                     }
@@ -418,14 +407,7 @@ export function KeysTable({
               data-key-id={row.id}
               onClick={() => onOpen(row.original)}
             >
-              {row.getVisibleCells().map((cell) => {
-                const meta = cell.column.columnDef.meta as ColumnMeta | undefined;
-                return (
-                  <td key={cell.id} className={meta?.className}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                );
-              })}
+              <RowCells row={row} />
             </tr>
           ))}
         </tbody>

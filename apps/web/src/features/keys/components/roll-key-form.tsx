@@ -3,7 +3,7 @@ import { type FormEvent, useId } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogBody, DialogFooter } from "@/components/ui/dialog";
-import { FieldError } from "@/components/ui/field";
+import { FieldError, OptionCard } from "@/components/ui/field";
 import { RotateIcon } from "@/components/ui/icons";
 import { formatDateTime } from "@/lib/format";
 import { useForm } from "@/lib/use-form";
@@ -133,36 +133,25 @@ export function RollKeyForm({
             <legend className="fieldset__legend">When should the old key stop working?</legend>
             <div className="grace-options">
               {GRACE_PRESETS.map((preset) => (
-                <label key={preset.seconds} className="option-card">
-                  <input
-                    type="radio"
-                    name="grace"
-                    value={preset.seconds}
-                    checked={choice === String(preset.seconds)}
-                    onChange={() => setChoice(String(preset.seconds) as GraceChoice)}
-                    data-autofocus={choice === String(preset.seconds) ? "" : undefined}
-                  />
-                  <span>
-                    <span className="option-card__title">{preset.label}</span>
-                    <br />
-                    <span className="option-card__text">{preset.text}</span>
-                  </span>
-                </label>
-              ))}
-              <label className="option-card">
-                <input
-                  type="radio"
+                <OptionCard
+                  key={preset.seconds}
                   name="grace"
-                  value="custom"
-                  checked={choice === "custom"}
-                  onChange={() => setChoice("custom")}
+                  value={preset.seconds}
+                  checked={choice === String(preset.seconds)}
+                  onChange={() => setChoice(String(preset.seconds) as GraceChoice)}
+                  data-autofocus={choice === String(preset.seconds) ? "" : undefined}
+                  title={preset.label}
+                  text={preset.text}
                 />
-                <span>
-                  <span className="option-card__title">Custom</span>
-                  <br />
-                  <span className="option-card__text">Up to 7 days.</span>
-                </span>
-              </label>
+              ))}
+              <OptionCard
+                name="grace"
+                value="custom"
+                checked={choice === "custom"}
+                onChange={() => setChoice("custom")}
+                title="Custom"
+                text="Up to 7 days."
+              />
             </div>
             {choice === "custom" ? (
               <div className="grace-custom">

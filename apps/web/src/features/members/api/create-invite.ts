@@ -1,18 +1,18 @@
 import type { CreateInviteBody, InviteAnswer } from "@keyward/shared";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { invitesQueryKey } from "./invites";
 
 export function createInvite(orgId: string, body: CreateInviteBody): Promise<InviteAnswer> {
-  return api.post<InviteAnswer>(`/api/orgs/${encodeURIComponent(orgId)}/invites`, body);
+  return api.post<InviteAnswer>(orgApiPath(orgId, "invites"), body);
 }
 
 export function useCreateInvite(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (body: CreateInviteBody) => createInvite(orgId, body),
-    gcTime: 0,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitesQueryKey(orgId) }),
+    invalidates: [invitesQueryKey(orgId)],
+    holdsSecret: true,
   });
 }
 

@@ -1,14 +1,14 @@
 import type { InviteAnswer, PendingInviteAnswer } from "@keyward/shared";
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { auditQueryKey } from "@/lib/query-keys";
 
 export const invitesQueryKey = (orgId: string) => ["orgs", orgId, "invites"] as const;
 
-const invitesPath = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}/invites`;
-
 export function getInvites(orgId: string, signal?: AbortSignal): Promise<PendingInviteAnswer[]> {
-  return api.get<PendingInviteAnswer[]>(invitesPath(orgId), { signal });
+  return api.get<PendingInviteAnswer[]>(orgApiPath(orgId, "invites"), { signal });
 }
 
 export function invitesQueryOptions(orgId: string) {
@@ -23,37 +23,28 @@ export function useInvites(orgId: string, options: { enabled?: boolean } = {}) {
 }
 
 export function revokeInvite(orgId: string, inviteId: string): Promise<void> {
-  return api.delete(`${invitesPath(orgId)}/${encodeURIComponent(inviteId)}`);
+  return api.delete(orgApiPath(orgId, "invites", inviteId));
 }
 
 /** Tokens are stored hashed: a link can't be shown again, only replaced (the old one stops). */
 export function renewInvite(orgId: string, inviteId: string): Promise<InviteAnswer> {
-  return api.post<InviteAnswer>(`${invitesPath(orgId)}/${encodeURIComponent(inviteId)}/renew`);
+  return api.post<InviteAnswer>(orgApiPath(orgId, "invites", inviteId, "renew"));
 }
 
-function useInvalidateInvites(orgId: string) {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: invitesQueryKey(orgId) }),
-      queryClient.invalidateQueries({ queryKey: auditQueryKey(orgId) }),
-    ]);
-}
+const invalidatesOf = (orgId: string) => [invitesQueryKey(orgId), auditQueryKey(orgId)];
 
 export function useRevokeInvite(orgId: string) {
-  const invalidate = useInvalidateInvites(orgId);
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (inviteId: string) => revokeInvite(orgId, inviteId),
-    onSuccess: invalidate,
+    invalidates: invalidatesOf(orgId),
   });
 }
 
 export function useRenewInvite(orgId: string) {
-  const invalidate = useInvalidateInvites(orgId);
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (inviteId: string) => renewInvite(orgId, inviteId),
-    // The answer holds a live token: not kept in the mutation cache.
-    gcTime: 0,
-    onSuccess: invalidate,
+    // The answer holds a live token.
+    holdsSecret: true,
+    invalidates: invalidatesOf(orgId),
   });
 }

@@ -1,20 +1,16 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { keysQueryKey, membersQueryKey } from "@/lib/query-keys";
 
 export function removeMember(orgId: string, userId: string): Promise<void> {
-  return api.delete(`/api/orgs/${encodeURIComponent(orgId)}/members/${encodeURIComponent(userId)}`);
+  return api.delete(orgApiPath(orgId, "members", userId));
 }
 
 export function useRemoveMember(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (userId: string) => removeMember(orgId, userId),
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: membersQueryKey(orgId) }),
-        // Their personal keys are disabled by the removal.
-        queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
-      ]),
+    // Their personal keys are disabled by the removal.
+    invalidates: [membersQueryKey(orgId), keysQueryKey(orgId)],
   });
 }

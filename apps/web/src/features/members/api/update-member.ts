@@ -1,6 +1,7 @@
 import type { MemberAnswer, UpdateMemberBody } from "@keyward/shared";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { keysQueryKey, membersQueryKey, meQueryKey } from "@/lib/query-keys";
 
 export function updateMember(
@@ -8,10 +9,7 @@ export function updateMember(
   userId: string,
   body: UpdateMemberBody,
 ): Promise<MemberAnswer> {
-  return api.patch<MemberAnswer>(
-    `/api/orgs/${encodeURIComponent(orgId)}/members/${encodeURIComponent(userId)}`,
-    body,
-  );
+  return api.patch<MemberAnswer>(orgApiPath(orgId, "members", userId), body);
 }
 
 interface Variables {
@@ -20,15 +18,10 @@ interface Variables {
 }
 
 export function useUpdateMember(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: ({ userId, body }: Variables) => updateMember(orgId, userId, body),
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: membersQueryKey(orgId) }),
-        // The caller may have changed their own role; rights decide which keys they see.
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
-        queryClient.invalidateQueries({ queryKey: keysQueryKey(orgId) }),
-      ]),
+    // The caller may have changed their own role; rights decide which keys they see.
+    invalidates: [membersQueryKey(orgId), meQueryKey, keysQueryKey(orgId)],
+    invalidateOnError: true,
   });
 }

@@ -28,7 +28,7 @@ export function InviteDialog({
     serverError: createInvite.error,
     fields: ["email", "role"],
   });
-  const { email, role } = form.values;
+  const { role } = form.values;
   const [invite, setInvite] = useState<(InviteAnswer & { email: string }) | null>(null);
 
   const reset = () => {
@@ -101,11 +101,8 @@ export function InviteDialog({
             <TextField
               label="Email"
               type="email"
-              name="email"
               autoComplete="off"
-              value={email}
-              onChange={(e) => form.setValue("email", e.target.value)}
-              error={form.fieldError("email", "Email")}
+              {...form.textProps("email", "Email")}
               data-autofocus=""
             />
             <SelectField

@@ -2,7 +2,7 @@ import type { MemberAnswer, Role, UpdateMemberBody } from "@keyward/shared";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { IconButton } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmMutationDialog } from "@/components/ui/confirm-dialog";
 import { TrashIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api-client";
@@ -11,6 +11,20 @@ import { useRemoveMember } from "../api/remove-member";
 import { useUpdateMember } from "../api/update-member";
 
 const ADMIN_GRANT_NOTE = "Admins hold this right";
+
+/** The rights an admin grants a member, one checkbox column each. */
+const GRANTS = [
+  {
+    field: "manageOrgKeys",
+    keys: "org keys",
+    title: "May create and change org-wide keys when the org restricts them",
+  },
+  {
+    field: "managePersonalKeys",
+    keys: "personal keys",
+    title: "May see and change other members’ personal keys",
+  },
+] as const;
 
 export function MembersTable({
   orgId,
@@ -24,7 +38,6 @@ export function MembersTable({
   currentUserId: string | undefined;
 }) {
   const removeMember = useRemoveMember(orgId);
-  const toast = useToast();
   const [toRemove, setToRemove] = useState<MemberAnswer | null>(null);
 
   return (
@@ -62,27 +75,18 @@ export function MembersTable({
           </tbody>
         </table>
       </section>
-      <ConfirmDialog
-        open={toRemove !== null}
+      <ConfirmMutationDialog
+        target={toRemove}
+        mutation={removeMember}
+        variables={(member) => member.userId}
+        doneMessage={(member) => `${member.name} removed`}
+        onClose={() => setToRemove(null)}
         title={`Remove ${toRemove?.name ?? ""}?`}
         confirmLabel="Remove member"
-        isPending={removeMember.isPending}
-        error={removeMember.isError ? errorMessage(removeMember.error) : undefined}
-        onClose={() => setToRemove(null)}
-        onConfirm={() => {
-          if (!toRemove) return;
-          const name = toRemove.name;
-          removeMember.mutate(toRemove.userId, {
-            onSuccess: () => {
-              setToRemove(null);
-              toast.show(`${name} removed`);
-            },
-          });
-        }}
       >
         {toRemove?.name} loses access to {orgName}. Their personal keys are disabled; org-wide keys
         keep working.
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }
@@ -152,42 +156,24 @@ function MemberRow({
           </span>
         ) : null}
       </td>
-      <td>
-        <input
-          type="checkbox"
-          className="check__input"
-          aria-label={`Manage org keys: ${member.name}`}
-          title={
-            isAdmin
-              ? ADMIN_GRANT_NOTE
-              : "May create and change org-wide keys when the org restricts them"
-          }
-          checked={isAdmin || member.manageOrgKeys}
-          disabled={isAdmin}
-          onChange={(e) =>
-            update(
-              { manageOrgKeys: e.target.checked },
-              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage org keys`,
-            )
-          }
-        />
-      </td>
-      <td>
-        <input
-          type="checkbox"
-          className="check__input"
-          aria-label={`Manage personal keys: ${member.name}`}
-          title={isAdmin ? ADMIN_GRANT_NOTE : "May see and change other members’ personal keys"}
-          checked={isAdmin || member.managePersonalKeys}
-          disabled={isAdmin}
-          onChange={(e) =>
-            update(
-              { managePersonalKeys: e.target.checked },
-              `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage personal keys`,
-            )
-          }
-        />
-      </td>
+      {GRANTS.map((grant) => (
+        <td key={grant.field}>
+          <input
+            type="checkbox"
+            className="check__input"
+            aria-label={`Manage ${grant.keys}: ${member.name}`}
+            title={isAdmin ? ADMIN_GRANT_NOTE : grant.title}
+            checked={isAdmin || member[grant.field]}
+            disabled={isAdmin}
+            onChange={(e) =>
+              update(
+                { [grant.field]: e.target.checked },
+                `${member.name} ${e.target.checked ? "may now" : "may no longer"} manage ${grant.keys}`,
+              )
+            }
+          />
+        </td>
+      ))}
       <td className="table__actions">
         <div className="table__actions-inner">
           {isSelf || lockReason ? null : (

@@ -1,7 +1,7 @@
 import type { PendingInviteAnswer } from "@keyward/shared";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmMutationDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { LoadError } from "@/components/ui/load-error";
 import { PageLoader } from "@/components/ui/spinner";
@@ -96,26 +96,17 @@ export function PendingInvites({ orgId }: { orgId: string }) {
           </tbody>
         </table>
       </div>
-      <ConfirmDialog
-        open={toRevoke !== null}
+      <ConfirmMutationDialog
+        target={toRevoke}
+        mutation={revoke}
+        variables={(invite) => invite.id}
+        doneMessage={(invite) => `Invite for ${invite.email} revoked`}
+        onClose={() => setToRevoke(null)}
         title={`Revoke the invite for ${toRevoke?.email ?? ""}?`}
         confirmLabel="Revoke invite"
-        isPending={revoke.isPending}
-        error={revoke.isError ? errorMessage(revoke.error) : undefined}
-        onClose={() => setToRevoke(null)}
-        onConfirm={() => {
-          if (!toRevoke) return;
-          const email = toRevoke.email;
-          revoke.mutate(toRevoke.id, {
-            onSuccess: () => {
-              setToRevoke(null);
-              toast.show(`Invite for ${email} revoked`);
-            },
-          });
-        }}
       >
         The link stops working at once. You can invite {toRevoke?.email} again later.
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }

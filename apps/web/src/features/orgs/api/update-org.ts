@@ -1,23 +1,18 @@
 import type { OrgAnswer, UpdateOrgBody } from "@keyward/shared";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
+import { orgApiPath } from "@/lib/api-paths";
+import { useRefreshingMutation } from "@/lib/mutations";
 import { meQueryKey, orgQueryKey } from "@/lib/query-keys";
 
 export function updateOrg(orgId: string, body: UpdateOrgBody): Promise<OrgAnswer> {
-  return api.patch<OrgAnswer>(`/api/orgs/${encodeURIComponent(orgId)}`, body);
+  return api.patch<OrgAnswer>(orgApiPath(orgId), body);
 }
 
 export function useUpdateOrg(orgId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
+  return useRefreshingMutation({
     mutationFn: (body: UpdateOrgBody) => updateOrg(orgId, body),
-    onSuccess: async (org) => {
-      queryClient.setQueryData(orgQueryKey(orgId), org);
-      // The org name shows in the switcher (from /api/me); the policy changes who may edit keys.
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
-        queryClient.invalidateQueries({ queryKey: ["orgs", orgId] }),
-      ]);
-    },
+    write: (queryClient, org) => queryClient.setQueryData(orgQueryKey(orgId), org),
+    // The org name shows in the switcher (from /api/me); the policy changes who may edit keys.
+    invalidates: [meQueryKey, ["orgs", orgId]],
   });
 }

@@ -8,7 +8,7 @@ import {
 import type { FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { OptionCard, SelectField, TextField } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { useForm } from "@/lib/use-form";
 import { useUpdateOrg } from "../api/update-org";
@@ -82,31 +82,20 @@ export function OrgSettingsForm({ org }: { org: OrgAnswer }) {
   return (
     <form className="stack" onSubmit={submit} noValidate aria-label="Organization settings">
       {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
-      <TextField
-        label="Organization name"
-        name="orgName"
-        value={form.values.name}
-        onChange={(e) => form.setValue("name", e.target.value)}
-        error={form.fieldError("name", "Name")}
-      />
+      <TextField label="Organization name" {...form.textProps("name", "Name")} name="orgName" />
       <fieldset className="fieldset">
         <legend className="fieldset__legend">Who may create and change org-wide keys</legend>
         <div className="stack stack--sm">
           {POLICIES.map((option) => (
-            <label key={option.value} className="option-card">
-              <input
-                type="radio"
-                name="orgKeyPolicy"
-                value={option.value}
-                checked={form.values.orgKeyPolicy === option.value}
-                onChange={() => form.setValue("orgKeyPolicy", option.value)}
-              />
-              <span>
-                <span className="option-card__title">{option.title}</span>
-                <br />
-                <span className="option-card__text">{option.text}</span>
-              </span>
-            </label>
+            <OptionCard
+              key={option.value}
+              name="orgKeyPolicy"
+              value={option.value}
+              checked={form.values.orgKeyPolicy === option.value}
+              onChange={() => form.setValue("orgKeyPolicy", option.value)}
+              title={option.title}
+              text={option.text}
+            />
           ))}
         </div>
       </fieldset>
