@@ -8,19 +8,11 @@ import {
   type KeyUsageSummariesAnswer,
   type OutcomeCounts,
 } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectError } from "./hardening/support.js";
-import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+import { machine, newKey, useV1 } from "./v1-fixtures.js";
 
-let v1: V1;
-
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 const usagePath = (keyId: string, query: Record<string, string> = {}) =>
   `${v1.keysPath}/${keyId}/usage?${new URLSearchParams(query).toString()}`;

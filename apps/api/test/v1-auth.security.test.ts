@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateKeySecret } from "@keyward/shared/node";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expectError } from "./hardening/support.js";
-import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+import { machine, newKey, useV1 } from "./v1-fixtures.js";
 
-let v1: V1;
-
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 describe("401: the key is missing, malformed, unknown, disabled or expired", () => {
   it("missing_key without a key, on every route", async () => {

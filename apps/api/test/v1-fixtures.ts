@@ -1,6 +1,7 @@
 // Shared setup for the /v1 tests: a harness, an admin, and keys made through the session API.
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
 import supertest from "supertest";
+import { afterAll, beforeAll } from "vitest";
 import type { StoredEventRow } from "../src/ingest/ingest-store.js";
 import type { PublicApi } from "../src/v1/public-api.js";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
@@ -23,6 +24,20 @@ export async function teardownV1(v1: V1 | undefined): Promise<void> {
   await v1.api.close();
   // Drops the test database, with the events file beside it on SQLite.
   await v1.h.close();
+}
+
+/**
+ * `setupV1` before all tests of the file (or of the describe block it is called in) and
+ * `teardownV1` after them. The answer's fields are set by `beforeAll`: read them inside tests
+ * and hooks (a `beforeAll` registered after this call runs after the setup).
+ */
+export function useV1(env: Record<string, string> = {}): V1 {
+  const v1 = {} as V1;
+  beforeAll(async () => {
+    Object.assign(v1, await setupV1(env));
+  });
+  afterAll(() => teardownV1(v1.h === undefined ? undefined : v1));
+  return v1;
 }
 
 export type { StoredEventRow };

@@ -11,26 +11,16 @@ import { API_KEY_HEADER } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../src/env.js";
 import { createHttpServer } from "../src/http/http-server.js";
-import {
-  countOf,
-  machine,
-  newKey,
-  setupV1,
-  storedEvents,
-  type TestKey,
-  teardownV1,
-  type V1,
-} from "./v1-fixtures.js";
+import { countOf, machine, newKey, storedEvents, type TestKey, useV1 } from "./v1-fixtures.js";
 
 const REQUEST_TIMEOUT_MS = readEnv({ REQUEST_TIMEOUT_MS: "2000" }).REQUEST_TIMEOUT_MS;
 
-let v1: V1;
+const v1 = useV1();
 let server: Server;
 let port: number;
 let reader: TestKey;
 
 beforeAll(async () => {
-  v1 = await setupV1();
   reader = await newKey(v1, { read: true, write: false });
   server = createHttpServer(v1.h.app, REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -39,7 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
-  await teardownV1(v1);
 });
 
 interface RawAnswer {

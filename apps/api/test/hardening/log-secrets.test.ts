@@ -5,11 +5,11 @@ import { Writable } from "node:stream";
 import { API_KEY_HEADER, CSRF_HEADER, CSRF_HEADER_VALUE } from "@keyward/shared";
 import express from "express";
 import supertest from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { errorHandler } from "../../src/http/error-handler.js";
 import { requestLog } from "../../src/http/request-log.js";
 import { createLogger } from "../../src/logger.js";
-import { setupV1, teardownV1, type V1 } from "../v1-fixtures.js";
+import { newKey, useV1 } from "../v1-fixtures.js";
 
 /** Every field a request log line may carry, besides pino's own. */
 const ALLOWED = new Set([
@@ -55,29 +55,14 @@ function spellings(secret: string): string[] {
   ];
 }
 
-let v1: V1;
+const v1 = useV1();
 let secret: string;
 let keyId: string;
 let inviteToken: string;
 
 beforeAll(async () => {
-  v1 = await setupV1();
-  const created = await v1.admin.client
-    .post(v1.keysPath, { name: "logged", orgWide: true, permissions: { read: true, write: true } })
-    .expect(201);
-  secret = created.body.secret;
-  keyId = created.body.key.id;
-  const invite = await v1.admin.client
-    .post(`/api/orgs/${v1.admin.orgId}/invites`, {
-      email: "log-invitee@example.com",
-      role: "member",
-    })
-    .expect(201);
-  inviteToken = invite.body.token;
-});
-
-afterAll(async () => {
-  await teardownV1(v1);
+  ({ secret, id: keyId } = await newKey(v1, { read: true, write: true }, { name: "logged" }));
+  inviteToken = (await v1.h.invite(v1.admin, "log-invitee@example.com", "member")).token;
 });
 
 describe("the request log", () => {
