@@ -4,11 +4,11 @@
 
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KeyWithSecretAnswer } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { KeyVerifier } from "../src/key-verification/key-verifier.js";
 import { useHarness } from "./harness.js";
+import { orgKey } from "./v1-fixtures.js";
 
 const FALLBACK_TTL_MS = 100;
 
@@ -27,19 +27,8 @@ const t = useHarness(
 );
 
 async function newKey() {
-  const res = await t.admin.client
-    .post(`/api/orgs/${t.admin.orgId}/keys`, {
-      name: "cached",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
-  const { key, secret } = res.body as KeyWithSecretAnswer;
-  return {
-    id: key.id,
-    hash: t.verifier.hashOf(secret),
-    path: `/api/orgs/${t.admin.orgId}/keys/${key.id}`,
-  };
+  const { id, secret } = await orgKey(t.admin, { name: "cached" });
+  return { id, hash: t.verifier.hashOf(secret), path: `/api/orgs/${t.admin.orgId}/keys/${id}` };
 }
 
 describe("another instance's verification cache", () => {

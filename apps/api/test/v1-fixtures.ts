@@ -69,6 +69,11 @@ export async function newKey(
   return { id: body.key.id, secret: body.secret };
 }
 
+/** A read-write org-wide key `owner` makes in their own org (`newKey` for any signed-in user). */
+export function orgKey(owner: SignedIn, overrides: Record<string, unknown> = {}): Promise<TestKey> {
+  return newKey({ admin: owner, keysPath: `/api/orgs/${owner.orgId}/keys` }, undefined, overrides);
+}
+
 /** Requests to the public API, with the key in `x-api-token` (or none). */
 export function machine(h: Harness, secret?: string) {
   const request = supertest(h.app);

@@ -15,6 +15,7 @@ import { KeyChangeBus } from "../../src/key-verification/key-change-bus.js";
 import { createLogger } from "../../src/logger.js";
 import { BCRYPT_COST } from "../../src/services/accounts.js";
 import { Client, PASSWORD, uniqueEmail, useHarness } from "../harness.js";
+import { orgKey } from "../v1-fixtures.js";
 import { expectError, expectUnchanged, fingerprint, listRoutes } from "./support.js";
 
 const t = useHarness(
@@ -26,16 +27,10 @@ const t = useHarness(
 
 /** Fills a route template with real ids of the admin's org. */
 async function concretePath(template: string): Promise<string> {
-  const key = await t.admin.client
-    .post(`/api/orgs/${t.admin.orgId}/keys`, {
-      name: "csrf target",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
+  const key = await orgKey(t.admin, { name: "csrf target" });
   return template
     .replace(":orgId", t.admin.orgId)
-    .replace(":keyId", key.body.key.id)
+    .replace(":keyId", key.id)
     .replace(":userId", t.admin.user.id)
     .replace(":token", "some-token");
 }
