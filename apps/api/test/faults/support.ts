@@ -70,6 +70,12 @@ export function useFaultDatabase() {
       started.push(server);
       return server;
     },
+    /** A server (`start()`), a new user signed up on it (`label` names them) and their org key. */
+    async startWithKey(label: string) {
+      const server = await this.start();
+      const session = await signUp(server.url, label);
+      return { server, session, key: await createKey(session) };
+    },
   };
 }
 
