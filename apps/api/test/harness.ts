@@ -101,6 +101,18 @@ export interface Team {
   keysPath: string;
 }
 
+/** A stream for a logger to write to, and every line written to it. */
+export function lineSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, sink };
+}
+
 let counter = 0;
 export function uniqueEmail(label = "user"): string {
   counter += 1;
@@ -163,13 +175,7 @@ export class Client {
 export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const { prisma, dialect, close } = createDb(database.url);
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logLines, sink } = lineSink();
   const appEnv = readEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "trace",

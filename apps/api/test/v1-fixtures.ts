@@ -4,7 +4,7 @@ import supertest from "supertest";
 import { afterAll, beforeAll } from "vitest";
 import type { StoredEventRow } from "../src/ingest/ingest-store.js";
 import type { PublicApi } from "../src/v1/public-api.js";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
+import { type Client, createHarness, type Harness, type SignedIn } from "./harness.js";
 
 export interface V1 {
   h: Harness;
@@ -53,7 +53,7 @@ export interface TestKey {
 }
 
 export async function newKey(
-  v1: Pick<V1, "admin" | "keysPath">,
+  v1: { admin: { client: Client }; keysPath: string },
   permissions: { read: boolean; write: boolean } = { read: true, write: true },
   overrides: Record<string, unknown> = {},
 ): Promise<TestKey> {
@@ -69,8 +69,11 @@ export async function newKey(
   return { id: body.key.id, secret: body.secret };
 }
 
-/** A read-write org-wide key `owner` makes in their own org (`newKey` for any signed-in user). */
-export function orgKey(owner: SignedIn, overrides: Record<string, unknown> = {}): Promise<TestKey> {
+/** A read-write org-wide key `owner` makes in their org (`newKey` for any user or client). */
+export function orgKey(
+  owner: { client: Client; orgId: string },
+  overrides: Record<string, unknown> = {},
+): Promise<TestKey> {
   return newKey({ admin: owner, keysPath: `/api/orgs/${owner.orgId}/keys` }, undefined, overrides);
 }
 

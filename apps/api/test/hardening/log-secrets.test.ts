@@ -1,7 +1,6 @@
 // Secrets out of the log: the request log is an allow-list of fields. Every way a client may put a
 // key or an invite token in a request (header names, case, percent-encoding, query, Referer,
 // cookie, upper-cased paths, unmatched paths) is sent, then the captured log is searched for each.
-import { Writable } from "node:stream";
 import { API_KEY_HEADER, CSRF_HEADER, CSRF_HEADER_VALUE } from "@keyward/shared";
 import express from "express";
 import supertest from "supertest";
@@ -9,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { errorHandler } from "../../src/http/error-handler.js";
 import { requestLog } from "../../src/http/request-log.js";
 import { createLogger } from "../../src/logger.js";
+import { lineSink } from "../harness.js";
 import { newKey, useV1 } from "../v1-fixtures.js";
 
 /** Every field a request log line may carry, besides pino's own. */
@@ -176,13 +176,7 @@ describe("the request log", () => {
 
 describe("the error handler's log line", () => {
   it("keeps an unexpected error's type, code and frames, never its message or properties", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = createLogger("info", sink);
     const app = express();
     app.use(requestLog(logger));

@@ -1,6 +1,5 @@
 // Category 4 (API level): CSRF, session cookie flags, security headers, login brute force, user
 // enumeration by message and by timing, and secrets absent from every log line at trace level.
-import { Writable } from "node:stream";
 import { createDb } from "@keyward/db";
 import { createTestDatabase } from "@keyward/db/testing";
 import { API_KEY_HEADER, CSRF_HEADER, CSRF_HEADER_VALUE } from "@keyward/shared";
@@ -14,7 +13,7 @@ import { readEnv } from "../../src/env.js";
 import { KeyChangeBus } from "../../src/key-verification/key-change-bus.js";
 import { createLogger } from "../../src/logger.js";
 import { BCRYPT_COST } from "../../src/services/accounts.js";
-import { Client, PASSWORD, uniqueEmail, useHarness } from "../harness.js";
+import { Client, lineSink, PASSWORD, uniqueEmail, useHarness } from "../harness.js";
 import { orgKey } from "../v1-fixtures.js";
 import { expectError, expectUnchanged, fingerprint, listRoutes } from "./support.js";
 
@@ -358,13 +357,7 @@ function cookieOrNone(res: { headers: Record<string, unknown> }): string | undef
 
 describe("secrets in logs", () => {
   it("no password, key secret, session or invite token appears in any log line at trace level", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const database = await createTestDatabase();
     const { prisma, dialect, close } = createDb(database.url);
     const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
@@ -403,16 +396,10 @@ describe("secrets in logs", () => {
         })
         .expect(400);
       note("bad-signup-password");
-      const created = await owner
-        .post(`/api/orgs/${orgId}/keys`, {
-          name: "log key",
-          orgWide: true,
-          permissions: { read: true, write: true },
-        })
-        .expect(201);
-      note(created.body.secret);
+      const created = await orgKey({ client: owner, orgId }, { name: "log key" });
+      note(created.secret);
       const rolled = await owner
-        .post(`/api/orgs/${orgId}/keys/${created.body.key.id}/roll`, { graceSeconds: 60 })
+        .post(`/api/orgs/${orgId}/keys/${created.id}/roll`, { graceSeconds: 60 })
         .expect(201);
       note(rolled.body.secret);
       const invite = await owner
@@ -425,7 +412,7 @@ describe("secrets in logs", () => {
         .expect(200);
       note(/^kw_session=([^;]+)/.exec(cookieOf(joined))?.[1]);
       const m = supertest(app);
-      for (const secret of [created.body.secret, rolled.body.secret] as string[]) {
+      for (const secret of [created.secret, rolled.body.secret] as string[]) {
         await m.get("/v1/key").set(API_KEY_HEADER, secret).expect(200);
         await m.get("/v1/key").set("Authorization", `Bearer ${secret}`).expect(200);
         await m
