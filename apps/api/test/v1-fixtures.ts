@@ -91,6 +91,33 @@ export function machine(h: Harness, secret?: string) {
   };
 }
 
+/**
+ * Runs `body` with the admin's org limited to `perSecond` requests per second per key, then puts
+ * the limit back to 1,000 (the default), whether `body` passed or not.
+ */
+export async function withOrgRateLimit<T>(
+  v1: V1,
+  perSecond: number,
+  body: () => Promise<T>,
+): Promise<T> {
+  const limit = (rateLimitPerSecond: number) =>
+    v1.h.deps.db.org.update({ where: { id: v1.admin.orgId }, data: { rateLimitPerSecond } });
+  await limit(perSecond);
+  try {
+    return await body();
+  } finally {
+    await limit(1000);
+  }
+}
+
+/** `count` GET /v1/key sent at once with the key (the client of `machine`). */
+export function burst(
+  client: ReturnType<typeof machine>,
+  count: number,
+): Promise<supertest.Response[]> {
+  return Promise.all(Array.from({ length: count }, () => client.get("/v1/key")));
+}
+
 /** Sums the counts of `/v1/metrics` for an event name over all time. */
 export async function countOf(h: Harness, secret: string, eventName: string): Promise<number> {
   const params = new URLSearchParams({
