@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { uniqueEmail, useHarness } from "./harness.js";
+import { fieldsOf } from "./support/error-answers.js";
 
 const t = useHarness(async (h) => {
   const admin = await h.signup();
@@ -7,10 +8,6 @@ const t = useHarness(async (h) => {
 });
 
 const NEW_PERSON = { name: "New Person", password: "a long enough password" };
-
-function fields(res: { body: { error: { details?: { field: string }[] } } }): string[] {
-  return (res.body.error.details ?? []).map((d) => d.field);
-}
 
 describe("creating invites", () => {
   it("a member who is not an admin → 403, no invite", async () => {
@@ -54,7 +51,7 @@ describe("creating invites", () => {
       .send(JSON.stringify(body))
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
-    expect(fields(res)).toContain(field);
+    expect(fieldsOf(res)).toContain(field);
     expect(await t.h.countRows()).toEqual(rows);
   });
 
@@ -179,7 +176,7 @@ describe("accepting with the wrong person or missing data", () => {
         : req.set("Content-Type", "application/json").send(JSON.stringify(body))
       ).expect(400);
       expect(res.body.error.code).toBe("invalid_request");
-      for (const field of named) expect(fields(res)).toContain(field);
+      for (const field of named) expect(fieldsOf(res)).toContain(field);
       expect(await t.h.countRows()).toEqual(rows);
       await t.h.anonymous().get(`/api/invites/${token}`).expect(200);
     },
@@ -193,6 +190,6 @@ describe("accepting with the wrong person or missing data", () => {
       .set("Content-Type", "application/json")
       .send('{"name":"x",')
       .expect(400);
-    expect(fields(res)).toEqual(["body"]);
+    expect(fieldsOf(res)).toEqual(["body"]);
   });
 });

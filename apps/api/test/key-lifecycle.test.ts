@@ -5,6 +5,7 @@ import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@ke
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "./harness.js";
 import { listAll } from "./keys-fixtures.js";
+import { expectInvalid } from "./support/error-answers.js";
 import { machine, newKey, type TestKey, useV1 } from "./v1-fixtures.js";
 
 const DAY_MS = 86_400_000;
@@ -39,13 +40,6 @@ const EXPIRED = [
   { status: 401, code: "expired_key" },
   { status: 401, code: "expired_key" },
 ];
-
-function expectInvalid(res: { status: number; body: unknown }, field: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  const { error } = res.body as { error: { code: string; details: { field: string }[] } };
-  expect(error.code).toBe("invalid_request");
-  expect(error.details.map((detail) => detail.field)).toContain(field);
-}
 
 describe("roll with a grace period", () => {
   it("both secrets work during the grace, only the new one after it, and the audit log shows the roll", async () => {
