@@ -80,9 +80,7 @@ describe("signup errors", () => {
     const before = await h.countRows();
     const res = await h
       .anonymous()
-      .post("/api/auth/signup")
-      .set("Content-Type", "application/json")
-      .send('{"email": "a@example.com", ')
+      .sendJson("POST", "/api/auth/signup", '{"email": "a@example.com", ')
       .expect(400);
     expect(res.body.error).toMatchObject({ code: "invalid_request" });
     expect(fieldsOf(res)).toEqual(["body"]);
@@ -135,9 +133,7 @@ describe("login errors", () => {
     const before = await h.countRows();
     const res = await h
       .anonymous()
-      .post("/api/auth/login")
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body))
+      .sendJson("POST", "/api/auth/login", JSON.stringify(body))
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(fieldsOf(res)).toContain(field);
@@ -145,12 +141,7 @@ describe("login errors", () => {
   });
 
   it("malformed JSON → 400", async () => {
-    const res = await h
-      .anonymous()
-      .post("/api/auth/login")
-      .set("Content-Type", "application/json")
-      .send("{nope")
-      .expect(400);
+    const res = await h.anonymous().sendJson("POST", "/api/auth/login", "{nope").expect(400);
     expect(fieldsOf(res)).toEqual(["body"]);
   });
 

@@ -166,6 +166,10 @@ export class Client {
   delete(path: string) {
     return this.send("DELETE", path);
   }
+  /** `text` as an application/json body, sent as it is: any JSON value, or JSON that does not parse. */
+  sendJson(method: Method, path: string, text: string) {
+    return this.send(method, path, text, { "Content-Type": "application/json" });
+  }
 }
 
 /**

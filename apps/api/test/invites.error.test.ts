@@ -46,9 +46,7 @@ describe("creating invites", () => {
   it.each(cases)("%s → 400 naming %s, no invite", async (_label, body, field) => {
     const rows = await t.h.countRows();
     const res = await t.admin.client
-      .post(`/api/orgs/${t.admin.orgId}/invites`)
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body))
+      .sendJson("POST", `/api/orgs/${t.admin.orgId}/invites`, JSON.stringify(body))
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(fieldsOf(res)).toContain(field);
@@ -56,11 +54,7 @@ describe("creating invites", () => {
   });
 
   it("malformed JSON → 400, huge body → 413", async () => {
-    await t.admin.client
-      .post(`/api/orgs/${t.admin.orgId}/invites`)
-      .set("Content-Type", "application/json")
-      .send("{")
-      .expect(400);
+    await t.admin.client.sendJson("POST", `/api/orgs/${t.admin.orgId}/invites`, "{").expect(400);
     await t.admin.client
       .post(`/api/orgs/${t.admin.orgId}/invites`, {
         email: "a@example.com",
@@ -186,9 +180,7 @@ describe("accepting with the wrong person or missing data", () => {
     const { token } = await t.h.invite(t.admin, uniqueEmail());
     const res = await t.h
       .anonymous()
-      .post(`/api/invites/${token}/accept`)
-      .set("Content-Type", "application/json")
-      .send('{"name":"x",')
+      .sendJson("POST", `/api/invites/${token}/accept`, '{"name":"x",')
       .expect(400);
     expect(fieldsOf(res)).toEqual(["body"]);
   });

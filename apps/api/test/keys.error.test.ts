@@ -130,10 +130,7 @@ describe("create", () => {
 
   it("refuses malformed JSON", async () => {
     const before = await snapshot();
-    const res = await admin.client
-      .post(keysPath)
-      .set("content-type", "application/json")
-      .send('{"name": "x", "orgWide": tru');
+    const res = await admin.client.sendJson("POST", keysPath, '{"name": "x", "orgWide": tru');
     expectInvalid(res, "body");
     expect(await snapshot()).toEqual(before);
   });
@@ -143,10 +140,7 @@ describe("create", () => {
     ["null", "name"],
     ["42", "body"],
   ])("refuses the JSON value %s naming %s", async (json, field) => {
-    const res = await admin.client
-      .post(keysPath)
-      .set("content-type", "application/json")
-      .send(json);
+    const res = await admin.client.sendJson("POST", keysPath, json);
     expectInvalid(res, field);
   });
 
@@ -186,10 +180,7 @@ describe("update", () => {
   });
 
   it("refuses malformed JSON and keeps the key", async () => {
-    const res = await admin.client
-      .patch(keyPath)
-      .set("content-type", "application/json")
-      .send("{name:");
+    const res = await admin.client.sendJson("PATCH", keyPath, "{name:");
     expectInvalid(res, "body");
     const row = await h.deps.db.apiKey.findFirstOrThrow({ where: { name: keyName } });
     expect(row.name).toBe(keyName);

@@ -120,10 +120,11 @@ describe("PATCH member bad input", () => {
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await memberships();
     const rows = await t.h.countRows();
-    const res = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`)
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body));
+    const res = await t.admin.client.sendJson(
+      "PATCH",
+      `/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`,
+      JSON.stringify(body),
+    );
     expectInvalid(res, field);
     expect(await memberships()).toEqual(before);
     expect(await t.h.countRows()).toEqual(rows);
@@ -132,9 +133,11 @@ describe("PATCH member bad input", () => {
   it("malformed JSON → 400 and a huge body → 413, nothing written", async () => {
     const before = await memberships();
     await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`)
-      .set("Content-Type", "application/json")
-      .send('{"role": "admin"')
+      .sendJson(
+        "PATCH",
+        `/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`,
+        '{"role": "admin"',
+      )
       .expect(400);
     const huge = await t.admin.client
       .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`, {

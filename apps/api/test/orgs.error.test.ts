@@ -38,10 +38,11 @@ describe("PATCH /api/orgs/:orgId errors", () => {
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await orgRow();
     const rows = await t.h.countRows();
-    const res = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}`)
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body));
+    const res = await t.admin.client.sendJson(
+      "PATCH",
+      `/api/orgs/${t.admin.orgId}`,
+      JSON.stringify(body),
+    );
     expectInvalid(res, field);
     expect(await orgRow()).toEqual(before);
     expect(await t.h.countRows()).toEqual(rows);
@@ -49,9 +50,7 @@ describe("PATCH /api/orgs/:orgId errors", () => {
 
   it("malformed JSON → 400, a body over 1 MB → 413", async () => {
     const bad = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}`)
-      .set("Content-Type", "application/json")
-      .send('{"name":')
+      .sendJson("PATCH", `/api/orgs/${t.admin.orgId}`, '{"name":')
       .expect(400);
     expect(bad.body.error.details).toEqual([{ field: "body", message: expect.any(String) }]);
     const huge = await t.admin.client
