@@ -8,6 +8,9 @@ const t = useHarness(async (h) => {
   return { admin, stranger, member: await h.member(admin) };
 });
 
+/** The admin's org's membership of `userId`. */
+const memberPath = (userId: string) => `/api/orgs/${t.admin.orgId}/members/${userId}`;
+
 async function memberships(orgId = t.admin.orgId) {
   return t.h.deps.db.membership.findMany({ where: { orgId }, orderBy: { userId: "asc" } });
 }
@@ -17,7 +20,7 @@ describe("last-admin guard", () => {
     const before = await memberships();
     const rows = await t.h.countRows();
     const res = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`, { role: "member" })
+      .patch(memberPath(t.admin.user.id), { role: "member" })
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
@@ -27,9 +30,7 @@ describe("last-admin guard", () => {
   it("the only admin cannot remove themselves → 409, nothing changed", async () => {
     const before = await memberships();
     const rows = await t.h.countRows();
-    const res = await t.admin.client
-      .delete(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`)
-      .expect(409);
+    const res = await t.admin.client.delete(memberPath(t.admin.user.id)).expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
     expect(await t.h.countRows()).toEqual(rows);
@@ -37,7 +38,7 @@ describe("last-admin guard", () => {
 
   it("the only admin may still change their own grants (role unchanged)", async () => {
     await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`, {
+      .patch(memberPath(t.admin.user.id), {
         role: "admin",
         manageOrgKeys: false,
       })
@@ -87,13 +88,9 @@ describe("unknown members", () => {
     ["an id that does not exist", () => "usr_doesnotexist"],
   ])("PATCH and DELETE for %s → 404", async (_label, id) => {
     const rows = await t.h.countRows();
-    const patch = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${id()}`, { role: "admin" })
-      .expect(404);
+    const patch = await t.admin.client.patch(memberPath(id()), { role: "admin" }).expect(404);
     expect(patch.body.error.code).toBe("not_found");
-    const del = await t.admin.client
-      .delete(`/api/orgs/${t.admin.orgId}/members/${id()}`)
-      .expect(404);
+    const del = await t.admin.client.delete(memberPath(id())).expect(404);
     expect(del.body.error.code).toBe("not_found");
     expect(await t.h.countRows()).toEqual(rows);
     expect(await memberships(t.stranger.orgId)).toHaveLength(1);
@@ -101,8 +98,8 @@ describe("unknown members", () => {
 
   it("removing someone twice → 404 the second time", async () => {
     const gone = await t.h.member(t.admin);
-    await t.admin.client.delete(`/api/orgs/${t.admin.orgId}/members/${gone.user.id}`).expect(204);
-    await t.admin.client.delete(`/api/orgs/${t.admin.orgId}/members/${gone.user.id}`).expect(404);
+    await t.admin.client.delete(memberPath(gone.user.id)).expect(204);
+    await t.admin.client.delete(memberPath(gone.user.id)).expect(404);
   });
 });
 
@@ -122,7 +119,7 @@ describe("PATCH member bad input", () => {
     const rows = await t.h.countRows();
     const res = await t.admin.client.sendJson(
       "PATCH",
-      `/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`,
+      memberPath(t.member.user.id),
       JSON.stringify(body),
     );
     expectInvalid(res, field);
@@ -133,14 +130,10 @@ describe("PATCH member bad input", () => {
   it("malformed JSON → 400 and a huge body → 413, nothing written", async () => {
     const before = await memberships();
     await t.admin.client
-      .sendJson(
-        "PATCH",
-        `/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`,
-        '{"role": "admin"',
-      )
+      .sendJson("PATCH", memberPath(t.member.user.id), '{"role": "admin"')
       .expect(400);
     const huge = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`, {
+      .patch(memberPath(t.member.user.id), {
         role: "admin",
         pad: "x".repeat(1_048_577),
       })
@@ -150,9 +143,7 @@ describe("PATCH member bad input", () => {
   });
 
   it("no body → 400", async () => {
-    const res = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`)
-      .expect(400);
+    const res = await t.admin.client.patch(memberPath(t.member.user.id)).expect(400);
     expect(res.body.error.code).toBe("invalid_request");
   });
 });

@@ -5,6 +5,9 @@ import { useHarness } from "./harness.js";
 
 const t = useHarness(async (h) => ({ admin: await h.signup({ name: "Alice Admin" }) }));
 
+/** The admin's org's membership of `userId`. */
+const memberPath = (userId: string) => `/api/orgs/${t.admin.orgId}/members/${userId}`;
+
 async function auditOf(action: string, subjectUserId?: string) {
   const rows = await t.h.deps.db.auditEvent.findMany({
     where: { orgId: t.admin.orgId, action, ...(subjectUserId ? { subjectUserId } : {}) },
@@ -42,7 +45,7 @@ describe("members", () => {
   it("an admin grants rights; the member's /me shows them; member.updated records the change", async () => {
     const carol = await t.h.member(t.admin, { role: "member", name: "Carol" });
     const res = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${carol.user.id}`, { manageOrgKeys: true })
+      .patch(memberPath(carol.user.id), { manageOrgKeys: true })
       .expect(200);
     expect(res.body).toMatchObject({
       userId: carol.user.id,
@@ -65,7 +68,7 @@ describe("members", () => {
   it("promoting to admin reports both grants as true, and the old admin may then step down", async () => {
     const dave = await t.h.member(t.admin, { role: "member", name: "Dave" });
     const promoted = await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${dave.user.id}`, { role: "admin" })
+      .patch(memberPath(dave.user.id), { role: "admin" })
       .expect(200);
     expect(promoted.body).toMatchObject({
       role: "admin",
@@ -78,7 +81,7 @@ describe("members", () => {
 
     // Dave demotes Alice; there is still an admin (Dave), so it is allowed.
     const demoted = await dave.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`, {
+      .patch(memberPath(t.admin.user.id), {
         role: "member",
         managePersonalKeys: true,
       })
@@ -90,19 +93,15 @@ describe("members", () => {
     });
     const aliceMe = await t.admin.client.get("/api/me").expect(200);
     expect(aliceMe.body.orgs[0]).toMatchObject({ role: "member", managePersonalKeys: true });
-    await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${dave.user.id}`, { role: "member" })
-      .expect(403);
+    await t.admin.client.patch(memberPath(dave.user.id), { role: "member" }).expect(403);
 
     // And back, so the remaining tests have their admin.
-    await dave.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`, { role: "admin" })
-      .expect(200);
+    await dave.client.patch(memberPath(t.admin.user.id), { role: "admin" }).expect(200);
   });
 
   it("an admin removes a member: member.removed is recorded and the org no longer exists for them", async () => {
     const erin = await t.h.member(t.admin, { role: "member", name: "Erin" });
-    await t.admin.client.delete(`/api/orgs/${t.admin.orgId}/members/${erin.user.id}`).expect(204);
+    await t.admin.client.delete(memberPath(erin.user.id)).expect(204);
     await erin.client.get(`/api/orgs/${t.admin.orgId}`).expect(404);
     const me = await erin.client.get("/api/me").expect(200);
     expect(me.body.orgs).toEqual([]);
@@ -148,9 +147,7 @@ describe("members", () => {
     const listener = (change: KeyChange) => published.push(change);
     t.h.deps.keyChanges.on("change", listener);
     try {
-      await t.admin.client
-        .delete(`/api/orgs/${t.admin.orgId}/members/${frank.user.id}`)
-        .expect(204);
+      await t.admin.client.delete(memberPath(frank.user.id)).expect(204);
     } finally {
       t.h.deps.keyChanges.off("change", listener);
     }

@@ -6,6 +6,9 @@ const t = useHarness(async (h) => {
   return { admin, member: await h.member(admin), peer: await h.member(admin) };
 });
 
+/** The admin's org's membership of `userId`. */
+const memberPath = (userId: string) => `/api/orgs/${t.admin.orgId}/members/${userId}`;
+
 async function state() {
   return {
     rows: await t.h.countRows(),
@@ -24,9 +27,7 @@ describe("members cannot manage members", () => {
     ["demote the admin", () => t.admin.user.id, { role: "member" }],
   ])("%s → 403, nothing changed", async (_label, target, body) => {
     const before = await state();
-    const res = await t.member.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${target()}`, body)
-      .expect(403);
+    const res = await t.member.client.patch(memberPath(target()), body).expect(403);
     expect(res.body.error.code).toBe("forbidden");
     expect(await state()).toEqual(before);
   });
@@ -37,21 +38,19 @@ describe("members cannot manage members", () => {
     ["remove themselves", () => t.member.user.id],
   ])("%s → 403, nothing changed", async (_label, target) => {
     const before = await state();
-    await t.member.client.delete(`/api/orgs/${t.admin.orgId}/members/${target()}`).expect(403);
+    await t.member.client.delete(memberPath(target())).expect(403);
     expect(await state()).toEqual(before);
   });
 
   it("a granted member (both grants) still cannot manage members or invite", async () => {
     await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.peer.user.id}`, {
+      .patch(memberPath(t.peer.user.id), {
         manageOrgKeys: true,
         managePersonalKeys: true,
       })
       .expect(200);
     const before = await state();
-    await t.peer.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.member.user.id}`, { role: "admin" })
-      .expect(403);
+    await t.peer.client.patch(memberPath(t.member.user.id), { role: "admin" }).expect(403);
     await t.peer.client
       .post(`/api/orgs/${t.admin.orgId}/invites`, { email: "x@example.com", role: "admin" })
       .expect(403);
@@ -60,19 +59,13 @@ describe("members cannot manage members", () => {
 
   it("an admin who has just been demoted loses the right on their next call", async () => {
     const second = await t.h.member(t.admin, { role: "admin" });
-    await t.admin.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${second.user.id}`, { role: "member" })
-      .expect(200);
-    await second.client
-      .patch(`/api/orgs/${t.admin.orgId}/members/${t.admin.user.id}`, { role: "member" })
-      .expect(403);
+    await t.admin.client.patch(memberPath(second.user.id), { role: "member" }).expect(200);
+    await second.client.patch(memberPath(t.admin.user.id), { role: "member" }).expect(403);
   });
 
   it("a removed member's session no longer reaches the org", async () => {
     const leaving = await t.h.member(t.admin);
-    await t.admin.client
-      .delete(`/api/orgs/${t.admin.orgId}/members/${leaving.user.id}`)
-      .expect(204);
+    await t.admin.client.delete(memberPath(leaving.user.id)).expect(204);
     await leaving.client.get(`/api/orgs/${t.admin.orgId}/members`).expect(404);
     await leaving.client.get(`/api/orgs/${t.admin.orgId}/keys`).expect(404);
   });
