@@ -8,8 +8,6 @@ import { performance } from "node:perf_hooks";
 import { pgClientConfig } from "@keyward/db";
 import {
   API_KEY_HEADER,
-  CSRF_HEADER,
-  CSRF_HEADER_VALUE,
   type KeyWithSecretAnswer,
   type MetricsAnswer,
   type SessionAnswer,
@@ -17,6 +15,13 @@ import {
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KEY_CHANGES_CHANNEL } from "../src/key-verification/key-change-channel.js";
+import {
+  type Session,
+  sessionCall,
+  sessionHeaders,
+  sessionJson,
+  signUp,
+} from "./faults/support.js";
 import { usePostgresInstances, windowAfter } from "./support/postgres-instances.js";
 import type { ServerProcess } from "./support/server-process.js";
 
@@ -53,49 +58,15 @@ beforeAll(async () => {
   await Promise.all([a, b].map((s) => until("the listener", () => listenerBackend(s))));
 }, 120_000);
 
-const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
-
-interface Org {
-  cookie: string;
-  orgPath: string;
-  keysPath: string;
-}
-
-async function signUp(server: ServerProcess): Promise<Org> {
-  const res = await fetch(`${server.url}/api/auth/signup`, {
-    method: "POST",
-    headers: jsonHeaders,
-    body: JSON.stringify({
-      email: `scale-${Date.now()}@example.com`,
-      password: "correct horse battery",
-      name: "Scale Out",
-      orgName: "Scale Org",
-    }),
-  });
-  expect(res.status).toBe(201);
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const orgId = ((await res.json()) as SessionAnswer).orgs[0]?.id;
-  return { cookie, orgPath: `/api/orgs/${orgId}`, keysPath: `/api/orgs/${orgId}/keys` };
-}
-
-async function call(server: ServerProcess, org: Org, method: string, path: string, body?: object) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...jsonHeaders, cookie: org.cookie },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : ((await res.json()) as unknown);
-}
-
-async function newKey(server: ServerProcess, org: Org, enabled = true, orgWide = true) {
-  const created = (await call(server, org, "POST", org.keysPath, {
-    name: "scale",
-    orgWide,
-    enabled,
-    permissions: { read: true, write: true },
-  })) as KeyWithSecretAnswer;
-  return { secret: created.secret, path: `${org.keysPath}/${created.key.id}` };
+async function newKey(server: ServerProcess, org: Session, enabled = true, orgWide = true) {
+  const created = (await sessionJson(
+    org,
+    "POST",
+    "/keys",
+    { name: "scale", orgWide, enabled, permissions: { read: true, write: true } },
+    server.url,
+  )) as KeyWithSecretAnswer;
+  return { secret: created.secret, path: `/keys/${created.key.id}` };
 }
 
 /** The status of a key's request; 429 counts as 200, since the key was accepted first. */
@@ -126,10 +97,10 @@ function report(what: string, ms: number): void {
 }
 
 describe("two API instances on one PostgreSQL", () => {
-  let org: Org;
+  let org: Session;
 
   beforeAll(async () => {
-    org = await signUp(a);
+    org = await signUp(a.url, "scale");
   });
 
   it("shares sessions: signed up on A, recognised on B", async () => {
@@ -140,7 +111,7 @@ describe("two API instances on one PostgreSQL", () => {
   it("B refuses a key within 1 s of A disabling it", async () => {
     const key = await newKey(a, org);
     const { ms } = await windowOn(b, key.secret, 200, 401, () =>
-      call(a, org, "PATCH", key.path, { enabled: false }),
+      sessionJson(org, "PATCH", key.path, { enabled: false }, a.url),
     );
     report("disable: B accepted the disabled key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -149,7 +120,7 @@ describe("two API instances on one PostgreSQL", () => {
   it("B accepts a key within 1 s of A enabling it", async () => {
     const key = await newKey(a, org, false);
     const { ms } = await windowOn(b, key.secret, 401, 200, () =>
-      call(a, org, "PATCH", key.path, { enabled: true }),
+      sessionJson(org, "PATCH", key.path, { enabled: true }, a.url),
     );
     report("enable: B refused the enabled key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -157,7 +128,9 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B refuses a key within 1 s of A deleting it", async () => {
     const key = await newKey(a, org);
-    const { ms } = await windowOn(b, key.secret, 200, 401, () => call(a, org, "DELETE", key.path));
+    const { ms } = await windowOn(b, key.secret, 200, 401, () =>
+      sessionJson(org, "DELETE", key.path, undefined, a.url),
+    );
     report("delete: B accepted the deleted key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
@@ -166,9 +139,13 @@ describe("two API instances on one PostgreSQL", () => {
     const key = await newKey(a, org);
     let rolled: KeyWithSecretAnswer | undefined;
     const { ms } = await windowOn(b, key.secret, 200, 401, async () => {
-      rolled = (await call(a, org, "POST", `${key.path}/roll`, {
-        graceSeconds: 0,
-      })) as KeyWithSecretAnswer;
+      rolled = (await sessionJson(
+        org,
+        "POST",
+        `${key.path}/roll`,
+        { graceSeconds: 0 },
+        a.url,
+      )) as KeyWithSecretAnswer;
     });
     report("roll (grace 0): B accepted the old key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -177,24 +154,22 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B refuses a removed member's personal key within 1 s of A removing the member", async () => {
     const email = `member-${Date.now()}@example.com`;
-    const { token } = (await call(a, org, "POST", `${org.orgPath}/invites`, {
-      email,
-      role: "member",
-    })) as { token: string };
+    const invite = await sessionJson(org, "POST", "/invites", { email, role: "member" }, a.url);
+    const { token } = invite as { token: string };
     const accepted = await fetch(`${b.url}/api/invites/${token}/accept`, {
       method: "POST",
-      headers: jsonHeaders,
+      headers: sessionHeaders(""),
       body: JSON.stringify({ name: "Leaving Member", password: "another long password" }),
     });
     expect(accepted.status).toBe(200);
-    const member: Org = {
+    const member: Session = {
       ...org,
       cookie: (accepted.headers.get("set-cookie") ?? "").split(";")[0] ?? "",
     };
     const { user } = (await accepted.json()) as SessionAnswer;
     const key = await newKey(a, member, true, false);
     const { ms } = await windowOn(b, key.secret, 200, 401, () =>
-      call(a, org, "DELETE", `${org.orgPath}/members/${user.id}`),
+      sessionJson(org, "DELETE", `/members/${user.id}`, undefined, a.url),
     );
     report("member removed: B accepted their personal key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -218,7 +193,7 @@ describe("two API instances on one PostgreSQL", () => {
       401,
       async () => {
         const started = performance.now();
-        await call(a, org, "PATCH", key.path, { enabled: false });
+        await sessionJson(org, "PATCH", key.path, { enabled: false }, a.url);
         tookMs = performance.now() - started;
       },
       3,
@@ -231,7 +206,7 @@ describe("two API instances on one PostgreSQL", () => {
 
     const again = await newKey(a, org);
     const { ms: afterReconnect } = await windowOn(b, again.secret, 200, 401, () =>
-      call(a, org, "PATCH", again.path, { enabled: false }),
+      sessionJson(org, "PATCH", again.path, { enabled: false }, a.url),
     );
     report("after B reconnected: B accepted the disabled key for", afterReconnect);
     expect(afterReconnect).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -242,7 +217,7 @@ describe("two API instances on one PostgreSQL", () => {
     await until("B to log it", async () => /malformed key-change notice/.test(b.output()));
     const key = await newKey(a, org);
     const { ms } = await windowOn(b, key.secret, 200, 401, () =>
-      call(a, org, "PATCH", key.path, { enabled: false }),
+      sessionJson(org, "PATCH", key.path, { enabled: false }, a.url),
     );
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
@@ -292,7 +267,7 @@ describe("two API instances on one PostgreSQL", () => {
     expect(await b.stop()).toBe(0);
 
     const c = await instance();
-    const res = await fetch(`${c.url}${key.path}`, { headers: { cookie: org.cookie } });
+    const res = await sessionCall(org, "GET", key.path, undefined, c.url);
     expect(res.status).toBe(200);
     const { lastUsedAt } = (await res.json()) as { lastUsedAt: string | null };
     expect(Date.parse(lastUsedAt ?? "")).toBeGreaterThanOrEqual(newest);
@@ -308,7 +283,7 @@ describe("two API instances on one PostgreSQL", () => {
     await listener.query(`LISTEN ${KEY_CHANGES_CHANNEL}`);
     try {
       const key = await newKey(c, org);
-      await call(c, org, "PATCH", key.path, { enabled: false });
+      await sessionJson(org, "PATCH", key.path, { enabled: false }, c.url);
       await until("two notices", async () => payloads.length >= 2);
       for (const payload of payloads) {
         expect(payload).not.toContain(key.secret);

@@ -85,7 +85,8 @@ export interface Session {
   orgId: string;
 }
 
-const sessionHeaders = (cookie: string) => ({
+/** The headers of a session-API call with this session cookie ("" for none). */
+export const sessionHeaders = (cookie: string) => ({
   "content-type": "application/json",
   [CSRF_HEADER]: CSRF_HEADER_VALUE,
   cookie,
