@@ -1,4 +1,4 @@
-import { apiCall, apiJson, expect, test, unique } from "./support/fixtures";
+import { apiCall, apiJson, createKeyByApi, expect, test, unique } from "./support/fixtures";
 
 test.describe("journey 7: roll a key with a grace period, its history, the org's max key lifetime", () => {
   test("a key rolled with a 24-hour grace period shows both keys, and its history shows the roll", async ({
@@ -185,7 +185,7 @@ test.describe("journey 7: roll a key with a grace period, its history, the org's
     const { orgId } = owner.account;
     const leaver = await invite(owner, "member", "leaver");
     const name = unique("Leaver laptop");
-    await apiJson(leaver.context.request, "POST", `/api/orgs/${orgId}/keys`, {
+    await createKeyByApi(leaver, {
       name,
       orgWide: false,
       permissions: { read: true, write: false },

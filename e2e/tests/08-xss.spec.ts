@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { apiJson, expect, test } from "./support/fixtures";
+import { apiJson, createKeyByApi, expect, test } from "./support/fixtures";
 
 // Names are data: an org, a person and keys named after XSS payloads must render as text on every
 // page that shows them, with no script run, and the app must keep working under its CSP.
@@ -66,15 +66,15 @@ test("XSS: key, org and member names that are payloads render as text, and no sc
     name: `Org ${PAYLOADS[0]}`.slice(0, 100),
   });
   const member = await invite(owner, "member", "xssmember");
-  await apiJson(member.context.request, "POST", `/api/orgs/${orgId}/keys`, {
-    name: PAYLOADS[2],
+  await createKeyByApi(member, {
+    name: PAYLOADS[2] ?? "",
     orgWide: false,
     permissions: { read: true, write: false },
   });
   const created: { key: { id: string } }[] = [];
   for (const name of PAYLOADS) {
     created.push(
-      await apiJson(owner.context.request, "POST", `/api/orgs/${orgId}/keys`, {
+      await createKeyByApi(owner, {
         name,
         orgWide: true,
         permissions: { read: true, write: true },

@@ -1,6 +1,6 @@
-import type { KeyUsageAnswer, KeyWithSecretAnswer } from "@keyward/shared";
+import type { KeyUsageAnswer } from "@keyward/shared";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import { apiJson, expect, test, unique } from "./support/fixtures";
+import { apiJson, createKeyByApi, expect, type Session, test, unique } from "./support/fixtures";
 
 /** Sends `times` requests with a key to a /v1 path; answers the statuses. */
 async function traffic(request: APIRequestContext, secret: string, path: string, times: number) {
@@ -49,13 +49,9 @@ async function expectActionsInCard(page: Page, row: Locator) {
     .toBe(0);
 }
 
-async function createKey(request: APIRequestContext, orgId: string, name: string, read = true) {
-  return apiJson<KeyWithSecretAnswer>(request, "POST", `/api/orgs/${orgId}/keys`, {
-    name,
-    orgWide: true,
-    permissions: { read, write: true },
-  });
-}
+/** An org-wide Write key of `owner`'s, with Read too unless `read` is false. */
+const createKey = (owner: Session, name: string, read = true) =>
+  createKeyByApi(owner, { name, orgWide: true, permissions: { read, write: true } });
 
 test.describe("journey 9: key usage", () => {
   test("the table shows each key's 24 h requests; the Usage view charts them by outcome, with a table", async ({
@@ -67,7 +63,7 @@ test.describe("journey 9: key usage", () => {
     const { page, keys, context } = owner;
     const { orgId } = owner.account;
     const name = unique("Writer");
-    const { key, secret } = await createKey(context.request, orgId, name, false);
+    const { key, secret } = await createKey(owner, name, false);
     expect(await traffic(context.request, secret, "/v1/key", 5)).toEqual([200, 200, 200, 200, 200]);
     expect(await traffic(context.request, secret, "/v1/metrics?eventName=x", 2)).toEqual([
       403, 403,
@@ -133,8 +129,8 @@ test.describe("journey 9: key usage", () => {
     const owner = await signUp("rotate");
     const { page, keys, context } = owner;
     const { orgId } = owner.account;
-    const busy = await createKey(context.request, orgId, unique("Busy"));
-    const quiet = await createKey(context.request, orgId, unique("Quiet"));
+    const busy = await createKey(owner, unique("Busy"));
+    const quiet = await createKey(owner, unique("Quiet"));
     for (const old of [busy, quiet]) {
       await apiJson(context.request, "POST", `/api/orgs/${orgId}/keys/${old.key.id}/roll`, {
         graceSeconds: 86_400,

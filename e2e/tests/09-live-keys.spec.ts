@@ -3,8 +3,8 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import {
   apiCall,
   apiJson,
+  createKeyByApi,
   expect,
-  type Session,
   test,
   unique,
   uniqueEmail,
@@ -13,17 +13,6 @@ import {
 interface Created {
   key: { id: string; name: string; start: string };
   secret: string;
-}
-
-function createKeyByApi(
-  owner: Session,
-  body: { name: string; orgWide?: boolean; permissions?: { read: boolean; write: boolean } },
-): Promise<Created> {
-  return apiJson<Created>(owner.context.request, "POST", `/api/orgs/${owner.account.orgId}/keys`, {
-    orgWide: false,
-    permissions: { read: false, write: true },
-    ...body,
-  });
 }
 
 /** What the page keeps anywhere a later visitor of this browser could read. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
+import { fieldsOf } from "./support/error-answers.js";
 
 let h: Harness;
 let owner: SignedIn;
@@ -17,10 +18,6 @@ const valid = () => ({
   name: "New Person",
   orgName: "New Org",
 });
-
-function fields(res: { body: { error: { details?: { field: string }[] } } }): string[] {
-  return (res.body.error.details ?? []).map((d) => d.field);
-}
 
 describe("signup errors", () => {
   it("refuses an email that is taken, in any case, with 409 and writes nothing", async () => {
@@ -67,7 +64,7 @@ describe("signup errors", () => {
     const res = await req.send(JSON.stringify(body)).expect(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.requestId).toEqual(expect.any(String));
-    expect(fields(res)).toContain(field);
+    expect(fieldsOf(res)).toContain(field);
     expect(await h.countRows()).toEqual(before);
   });
 
@@ -83,12 +80,10 @@ describe("signup errors", () => {
     const before = await h.countRows();
     const res = await h
       .anonymous()
-      .post("/api/auth/signup")
-      .set("Content-Type", "application/json")
-      .send('{"email": "a@example.com", ')
+      .sendJson("POST", "/api/auth/signup", '{"email": "a@example.com", ')
       .expect(400);
     expect(res.body.error).toMatchObject({ code: "invalid_request" });
-    expect(fields(res)).toEqual(["body"]);
+    expect(fieldsOf(res)).toEqual(["body"]);
     expect(await h.countRows()).toEqual(before);
   });
 
@@ -138,23 +133,16 @@ describe("login errors", () => {
     const before = await h.countRows();
     const res = await h
       .anonymous()
-      .post("/api/auth/login")
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body))
+      .sendJson("POST", "/api/auth/login", JSON.stringify(body))
       .expect(400);
     expect(res.body.error.code).toBe("invalid_request");
-    expect(fields(res)).toContain(field);
+    expect(fieldsOf(res)).toContain(field);
     expect(await h.countRows()).toEqual(before);
   });
 
   it("malformed JSON → 400", async () => {
-    const res = await h
-      .anonymous()
-      .post("/api/auth/login")
-      .set("Content-Type", "application/json")
-      .send("{nope")
-      .expect(400);
-    expect(fields(res)).toEqual(["body"]);
+    const res = await h.anonymous().sendJson("POST", "/api/auth/login", "{nope").expect(400);
+    expect(fieldsOf(res)).toEqual(["body"]);
   });
 
   it("me without a session → 401", async () => {

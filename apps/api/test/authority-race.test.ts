@@ -4,22 +4,16 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyWithSecretAnswer } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type SignedIn, uniqueEmail } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { uniqueEmail, useHarness } from "./harness.js";
 import { machine } from "./v1-fixtures.js";
 
 const TRIALS = 10;
 const LOOPS = 4;
 
-let h: Harness;
-let admin: SignedIn;
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup({ name: "Ada Admin", orgName: "Racing" });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const t = useHarness(async (h) => ({
+  admin: await h.signup({ name: "Ada Admin", orgName: "Racing" }),
+}));
 
 /** Runs `step` in `LOOPS` parallel loops until `stop()` is called; answers when they end. */
 function loop(step: (i: number) => Promise<void>) {
@@ -36,8 +30,8 @@ function loop(step: (i: number) => Promise<void>) {
 describe("a member removed while creating and enabling keys", () => {
   it(`ends with no working key, over ${TRIALS} trials`, { timeout: 240_000 }, async () => {
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const member = await h.member(admin, { role: "member", name: `Racer ${trial}` });
-      const keysPath = `/api/orgs/${admin.orgId}/keys`;
+      const member = await t.h.member(t.admin, { role: "member", name: `Racer ${trial}` });
+      const keysPath = `/api/orgs/${t.admin.orgId}/keys`;
       const disabled: string[] = [];
       const secrets: string[] = [];
       for (let i = 0; i < LOOPS; i += 1) {
@@ -65,16 +59,18 @@ describe("a member removed while creating and enabling keys", () => {
         expect([200, 404]).toContain(enabled.status);
       });
       await sleep(20 + trial * 7);
-      await admin.client.delete(`/api/orgs/${admin.orgId}/members/${member.user.id}`).expect(204);
+      await t.admin.client
+        .delete(`/api/orgs/${t.admin.orgId}/members/${member.user.id}`)
+        .expect(204);
       await sleep(50);
       await stop();
 
-      const working = await h.deps.db.apiKey.count({
-        where: { orgId: admin.orgId, ownerId: member.user.id, enabled: true },
+      const working = await t.h.deps.db.apiKey.count({
+        where: { orgId: t.admin.orgId, ownerId: member.user.id, enabled: true },
       });
       expect(working, `trial ${trial}: enabled keys of the removed member`).toBe(0);
       for (const secret of secrets) {
-        const res = await machine(h, secret).get("/v1/key");
+        const res = await machine(t.h, secret).get("/v1/key");
         expect(res.status, `trial ${trial}: /v1/key with a removed member's key`).toBe(401);
       }
     }
@@ -85,42 +81,43 @@ describe("an admin demoted while inviting admins and changing the org", () => {
   it(`gets nothing committed after the demotion, over ${TRIALS} trials`, {
     timeout: 240_000,
   }, async () => {
-    const db = h.deps.db;
+    const db = t.h.deps.db;
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const other = await h.member(admin, { role: "admin", name: `Demoted ${trial}` });
+      const other = await t.h.member(t.admin, { role: "admin", name: `Demoted ${trial}` });
       let renames = 0;
       const stop = loop(async (i) => {
-        const invited = await other.client.post(`/api/orgs/${admin.orgId}/invites`, {
+        const invited = await other.client.post(`/api/orgs/${t.admin.orgId}/invites`, {
           email: uniqueEmail(`by-demoted-${trial}-${i}`),
           role: "admin",
         });
         expect([201, 403]).toContain(invited.status);
         renames += 1;
-        const renamed = await other.client.patch(`/api/orgs/${admin.orgId}`, {
+        const renamed = await other.client.patch(`/api/orgs/${t.admin.orgId}`, {
           name: `Renamed ${trial}.${renames}`,
         });
         expect([200, 403]).toContain(renamed.status);
       });
       await sleep(20 + trial * 7);
-      await admin.client
-        .patch(`/api/orgs/${admin.orgId}/members/${other.user.id}`, { role: "member" })
+      await t.admin.client
+        .patch(`/api/orgs/${t.admin.orgId}/members/${other.user.id}`, { role: "member" })
         .expect(200);
-      const nameAtDemotion = (await db.org.findUniqueOrThrow({ where: { id: admin.orgId } })).name;
+      const nameAtDemotion = (await db.org.findUniqueOrThrow({ where: { id: t.admin.orgId } }))
+        .name;
       await sleep(50);
       await stop();
 
       const demotion = await db.auditEvent.findFirstOrThrow({
-        where: { orgId: admin.orgId, action: "member.updated", subjectUserId: other.user.id },
+        where: { orgId: t.admin.orgId, action: "member.updated", subjectUserId: other.user.id },
       });
       const after = await db.auditEvent.count({
-        where: { orgId: admin.orgId, actorId: other.user.id, at: { gt: demotion.at } },
+        where: { orgId: t.admin.orgId, actorId: other.user.id, at: { gt: demotion.at } },
       });
       expect(after, `trial ${trial}: events by the demoted admin after the demotion`).toBe(0);
       const pending = await db.invite.count({
-        where: { orgId: admin.orgId, invitedById: other.user.id, acceptedAt: null },
+        where: { orgId: t.admin.orgId, invitedById: other.user.id, acceptedAt: null },
       });
       expect(pending, `trial ${trial}: pending invites by the demoted admin`).toBe(0);
-      const name = (await db.org.findUniqueOrThrow({ where: { id: admin.orgId } })).name;
+      const name = (await db.org.findUniqueOrThrow({ where: { id: t.admin.orgId } })).name;
       expect(name, `trial ${trial}: the org's name after the demotion`).toBe(nameAtDemotion);
     }
   });

@@ -13,6 +13,7 @@ import {
 } from "@keyward/shared";
 import type { Express } from "express";
 import supertest from "supertest";
+import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../src/app.js";
 import type { Deps } from "../src/deps.js";
 import { readEnv } from "../src/env.js";
@@ -100,6 +101,18 @@ export interface Team {
   keysPath: string;
 }
 
+/** A stream for a logger to write to, and every line written to it. */
+export function lineSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, sink };
+}
+
 let counter = 0;
 export function uniqueEmail(label = "user"): string {
   counter += 1;
@@ -153,6 +166,10 @@ export class Client {
   delete(path: string) {
     return this.send("DELETE", path);
   }
+  /** `text` as an application/json body, sent as it is: any JSON value, or JSON that does not parse. */
+  sendJson(method: Method, path: string, text: string) {
+    return this.send(method, path, text, { "Content-Type": "application/json" });
+  }
 }
 
 /**
@@ -162,13 +179,7 @@ export class Client {
 export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const { prisma, dialect, close } = createDb(database.url);
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logLines, sink } = lineSink();
   const appEnv = readEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "trace",
@@ -262,4 +273,36 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     },
   };
   return harness;
+}
+
+/** What `useHarness` answers: the harness and what its setup made, filled in by `beforeAll`. */
+export type Fixture<T extends object> = { h: Harness } & T;
+
+export interface UseHarnessOptions<T extends object> {
+  /** Added to the test environment, as for `createHarness`. */
+  env?: Record<string, string>;
+  /** Runs after all tests, before the harness is closed (if it was created; setup may have failed). */
+  teardown?: (fixture: Fixture<T>) => unknown;
+}
+
+/**
+ * One harness for the test file: `beforeAll` creates it and runs `setup` on it (signing up the
+ * users the file needs), `afterAll` closes it. Read the answer's fields inside tests and hooks,
+ * not at the file's top level, where they are not set yet.
+ */
+export function useHarness<T extends object = Record<never, never>>(
+  setup?: (h: Harness) => Promise<T>,
+  { env, teardown }: UseHarnessOptions<T> = {},
+): Fixture<T> {
+  const fixture = {} as Fixture<T>;
+  beforeAll(async () => {
+    fixture.h = await createHarness(env);
+    if (setup) Object.assign(fixture, await setup(fixture.h));
+  });
+  afterAll(async () => {
+    if (fixture.h === undefined) return;
+    await teardown?.(fixture);
+    await fixture.h.close();
+  });
+  return fixture;
 }

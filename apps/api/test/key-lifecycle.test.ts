@@ -2,21 +2,16 @@
 // period, the org's maximum key lifetime (set through PATCH /api/orgs/:orgId), and expiry.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEventAnswer, KeyAnswer, KeyWithSecretAnswer, Page } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "./harness.js";
 import { listAll } from "./keys-fixtures.js";
-import { machine, newKey, setupV1, type TestKey, teardownV1, type V1 } from "./v1-fixtures.js";
+import { expectInvalid } from "./support/error-answers.js";
+import { machine, newKey, type TestKey, useV1 } from "./v1-fixtures.js";
 
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 
-let v1: V1;
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 async function auditOf(keyId: string): Promise<AuditEventAnswer[]> {
   const res = await v1.admin.client
@@ -45,13 +40,6 @@ const EXPIRED = [
   { status: 401, code: "expired_key" },
   { status: 401, code: "expired_key" },
 ];
-
-function expectInvalid(res: { status: number; body: unknown }, field: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  const { error } = res.body as { error: { code: string; details: { field: string }[] } };
-  expect(error.code).toBe("invalid_request");
-  expect(error.details.map((detail) => detail.field)).toContain(field);
-}
 
 describe("roll with a grace period", () => {
   it("both secrets work during the grace, only the new one after it, and the audit log shows the roll", async () => {

@@ -8,19 +8,11 @@ import {
   type KeyUsageSummariesAnswer,
   type OutcomeCounts,
 } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectError } from "./hardening/support.js";
-import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+import { burst, machine, newKey, useV1, withOrgRateLimit } from "./v1-fixtures.js";
 
-let v1: V1;
-
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 const usagePath = (keyId: string, query: Record<string, string> = {}) =>
   `${v1.keysPath}/${keyId}/usage?${new URLSearchParams(query).toString()}`;
@@ -68,26 +60,16 @@ describe("outcome counters", () => {
   });
 
   it("count rate-limited requests as their answers say", async () => {
-    await v1.h.deps.db.org.update({
-      where: { id: v1.admin.orgId },
-      data: { rateLimitPerSecond: 3 },
-    });
-    try {
+    await withOrgRateLimit(v1, 3, async () => {
       const key = await newKey(v1);
-      const client = machine(v1.h, key.secret);
-      const answers = await Promise.all(Array.from({ length: 10 }, () => client.get("/v1/key")));
+      const answers = await burst(machine(v1.h, key.secret), 10);
       const ok = answers.filter((res) => res.status === 200).length;
       const limited = answers.filter((res) => res.status === 429).length;
       expect(ok + limited).toBe(10);
       expect(limited).toBeGreaterThan(0);
       await v1.api.usage.flush();
       expect((await usageOf(key.id)).totals).toEqual(counts({ valid: ok, rate_limited: limited }));
-    } finally {
-      await v1.h.deps.db.org.update({
-        where: { id: v1.admin.orgId },
-        data: { rateLimitPerSecond: 1000 },
-      });
-    }
+    });
   });
 
   it("count each restriction refusal by its own outcome, once per request", async () => {

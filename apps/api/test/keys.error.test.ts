@@ -1,9 +1,9 @@
 // Bad input: every case is a 400 naming the field (413 for a huge body), never a 500, and
 // nothing changes.
-import type { ErrorBody } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type SignedIn } from "./harness.js";
 import { createKey } from "./keys-fixtures.js";
+import { expectInvalid } from "./support/error-answers.js";
 
 let h: Harness;
 let admin: SignedIn;
@@ -31,14 +31,6 @@ async function snapshot() {
   const rows = await h.deps.db.apiKey.findMany({ orderBy: { id: "asc" } });
   const audit = await h.deps.db.auditEvent.count();
   return { rows, audit };
-}
-
-function expectInvalid(res: { status: number; body: ErrorBody }, field: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body.error.code).toBe("invalid_request");
-  expect(typeof res.body.error.requestId).toBe("string");
-  const fields = (res.body.error.details as Array<{ field: string }>).map((d) => d.field);
-  expect(fields, JSON.stringify(res.body)).toContain(field);
 }
 
 const withoutField = (field: keyof typeof VALID) => {
@@ -138,10 +130,7 @@ describe("create", () => {
 
   it("refuses malformed JSON", async () => {
     const before = await snapshot();
-    const res = await admin.client
-      .post(keysPath)
-      .set("content-type", "application/json")
-      .send('{"name": "x", "orgWide": tru');
+    const res = await admin.client.sendJson("POST", keysPath, '{"name": "x", "orgWide": tru');
     expectInvalid(res, "body");
     expect(await snapshot()).toEqual(before);
   });
@@ -151,10 +140,7 @@ describe("create", () => {
     ["null", "name"],
     ["42", "body"],
   ])("refuses the JSON value %s naming %s", async (json, field) => {
-    const res = await admin.client
-      .post(keysPath)
-      .set("content-type", "application/json")
-      .send(json);
+    const res = await admin.client.sendJson("POST", keysPath, json);
     expectInvalid(res, field);
   });
 
@@ -194,10 +180,7 @@ describe("update", () => {
   });
 
   it("refuses malformed JSON and keeps the key", async () => {
-    const res = await admin.client
-      .patch(keyPath)
-      .set("content-type", "application/json")
-      .send("{name:");
+    const res = await admin.client.sendJson("PATCH", keyPath, "{name:");
     expectInvalid(res, "body");
     const row = await h.deps.db.apiKey.findFirstOrThrow({ where: { name: keyName } });
     expect(row.name).toBe(keyName);

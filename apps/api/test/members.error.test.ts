@@ -1,50 +1,44 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./harness.js";
+import { expectInvalid } from "./support/error-answers.js";
 
-let h: Harness;
-let admin: SignedIn;
-let member: Member;
-let stranger: SignedIn;
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup();
-  stranger = await h.signup();
-  member = await h.member(admin);
-});
-afterAll(async () => {
-  await h?.close();
+const t = useHarness(async (h) => {
+  const admin = await h.signup();
+  const stranger = await h.signup();
+  return { admin, stranger, member: await h.member(admin) };
 });
 
-async function memberships(orgId = admin.orgId) {
-  return h.deps.db.membership.findMany({ where: { orgId }, orderBy: { userId: "asc" } });
+/** The admin's org's membership of `userId`. */
+const memberPath = (userId: string) => `/api/orgs/${t.admin.orgId}/members/${userId}`;
+
+async function memberships(orgId = t.admin.orgId) {
+  return t.h.deps.db.membership.findMany({ where: { orgId }, orderBy: { userId: "asc" } });
 }
 
 describe("last-admin guard", () => {
   it("the only admin cannot demote themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await h.countRows();
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, { role: "member" })
+    const rows = await t.h.countRows();
+    const res = await t.admin.client
+      .patch(memberPath(t.admin.user.id), { role: "member" })
       .expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await h.countRows()).toEqual(rows);
+    expect(await t.h.countRows()).toEqual(rows);
   });
 
   it("the only admin cannot remove themselves → 409, nothing changed", async () => {
     const before = await memberships();
-    const rows = await h.countRows();
-    const res = await admin.client
-      .delete(`/api/orgs/${admin.orgId}/members/${admin.user.id}`)
-      .expect(409);
+    const rows = await t.h.countRows();
+    const res = await t.admin.client.delete(memberPath(t.admin.user.id)).expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect(await memberships()).toEqual(before);
-    expect(await h.countRows()).toEqual(rows);
+    expect(await t.h.countRows()).toEqual(rows);
   });
 
   it("the only admin may still change their own grants (role unchanged)", async () => {
-    await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, {
+    await t.admin.client
+      .patch(memberPath(t.admin.user.id), {
         role: "admin",
         manageOrgKeys: false,
       })
@@ -53,8 +47,8 @@ describe("last-admin guard", () => {
 
   it("two admins demoting each other at the same moment: exactly one wins", async () => {
     for (let round = 0; round < 3; round++) {
-      const owner = await h.signup();
-      const second = await h.member(owner, { role: "admin" });
+      const owner = await t.h.signup();
+      const second = await t.h.member(owner, { role: "admin" });
       const results = await Promise.all([
         owner.client.patch(`/api/orgs/${owner.orgId}/members/${second.user.id}`, {
           role: "member",
@@ -66,7 +60,7 @@ describe("last-admin guard", () => {
       const statuses = results.map((r) => r.status).sort();
       expect(statuses[0]).toBe(200);
       expect([403, 409]).toContain(statuses[1]);
-      const admins = await h.deps.db.membership.count({
+      const admins = await t.h.deps.db.membership.count({
         where: { orgId: owner.orgId, role: "admin" },
       });
       expect(admins).toBe(1);
@@ -74,40 +68,38 @@ describe("last-admin guard", () => {
   });
 
   it("two admins each stepping down (demote self / remove self) at once: one admin remains", async () => {
-    const owner = await h.signup();
-    const second = await h.member(owner, { role: "admin" });
+    const owner = await t.h.signup();
+    const second = await t.h.member(owner, { role: "admin" });
     const results = await Promise.all([
       owner.client.patch(`/api/orgs/${owner.orgId}/members/${owner.user.id}`, { role: "member" }),
       second.client.delete(`/api/orgs/${owner.orgId}/members/${second.user.id}`),
     ]);
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 409)).toHaveLength(1);
-    expect(await h.deps.db.membership.count({ where: { orgId: owner.orgId, role: "admin" } })).toBe(
-      1,
-    );
+    expect(
+      await t.h.deps.db.membership.count({ where: { orgId: owner.orgId, role: "admin" } }),
+    ).toBe(1);
   });
 });
 
 describe("unknown members", () => {
   it.each([
-    ["a user of another org", () => stranger.user.id],
+    ["a user of another org", () => t.stranger.user.id],
     ["an id that does not exist", () => "usr_doesnotexist"],
   ])("PATCH and DELETE for %s → 404", async (_label, id) => {
-    const rows = await h.countRows();
-    const patch = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${id()}`, { role: "admin" })
-      .expect(404);
+    const rows = await t.h.countRows();
+    const patch = await t.admin.client.patch(memberPath(id()), { role: "admin" }).expect(404);
     expect(patch.body.error.code).toBe("not_found");
-    const del = await admin.client.delete(`/api/orgs/${admin.orgId}/members/${id()}`).expect(404);
+    const del = await t.admin.client.delete(memberPath(id())).expect(404);
     expect(del.body.error.code).toBe("not_found");
-    expect(await h.countRows()).toEqual(rows);
-    expect(await memberships(stranger.orgId)).toHaveLength(1);
+    expect(await t.h.countRows()).toEqual(rows);
+    expect(await memberships(t.stranger.orgId)).toHaveLength(1);
   });
 
   it("removing someone twice → 404 the second time", async () => {
-    const gone = await h.member(admin);
-    await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(204);
-    await admin.client.delete(`/api/orgs/${admin.orgId}/members/${gone.user.id}`).expect(404);
+    const gone = await t.h.member(t.admin);
+    await t.admin.client.delete(memberPath(gone.user.id)).expect(204);
+    await t.admin.client.delete(memberPath(gone.user.id)).expect(404);
   });
 });
 
@@ -124,27 +116,24 @@ describe("PATCH member bad input", () => {
   ];
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await memberships();
-    const rows = await h.countRows();
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`)
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body))
-      .expect(400);
-    expect(res.body.error.code).toBe("invalid_request");
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    const rows = await t.h.countRows();
+    const res = await t.admin.client.sendJson(
+      "PATCH",
+      memberPath(t.member.user.id),
+      JSON.stringify(body),
+    );
+    expectInvalid(res, field);
     expect(await memberships()).toEqual(before);
-    expect(await h.countRows()).toEqual(rows);
+    expect(await t.h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400 and a huge body → 413, nothing written", async () => {
     const before = await memberships();
-    await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`)
-      .set("Content-Type", "application/json")
-      .send('{"role": "admin"')
+    await t.admin.client
+      .sendJson("PATCH", memberPath(t.member.user.id), '{"role": "admin"')
       .expect(400);
-    const huge = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`, {
+    const huge = await t.admin.client
+      .patch(memberPath(t.member.user.id), {
         role: "admin",
         pad: "x".repeat(1_048_577),
       })
@@ -154,9 +143,7 @@ describe("PATCH member bad input", () => {
   });
 
   it("no body → 400", async () => {
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${member.user.id}`)
-      .expect(400);
+    const res = await t.admin.client.patch(memberPath(t.member.user.id)).expect(400);
     expect(res.body.error.code).toBe("invalid_request");
   });
 });

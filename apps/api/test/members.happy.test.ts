@@ -1,21 +1,16 @@
 import type { MemberAnswer } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KeyChange } from "../src/key-verification/key-change-bus.js";
-import { createHarness, type Harness, type SignedIn } from "./harness.js";
+import { useHarness } from "./harness.js";
 
-let h: Harness;
-let admin: SignedIn;
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup({ name: "Alice Admin" });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const t = useHarness(async (h) => ({ admin: await h.signup({ name: "Alice Admin" }) }));
+
+/** The admin's org's membership of `userId`. */
+const memberPath = (userId: string) => `/api/orgs/${t.admin.orgId}/members/${userId}`;
 
 async function auditOf(action: string, subjectUserId?: string) {
-  const rows = await h.deps.db.auditEvent.findMany({
-    where: { orgId: admin.orgId, action, ...(subjectUserId ? { subjectUserId } : {}) },
+  const rows = await t.h.deps.db.auditEvent.findMany({
+    where: { orgId: t.admin.orgId, action, ...(subjectUserId ? { subjectUserId } : {}) },
     orderBy: { at: "asc" },
   });
   return rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as unknown }));
@@ -23,12 +18,12 @@ async function auditOf(action: string, subjectUserId?: string) {
 
 describe("members", () => {
   it("lists every member with role and grants; admins are reported with both grants", async () => {
-    const bob = await h.member(admin, { role: "member", name: "Bob Member" });
-    const res = await bob.client.get(`/api/orgs/${admin.orgId}/members`).expect(200);
+    const bob = await t.h.member(t.admin, { role: "member", name: "Bob Member" });
+    const res = await bob.client.get(`/api/orgs/${t.admin.orgId}/members`).expect(200);
     expect(res.body).toEqual([
       {
-        userId: admin.user.id,
-        email: admin.user.email,
+        userId: t.admin.user.id,
+        email: t.admin.user.email,
         name: "Alice Admin",
         role: "admin",
         manageOrgKeys: true,
@@ -48,9 +43,9 @@ describe("members", () => {
   });
 
   it("an admin grants rights; the member's /me shows them; member.updated records the change", async () => {
-    const carol = await h.member(admin, { role: "member", name: "Carol" });
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${carol.user.id}`, { manageOrgKeys: true })
+    const carol = await t.h.member(t.admin, { role: "member", name: "Carol" });
+    const res = await t.admin.client
+      .patch(memberPath(carol.user.id), { manageOrgKeys: true })
       .expect(200);
     expect(res.body).toMatchObject({
       userId: carol.user.id,
@@ -59,21 +54,21 @@ describe("members", () => {
       managePersonalKeys: false,
     });
     const me = await carol.client.get("/api/me").expect(200);
-    expect(me.body.orgs[0]).toMatchObject({ id: admin.orgId, manageOrgKeys: true });
+    expect(me.body.orgs[0]).toMatchObject({ id: t.admin.orgId, manageOrgKeys: true });
 
     const events = await auditOf("member.updated", carol.user.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      actorId: admin.user.id,
+      actorId: t.admin.user.id,
       keyId: null,
       changes: { manageOrgKeys: [false, true] },
     });
   });
 
   it("promoting to admin reports both grants as true, and the old admin may then step down", async () => {
-    const dave = await h.member(admin, { role: "member", name: "Dave" });
-    const promoted = await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${dave.user.id}`, { role: "admin" })
+    const dave = await t.h.member(t.admin, { role: "member", name: "Dave" });
+    const promoted = await t.admin.client
+      .patch(memberPath(dave.user.id), { role: "admin" })
       .expect(200);
     expect(promoted.body).toMatchObject({
       role: "admin",
@@ -86,7 +81,7 @@ describe("members", () => {
 
     // Dave demotes Alice; there is still an admin (Dave), so it is allowed.
     const demoted = await dave.client
-      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, {
+      .patch(memberPath(t.admin.user.id), {
         role: "member",
         managePersonalKeys: true,
       })
@@ -96,41 +91,37 @@ describe("members", () => {
       manageOrgKeys: false,
       managePersonalKeys: true,
     });
-    const aliceMe = await admin.client.get("/api/me").expect(200);
+    const aliceMe = await t.admin.client.get("/api/me").expect(200);
     expect(aliceMe.body.orgs[0]).toMatchObject({ role: "member", managePersonalKeys: true });
-    await admin.client
-      .patch(`/api/orgs/${admin.orgId}/members/${dave.user.id}`, { role: "member" })
-      .expect(403);
+    await t.admin.client.patch(memberPath(dave.user.id), { role: "member" }).expect(403);
 
     // And back, so the remaining tests have their admin.
-    await dave.client
-      .patch(`/api/orgs/${admin.orgId}/members/${admin.user.id}`, { role: "admin" })
-      .expect(200);
+    await dave.client.patch(memberPath(t.admin.user.id), { role: "admin" }).expect(200);
   });
 
   it("an admin removes a member: member.removed is recorded and the org no longer exists for them", async () => {
-    const erin = await h.member(admin, { role: "member", name: "Erin" });
-    await admin.client.delete(`/api/orgs/${admin.orgId}/members/${erin.user.id}`).expect(204);
-    await erin.client.get(`/api/orgs/${admin.orgId}`).expect(404);
+    const erin = await t.h.member(t.admin, { role: "member", name: "Erin" });
+    await t.admin.client.delete(memberPath(erin.user.id)).expect(204);
+    await erin.client.get(`/api/orgs/${t.admin.orgId}`).expect(404);
     const me = await erin.client.get("/api/me").expect(200);
     expect(me.body.orgs).toEqual([]);
-    const list = await admin.client.get(`/api/orgs/${admin.orgId}/members`).expect(200);
+    const list = await t.admin.client.get(`/api/orgs/${t.admin.orgId}/members`).expect(200);
     expect(list.body.map((m: MemberAnswer) => m.userId)).not.toContain(erin.user.id);
     const events = await auditOf("member.removed", erin.user.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      actorId: admin.user.id,
+      actorId: t.admin.user.id,
       changes: { role: ["member", null] },
     });
     // The account itself stays.
-    expect(await h.deps.db.user.count({ where: { id: erin.user.id } })).toBe(1);
+    expect(await t.h.deps.db.user.count({ where: { id: erin.user.id } })).toBe(1);
   });
 
   it("removing a member disables their personal keys (owner_removed), leaves org-wide keys, and publishes each change", async () => {
-    const frank = await h.member(admin, { role: "member", name: "Frank" });
+    const frank = await t.h.member(t.admin, { role: "member", name: "Frank" });
     const createKey = async (name: string, orgWide: boolean) => {
       const res = await frank.client
-        .post(`/api/orgs/${admin.orgId}/keys`, {
+        .post(`/api/orgs/${t.admin.orgId}/keys`, {
           name,
           orgWide,
           permissions: { read: true, write: true },
@@ -143,8 +134,8 @@ describe("members", () => {
     const orgWide = await createKey("Shared ingest", true);
     // A personal key of someone else must stay as it is.
     const adminKey = (
-      await admin.client
-        .post(`/api/orgs/${admin.orgId}/keys`, {
+      await t.admin.client
+        .post(`/api/orgs/${t.admin.orgId}/keys`, {
           name: "Alice personal",
           orgWide: false,
           permissions: { read: true, write: false },
@@ -154,20 +145,22 @@ describe("members", () => {
 
     const published: KeyChange[] = [];
     const listener = (change: KeyChange) => published.push(change);
-    h.deps.keyChanges.on("change", listener);
+    t.h.deps.keyChanges.on("change", listener);
     try {
-      await admin.client.delete(`/api/orgs/${admin.orgId}/members/${frank.user.id}`).expect(204);
+      await t.admin.client.delete(memberPath(frank.user.id)).expect(204);
     } finally {
-      h.deps.keyChanges.off("change", listener);
+      t.h.deps.keyChanges.off("change", listener);
     }
 
-    const rows = await h.deps.db.apiKey.findMany({
+    const rows = await t.h.deps.db.apiKey.findMany({
       where: { id: { in: [personal1.key.id, personal2.key.id, orgWide.key.id, adminKey.key.id] } },
     });
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const { key } of [personal1, personal2]) {
       expect(byId.get(key.id)).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
-      const seen = await admin.client.get(`/api/orgs/${admin.orgId}/keys/${key.id}`).expect(200);
+      const seen = await t.admin.client
+        .get(`/api/orgs/${t.admin.orgId}/keys/${key.id}`)
+        .expect(200);
       expect(seen.body).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
     }
     expect(byId.get(orgWide.key.id)).toMatchObject({ enabled: true, disabledReason: null });
@@ -185,20 +178,20 @@ describe("members", () => {
     );
     expect(forFrank).toHaveLength(2);
     for (const e of forFrank) {
-      expect(e).toMatchObject({ actorId: admin.user.id, changes: { enabled: [true, false] } });
+      expect(e).toMatchObject({ actorId: t.admin.user.id, changes: { enabled: [true, false] } });
     }
 
     // Rolling such a key keeps the reason on its successor.
-    const rolled = await admin.client
-      .post(`/api/orgs/${admin.orgId}/keys/${personal2.key.id}/roll`, { graceSeconds: 0 })
+    const rolled = await t.admin.client
+      .post(`/api/orgs/${t.admin.orgId}/keys/${personal2.key.id}/roll`, { graceSeconds: 0 })
       .expect(201);
     expect(rolled.body.key).toMatchObject({ enabled: false, disabledReason: "owner_removed" });
 
     // A person enabling the key (or disabling it again) replaces the system's reason.
-    const keyPath = `/api/orgs/${admin.orgId}/keys/${personal1.key.id}`;
-    const enabled = await admin.client.patch(keyPath, { enabled: true }).expect(200);
+    const keyPath = `/api/orgs/${t.admin.orgId}/keys/${personal1.key.id}`;
+    const enabled = await t.admin.client.patch(keyPath, { enabled: true }).expect(200);
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null });
-    const byHand = await admin.client.patch(keyPath, { enabled: false }).expect(200);
+    const byHand = await t.admin.client.patch(keyPath, { enabled: false }).expect(200);
     expect(byHand.body).toMatchObject({ enabled: false, disabledReason: null });
   });
 });

@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type Member, type SignedIn } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./harness.js";
+import { expectInvalid } from "./support/error-answers.js";
 
-let h: Harness;
-let admin: SignedIn;
-let member: Member;
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup({ orgName: "Original" });
-  member = await h.member(admin);
-});
-afterAll(async () => {
-  await h?.close();
+const t = useHarness(async (h) => {
+  const admin = await h.signup({ orgName: "Original" });
+  return { admin, member: await h.member(admin) };
 });
 
 async function orgRow() {
-  return h.deps.db.org.findUniqueOrThrow({ where: { id: admin.orgId } });
+  return t.h.deps.db.org.findUniqueOrThrow({ where: { id: t.admin.orgId } });
 }
 
 describe("PATCH /api/orgs/:orgId errors", () => {
   it("a member who is not an admin → 403, nothing changed", async () => {
     const before = await orgRow();
-    const rows = await h.countRows();
-    const res = await member.client
-      .patch(`/api/orgs/${admin.orgId}`, { name: "Hijacked", orgKeyPolicy: "restricted" })
+    const rows = await t.h.countRows();
+    const res = await t.member.client
+      .patch(`/api/orgs/${t.admin.orgId}`, { name: "Hijacked", orgKeyPolicy: "restricted" })
       .expect(403);
     expect(res.body.error.code).toBe("forbidden");
     expect(await orgRow()).toEqual(before);
-    expect(await h.countRows()).toEqual(rows);
+    expect(await t.h.countRows()).toEqual(rows);
   });
 
   const cases: [string, unknown, string][] = [
@@ -43,27 +37,24 @@ describe("PATCH /api/orgs/:orgId errors", () => {
   ];
   it.each(cases)("%s → 400 naming %s, nothing written", async (_label, body, field) => {
     const before = await orgRow();
-    const rows = await h.countRows();
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}`)
-      .set("Content-Type", "application/json")
-      .send(JSON.stringify(body))
-      .expect(400);
-    expect(res.body.error.code).toBe("invalid_request");
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    const rows = await t.h.countRows();
+    const res = await t.admin.client.sendJson(
+      "PATCH",
+      `/api/orgs/${t.admin.orgId}`,
+      JSON.stringify(body),
+    );
+    expectInvalid(res, field);
     expect(await orgRow()).toEqual(before);
-    expect(await h.countRows()).toEqual(rows);
+    expect(await t.h.countRows()).toEqual(rows);
   });
 
   it("malformed JSON → 400, a body over 1 MB → 413", async () => {
-    const bad = await admin.client
-      .patch(`/api/orgs/${admin.orgId}`)
-      .set("Content-Type", "application/json")
-      .send('{"name":')
+    const bad = await t.admin.client
+      .sendJson("PATCH", `/api/orgs/${t.admin.orgId}`, '{"name":')
       .expect(400);
     expect(bad.body.error.details).toEqual([{ field: "body", message: expect.any(String) }]);
-    const huge = await admin.client
-      .patch(`/api/orgs/${admin.orgId}`, { name: "x".repeat(2_000_000) })
+    const huge = await t.admin.client
+      .patch(`/api/orgs/${t.admin.orgId}`, { name: "x".repeat(2_000_000) })
       .expect(413);
     expect(huge.body.error.code).toBe("payload_too_large");
     expect((await orgRow()).name).toBe("Original");

@@ -1,36 +1,20 @@
 // Every /api/orgs/:orgId route: no session → 401, someone else's org → 404 (it does not exist
 // for them), admin-only routes → 403 for members, and no header → 403 on state changes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Client,
-  createHarness,
-  type Harness,
-  type Member,
-  type SignedIn,
-  uniqueEmail,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { type Client, uniqueEmail, useHarness } from "./harness.js";
 
-let h: Harness;
-let admin: SignedIn;
-let outsider: SignedIn;
-let member: Member;
-let keyId: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup({ orgName: "Inside" });
-  outsider = await h.signup({ orgName: "Outside" });
-  member = await h.member(admin);
+const t = useHarness(async (h) => {
+  const admin = await h.signup({ orgName: "Inside" });
+  const outsider = await h.signup({ orgName: "Outside" });
+  const member = await h.member(admin);
   // A real key id, so the keys routes are asked about something that exists.
   const key = await admin.client.post(`/api/orgs/${admin.orgId}/keys`, {
     name: "Probe",
     orgWide: true,
     permissions: { read: true, write: false },
   });
-  keyId = key.status === 201 ? key.body.key.id : "key_missing";
-});
-afterAll(async () => {
-  await h?.close();
+  const keyId: string = key.status === 201 ? key.body.key.id : "key_missing";
+  return { admin, outsider, member, keyId };
 });
 
 type Method = "get" | "post" | "patch" | "delete";
@@ -55,14 +39,14 @@ const routes = (): Route[] => [
   {
     method: "patch",
     name: "/api/orgs/:orgId/members/:userId",
-    path: (o) => `/api/orgs/${o}/members/${admin.user.id}`,
+    path: (o) => `/api/orgs/${o}/members/${t.admin.user.id}`,
     body: { role: "member" },
     adminOnly: true,
   },
   {
     method: "delete",
     name: "/api/orgs/:orgId/members/:userId",
-    path: (o) => `/api/orgs/${o}/members/${admin.user.id}`,
+    path: (o) => `/api/orgs/${o}/members/${t.admin.user.id}`,
     adminOnly: true,
   },
   {
@@ -82,23 +66,23 @@ const routes = (): Route[] => [
   {
     method: "get",
     name: "/api/orgs/:orgId/keys/:keyId",
-    path: (o) => `/api/orgs/${o}/keys/${keyId}`,
+    path: (o) => `/api/orgs/${o}/keys/${t.keyId}`,
   },
   {
     method: "patch",
     name: "/api/orgs/:orgId/keys/:keyId",
-    path: (o) => `/api/orgs/${o}/keys/${keyId}`,
+    path: (o) => `/api/orgs/${o}/keys/${t.keyId}`,
     body: { name: "Renamed" },
   },
   {
     method: "delete",
     name: "/api/orgs/:orgId/keys/:keyId",
-    path: (o) => `/api/orgs/${o}/keys/${keyId}`,
+    path: (o) => `/api/orgs/${o}/keys/${t.keyId}`,
   },
   {
     method: "post",
     name: "/api/orgs/:orgId/keys/:keyId/roll",
-    path: (o) => `/api/orgs/${o}/keys/${keyId}/roll`,
+    path: (o) => `/api/orgs/${o}/keys/${t.keyId}/roll`,
     body: { graceSeconds: 0 },
   },
   { method: "get", name: "/api/orgs/:orgId/audit", path: (o) => `/api/orgs/${o}/audit` },
@@ -112,15 +96,15 @@ function send(client: Client, route: Route, orgId: string) {
 }
 
 async function snapshot() {
-  const db = h.deps.db;
+  const db = t.h.deps.db;
   return {
-    rows: await h.countRows(),
-    org: await db.org.findUniqueOrThrow({ where: { id: admin.orgId } }),
+    rows: await t.h.countRows(),
+    org: await db.org.findUniqueOrThrow({ where: { id: t.admin.orgId } }),
     members: await db.membership.findMany({
-      where: { orgId: admin.orgId },
+      where: { orgId: t.admin.orgId },
       orderBy: { userId: "asc" },
     }),
-    keys: await db.apiKey.findMany({ where: { orgId: admin.orgId }, orderBy: { id: "asc" } }),
+    keys: await db.apiKey.findMany({ where: { orgId: t.admin.orgId }, orderBy: { id: "asc" } }),
   };
 }
 
@@ -129,7 +113,7 @@ const label = (r: Route) => `${r.method.toUpperCase()} ${r.name}`;
 describe("no session", () => {
   it.each(routes().map((r) => [label(r), r] as const))("%s → 401", async (_l, route) => {
     const before = await snapshot();
-    const res = await send(h.anonymous(), route, admin.orgId).expect(401);
+    const res = await send(t.h.anonymous(), route, t.admin.orgId).expect(401);
     expect(res.body.error.code).toBe("unauthenticated");
     expect(await snapshot()).toEqual(before);
   });
@@ -140,15 +124,15 @@ describe("a signed-in user who is not a member", () => {
     "%s → 404, nothing changed",
     async (_l, route) => {
       const before = await snapshot();
-      const res = await send(outsider.client, route, admin.orgId).expect(404);
+      const res = await send(t.outsider.client, route, t.admin.orgId).expect(404);
       expect(res.body.error.code).toBe("not_found");
       expect(await snapshot()).toEqual(before);
     },
   );
 
   it("an org id that does not exist answers the same 404", async () => {
-    const missing = await outsider.client.get("/api/orgs/org_doesnotexist").expect(404);
-    const foreign = await outsider.client.get(`/api/orgs/${admin.orgId}`).expect(404);
+    const missing = await t.outsider.client.get("/api/orgs/org_doesnotexist").expect(404);
+    const foreign = await t.outsider.client.get(`/api/orgs/${t.admin.orgId}`).expect(404);
     expect(missing.body.error.message).toBe(foreign.body.error.message);
   });
 });
@@ -160,7 +144,7 @@ describe("a member without admin rights", () => {
       .map((r) => [label(r), r] as const),
   )("%s → 403, nothing changed", async (_l, route) => {
     const before = await snapshot();
-    const res = await send(member.client, route, admin.orgId).expect(403);
+    const res = await send(t.member.client, route, t.admin.orgId).expect(403);
     expect(res.body.error.code).toBe("forbidden");
     expect(await snapshot()).toEqual(before);
   });
@@ -172,8 +156,8 @@ describe("CSRF: state-changing calls without X-Requested-With", () => {
     "%s → 403, nothing changed",
     async (_l, route) => {
       const before = await snapshot();
-      const agent = admin.client.agent;
-      const path = route.path(admin.orgId);
+      const agent = t.admin.client.agent;
+      const path = route.path(t.admin.orgId);
       const req =
         route.method === "delete"
           ? agent.delete(path)
@@ -191,12 +175,12 @@ describe("CSRF: state-changing calls without X-Requested-With", () => {
   it("invite acceptance too", async () => {
     const email = uniqueEmail("csrf");
     const { token } = (
-      await admin.client
-        .post(`/api/orgs/${admin.orgId}/invites`, { email, role: "member" })
+      await t.admin.client
+        .post(`/api/orgs/${t.admin.orgId}/invites`, { email, role: "member" })
         .expect(201)
     ).body as { token: string };
     const before = await snapshot();
-    await h
+    await t.h
       .anonymous()
       .agent.post(`/api/invites/${token}/accept`)
       .send({ name: "No Header", password: "long enough password" })

@@ -86,6 +86,24 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
+/**
+ * Two instances sharing their counts in Redis through a link the test can cut, restore or hang,
+ * once both are connected; the link is closed after `body`, whether it passed or not.
+ */
+async function throughLink(
+  body: (link: FaultyLink, pair: [Instance, Instance]) => Promise<void>,
+): Promise<void> {
+  const link = await FaultyLink.open(REDIS_URL);
+  try {
+    const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
+    const pair: [Instance, Instance] = [await startInstance(env), await startInstance(env)];
+    await until(() => pair.every((i) => i.sharing()), "both instances are connected to Redis");
+    await body(link, pair);
+  } finally {
+    await link.close();
+  }
+}
+
 /** Another app on the harness's database, listening on a free port, with these settings. */
 async function startInstance(env: Partial<Env>): Promise<Instance> {
   const { app, publicApi: api } = createApp({ ...v1.h.deps, env: { ...v1.h.deps.env, ...env } });
@@ -270,13 +288,7 @@ describe("when Redis fails, requests are counted per instance and never fail", (
   });
 
   it("Redis going away, coming back and hanging: no 5xx, no request waits on it", async () => {
-    const link = await FaultyLink.open(REDIS_URL);
-    try {
-      const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
-      const g = await startInstance(env);
-      const h = await startInstance(env);
-      await until(() => g.sharing() && h.sharing(), "both instances are connected to Redis");
-
+    await throughLink(async (link, [g, h]) => {
       // Through the link: shared.
       expectShared((await alternateInOneWindow(g, h)).accepted);
 
@@ -301,20 +313,13 @@ describe("when Redis fails, requests are counted per instance and never fail", (
       for (const answer of hung.answers) expect([200, 429]).toContain(answer.status);
       expect(hung.accepted).toBeGreaterThanOrEqual(LIMIT);
       expect(Math.max(...hung.answers.map((answer) => answer.ms))).toBeLessThan(450);
-    } finally {
-      await link.close();
-    }
+    });
   });
 });
 
 describe("no request waits on Redis", () => {
   it("answers at once while Redis holds every lease unanswered", async () => {
-    const link = await FaultyLink.open(REDIS_URL);
-    try {
-      const env = { REDIS_URL: link.url, REDIS_KEY_PREFIX: PREFIX };
-      const a = await startInstance(env);
-      const b = await startInstance(env);
-      await until(() => a.sharing() && b.sharing(), "both instances are connected to Redis");
+    await throughLink(async (link, [a, b]) => {
       // A key both instances hold leases of, and one neither has seen.
       const warm = await newKey(v1);
       expect((await a.get("/v1/key", warm.secret)).status).toBe(200);
@@ -346,9 +351,7 @@ describe("no request waits on Redis", () => {
       for (const answer of answers) expect([200, 429]).toContain(answer.status);
       // None waited for Redis: far under its 500 ms timeout (a few ms on an idle machine).
       expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(250);
-    } finally {
-      await link.close();
-    }
+    });
   });
 });
 

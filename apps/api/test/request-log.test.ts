@@ -1,6 +1,5 @@
 // The lean /v1 path at the default log level: successful /v1 answers are sampled in the request
 // log, refusals and session calls are not; /v1 answers carry the same security headers as helmet's.
-import { Writable } from "node:stream";
 import { createDb } from "@keyward/db";
 import { createTestDatabase } from "@keyward/db/testing";
 import { API_KEY_HEADER } from "@keyward/shared";
@@ -11,7 +10,8 @@ import { readEnv } from "../src/env.js";
 import { V1_SUCCESS_SAMPLE } from "../src/http/request-log.js";
 import { KeyChangeBus } from "../src/key-verification/key-change-bus.js";
 import { createLogger } from "../src/logger.js";
-import { Client, uniqueEmail } from "./harness.js";
+import { Client, lineSink, uniqueEmail } from "./harness.js";
+import { orgKey } from "./v1-fixtures.js";
 
 interface Line {
   msg: string;
@@ -21,7 +21,7 @@ interface Line {
   requestId?: string;
 }
 
-const lines: string[] = [];
+const { lines, sink } = lineSink();
 let keyward: KeywardApp;
 let closeDb: () => Promise<void>;
 let dropDb: () => Promise<void>;
@@ -33,12 +33,6 @@ beforeAll(async () => {
   dropDb = database.drop;
   const { prisma, dialect, close } = createDb(database.url);
   closeDb = close;
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
   keyward = createApp({
     db: prisma,
     dialect,
@@ -57,14 +51,7 @@ beforeAll(async () => {
     })
     .expect(201);
   const orgId = signup.body.orgs[0].id as string;
-  const created = await owner
-    .post(`/api/orgs/${orgId}/keys`, {
-      name: "sampled",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
-  secret = created.body.secret;
+  ({ secret } = await orgKey({ client: owner, orgId }, { name: "sampled" }));
 });
 
 afterAll(async () => {

@@ -2,20 +2,17 @@
 // other within the bound a disable has (scale-out.postgres.test.ts), since restrictions are part
 // of the cached key and a change to them is published like any other key change.
 // TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/restrictions.postgres.test.ts
-import { performance } from "node:perf_hooks";
-import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Session, sessionJson, signUp } from "./faults/support.js";
-import { type ServerProcess, startServer } from "./support/server-process.js";
+import { usePostgresInstances, windowAfter } from "./support/postgres-instances.js";
+import type { ServerProcess } from "./support/server-process.js";
 
-const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
 /** Without the change being heard, B would answer from its cache this long. */
 const CACHE_TTL_MS = 30_000;
 const REVOCATION_BOUND_MS = 1_000;
 
-let database: TestDatabase;
-const started: ServerProcess[] = [];
+const cluster = usePostgresInstances();
 let a: ServerProcess;
 let b: ServerProcess;
 /** Signed up through A; its calls go to A. */
@@ -29,59 +26,11 @@ async function status(server: ServerProcess, secret: string, origin?: string): P
   return res.status;
 }
 
-/** How long after `change` returned B still answered `from` to requests sent after it. */
-async function windowAfter(
-  probe: () => Promise<number>,
-  from: number,
-  to: number,
-  change: () => Promise<unknown>,
-): Promise<number> {
-  for (let warm = 0; warm < 10; warm += 1) expect(await probe()).toBe(from);
-  let changedAt = Number.POSITIVE_INFINITY;
-  let lastFrom = 0;
-  const watch = async () => {
-    let settledSince: number | null = null;
-    while (performance.now() - changedAt < 10_000) {
-      const sentAt = performance.now();
-      const answer = await probe();
-      const doneAt = performance.now();
-      if (sentAt < changedAt) continue;
-      if (answer === from) {
-        lastFrom = doneAt - changedAt;
-        settledSince = null;
-      } else {
-        expect(answer).toBe(to);
-        settledSince ??= doneAt;
-        if (doneAt - settledSince > 300) return;
-      }
-    }
-    throw new Error(`still answering ${from} 10 s after the change`);
-  };
-  const watching = Promise.all([watch(), watch()]);
-  await change();
-  changedAt = performance.now();
-  await watching;
-  return Math.round(lastFrom);
-}
-
 beforeAll(async () => {
-  database = await createPostgresTestDatabase(POSTGRES);
-  const instance = async () => {
-    const server = await startServer({
-      databaseUrl: database.url,
-      env: { KEY_CACHE_TTL_MS: String(CACHE_TTL_MS) },
-    });
-    started.push(server);
-    return server;
-  };
+  const instance = () => cluster.start({ KEY_CACHE_TTL_MS: String(CACHE_TTL_MS) });
   [a, b] = await Promise.all([instance(), instance()]);
   session = await signUp(a.url, "restrict");
 }, 120_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.kill()));
-  await database?.drop();
-});
 
 async function newKey() {
   const created = (await sessionJson(session, "POST", "/keys", {
@@ -101,6 +50,7 @@ describe("a restriction change on another instance", () => {
       403,
       () =>
         sessionJson(session, "PATCH", key.path, { restrictions: { allowedIps: ["192.0.2.0/24"] } }),
+      10,
     );
     console.log(`[restrictions] B accepted a newly restricted address for ${ms} ms`);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -114,6 +64,7 @@ describe("a restriction change on another instance", () => {
       403,
       200,
       () => sessionJson(session, "PATCH", key.path, { restrictions: { allowedOrigins: [origin] } }),
+      10,
     );
     console.log(`[restrictions] B refused a newly allowed origin for ${ms} ms`);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);

@@ -6,27 +6,22 @@
 
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pgClientConfig } from "@keyward/db";
-import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { API_KEY_HEADER, type KeyWithSecretAnswer } from "@keyward/shared";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listenerApplicationName } from "../src/key-verification/key-change-channel.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Session, sessionJson, signUp } from "./faults/support.js";
-import { type ServerProcess, startServer } from "./support/server-process.js";
+import { usePostgresInstances } from "./support/postgres-instances.js";
+import type { ServerProcess } from "./support/server-process.js";
 
-const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
 const TRIALS = 100;
 /** KEY_CHANGE_ACK_TIMEOUT_MS's default, which the instances run with. */
 const ACK_TIMEOUT_MS = 1_000;
 /** What a loaded 2-core machine may add to the bound (scheduling, the PATCH itself). */
 const MARGIN_MS = 1_000;
 
-let database: TestDatabase;
-let admin: pg.Client;
+const cluster = usePostgresInstances();
+const { started } = cluster;
 let a: ServerProcess;
 let b: ServerProcess;
-const started: ServerProcess[] = [];
 
 async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -38,37 +33,17 @@ async function until(what: string, probe: () => Promise<boolean>): Promise<void>
 
 /** An instance, once its key-change listener is connected and its heartbeats have been heard. */
 async function instance(logLevel = "warn"): Promise<ServerProcess> {
-  const server = await startServer({
-    databaseUrl: database.url,
-    env: { KEY_CACHE_TTL_MS: "30000", LOG_LEVEL: logLevel },
-  });
-  started.push(server);
-  await until("the listener", async () => {
-    const { rows } = await admin.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-      [listenerApplicationName(server.pid)],
-    );
-    return rows.length > 0;
-  });
+  const server = await cluster.start({ KEY_CACHE_TTL_MS: "30000", LOG_LEVEL: logLevel });
+  await until("the listener", async () => (await cluster.listenerBackend(server)) !== null);
   // A publisher trusts its live set once it has listened for the bound.
   await sleep(ACK_TIMEOUT_MS + 300);
   return server;
 }
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase(POSTGRES);
-  admin = new pg.Client(pgClientConfig(database.url));
-  await admin.connect();
   // A logs how long each change waited for acknowledgements (debug).
   [a, b] = await Promise.all([instance("debug"), instance()]);
 }, 120_000);
-
-afterAll(async () => {
-  for (const server of started) server.child.kill("SIGCONT");
-  await Promise.all(started.map((s) => s.kill()));
-  await admin?.end();
-  await database?.drop();
-});
 
 /** Signed up through A; its calls go to A. */
 let session: Session;

@@ -6,24 +6,25 @@
 // TEST_DATABASE_URL=postgresql://127.0.0.1:5432/test npx vitest run test/scale-out.postgres.test.ts
 import { performance } from "node:perf_hooks";
 import { pgClientConfig } from "@keyward/db";
-import { createPostgresTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import {
   API_KEY_HEADER,
-  CSRF_HEADER,
-  CSRF_HEADER_VALUE,
   type KeyWithSecretAnswer,
   type MetricsAnswer,
   type SessionAnswer,
 } from "@keyward/shared";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { KEY_CHANGES_CHANNEL } from "../src/key-verification/key-change-channel.js";
 import {
-  KEY_CHANGES_CHANNEL,
-  listenerApplicationName,
-} from "../src/key-verification/key-change-channel.js";
-import { type ServerProcess, startServer } from "./support/server-process.js";
+  type Session,
+  sessionCall,
+  sessionHeaders,
+  sessionJson,
+  signUp,
+} from "./faults/support.js";
+import { usePostgresInstances, windowAfter } from "./support/postgres-instances.js";
+import type { ServerProcess } from "./support/server-process.js";
 
-const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
 /** Without a notice, B would answer from its cache this long: a missed notice cannot pass. */
 const CACHE_TTL_MS = 30_000;
 const FALLBACK_TTL_MS = 200;
@@ -31,32 +32,16 @@ const REVOCATION_BOUND_MS = 1_000;
 /** KEY_CHANGE_ACK_TIMEOUT_MS's default, which the instances run with. */
 const ACK_TIMEOUT_MS = 1_000;
 
-let database: TestDatabase;
-let admin: pg.Client;
+const cluster = usePostgresInstances();
+const { started, listenerBackend } = cluster;
 let a: ServerProcess;
 let b: ServerProcess;
-const started: ServerProcess[] = [];
 
-async function instance(): Promise<ServerProcess> {
-  const server = await startServer({
-    databaseUrl: database.url,
-    env: {
-      KEY_CACHE_TTL_MS: String(CACHE_TTL_MS),
-      KEY_CACHE_FALLBACK_TTL_MS: String(FALLBACK_TTL_MS),
-    },
+const instance = () =>
+  cluster.start({
+    KEY_CACHE_TTL_MS: String(CACHE_TTL_MS),
+    KEY_CACHE_FALLBACK_TTL_MS: String(FALLBACK_TTL_MS),
   });
-  started.push(server);
-  return server;
-}
-
-/** The PostgreSQL backend of an instance's key-change listener, once it is connected. */
-async function listenerBackend(server: ServerProcess): Promise<number | null> {
-  const { rows } = await admin.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-    [listenerApplicationName(server.pid)],
-  );
-  return rows[0]?.pid ?? null;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>) {
   const deadline = Date.now() + 20_000;
@@ -69,62 +54,19 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase(POSTGRES);
-  admin = new pg.Client(pgClientConfig(database.url));
-  await admin.connect();
   [a, b] = await Promise.all([instance(), instance()]);
   await Promise.all([a, b].map((s) => until("the listener", () => listenerBackend(s))));
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.kill()));
-  await admin?.end();
-  await database?.drop();
-});
-
-const jsonHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
-
-interface Org {
-  cookie: string;
-  orgPath: string;
-  keysPath: string;
-}
-
-async function signUp(server: ServerProcess): Promise<Org> {
-  const res = await fetch(`${server.url}/api/auth/signup`, {
-    method: "POST",
-    headers: jsonHeaders,
-    body: JSON.stringify({
-      email: `scale-${Date.now()}@example.com`,
-      password: "correct horse battery",
-      name: "Scale Out",
-      orgName: "Scale Org",
-    }),
-  });
-  expect(res.status).toBe(201);
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const orgId = ((await res.json()) as SessionAnswer).orgs[0]?.id;
-  return { cookie, orgPath: `/api/orgs/${orgId}`, keysPath: `/api/orgs/${orgId}/keys` };
-}
-
-async function call(server: ServerProcess, org: Org, method: string, path: string, body?: object) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...jsonHeaders, cookie: org.cookie },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : ((await res.json()) as unknown);
-}
-
-async function newKey(server: ServerProcess, org: Org, enabled = true, orgWide = true) {
-  const created = (await call(server, org, "POST", org.keysPath, {
-    name: "scale",
-    orgWide,
-    enabled,
-    permissions: { read: true, write: true },
-  })) as KeyWithSecretAnswer;
-  return { secret: created.secret, path: `${org.keysPath}/${created.key.id}` };
+async function newKey(server: ServerProcess, org: Session, enabled = true, orgWide = true) {
+  const created = (await sessionJson(
+    org,
+    "POST",
+    "/keys",
+    { name: "scale", orgWide, enabled, permissions: { read: true, write: true } },
+    server.url,
+  )) as KeyWithSecretAnswer;
+  return { secret: created.secret, path: `/keys/${created.key.id}` };
 }
 
 /** The status of a key's request; 429 counts as 200, since the key was accepted first. */
@@ -137,10 +79,9 @@ async function verify(server: ServerProcess, secret: string): Promise<number> {
 /**
  * Sends the key's requests to `server` continuously, makes `change` (through another instance)
  * once the key's answer is cached there, and returns how long after `change` returned the server
- * still answered `from`: the completion time of the last such answer to a request sent after the
- * change, or 0. Stops at the first answer `to` that is followed by `to` only.
+ * still answered `from` (see `windowAfter`).
  */
-async function windowAfter(
+async function windowOn(
   server: ServerProcess,
   secret: string,
   from: number,
@@ -148,32 +89,7 @@ async function windowAfter(
   change: () => Promise<unknown>,
   warmUps = 20,
 ): Promise<{ ms: number }> {
-  for (let warm = 0; warm < warmUps; warm += 1) expect(await verify(server, secret)).toBe(from);
-  let changedAt = Number.POSITIVE_INFINITY;
-  let lastFrom = 0;
-  let settledSince: number | null = null;
-  const probe = async () => {
-    while (performance.now() - changedAt < 10_000) {
-      const sentAt = performance.now();
-      const status = await verify(server, secret);
-      const doneAt = performance.now();
-      if (sentAt < changedAt) continue;
-      if (status === from) {
-        lastFrom = doneAt - changedAt;
-        settledSince = null;
-      } else {
-        expect(status).toBe(to);
-        settledSince ??= doneAt;
-        if (doneAt - settledSince > 300) return;
-      }
-    }
-    throw new Error(`still answering ${from} 10 s after the change`);
-  };
-  const probes = Promise.all([probe(), probe()]);
-  await change();
-  changedAt = performance.now();
-  await probes;
-  return { ms: Math.round(lastFrom) };
+  return { ms: await windowAfter(() => verify(server, secret), from, to, change, warmUps) };
 }
 
 function report(what: string, ms: number): void {
@@ -181,10 +97,10 @@ function report(what: string, ms: number): void {
 }
 
 describe("two API instances on one PostgreSQL", () => {
-  let org: Org;
+  let org: Session;
 
   beforeAll(async () => {
-    org = await signUp(a);
+    org = await signUp(a.url, "scale");
   });
 
   it("shares sessions: signed up on A, recognised on B", async () => {
@@ -194,8 +110,8 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B refuses a key within 1 s of A disabling it", async () => {
     const key = await newKey(a, org);
-    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
-      call(a, org, "PATCH", key.path, { enabled: false }),
+    const { ms } = await windowOn(b, key.secret, 200, 401, () =>
+      sessionJson(org, "PATCH", key.path, { enabled: false }, a.url),
     );
     report("disable: B accepted the disabled key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -203,8 +119,8 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B accepts a key within 1 s of A enabling it", async () => {
     const key = await newKey(a, org, false);
-    const { ms } = await windowAfter(b, key.secret, 401, 200, () =>
-      call(a, org, "PATCH", key.path, { enabled: true }),
+    const { ms } = await windowOn(b, key.secret, 401, 200, () =>
+      sessionJson(org, "PATCH", key.path, { enabled: true }, a.url),
     );
     report("enable: B refused the enabled key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -212,8 +128,8 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B refuses a key within 1 s of A deleting it", async () => {
     const key = await newKey(a, org);
-    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
-      call(a, org, "DELETE", key.path),
+    const { ms } = await windowOn(b, key.secret, 200, 401, () =>
+      sessionJson(org, "DELETE", key.path, undefined, a.url),
     );
     report("delete: B accepted the deleted key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -222,10 +138,14 @@ describe("two API instances on one PostgreSQL", () => {
   it("B refuses the old key within 1 s of A rolling it with no grace, and takes the new one", async () => {
     const key = await newKey(a, org);
     let rolled: KeyWithSecretAnswer | undefined;
-    const { ms } = await windowAfter(b, key.secret, 200, 401, async () => {
-      rolled = (await call(a, org, "POST", `${key.path}/roll`, {
-        graceSeconds: 0,
-      })) as KeyWithSecretAnswer;
+    const { ms } = await windowOn(b, key.secret, 200, 401, async () => {
+      rolled = (await sessionJson(
+        org,
+        "POST",
+        `${key.path}/roll`,
+        { graceSeconds: 0 },
+        a.url,
+      )) as KeyWithSecretAnswer;
     });
     report("roll (grace 0): B accepted the old key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -234,24 +154,22 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("B refuses a removed member's personal key within 1 s of A removing the member", async () => {
     const email = `member-${Date.now()}@example.com`;
-    const { token } = (await call(a, org, "POST", `${org.orgPath}/invites`, {
-      email,
-      role: "member",
-    })) as { token: string };
+    const invite = await sessionJson(org, "POST", "/invites", { email, role: "member" }, a.url);
+    const { token } = invite as { token: string };
     const accepted = await fetch(`${b.url}/api/invites/${token}/accept`, {
       method: "POST",
-      headers: jsonHeaders,
+      headers: sessionHeaders(""),
       body: JSON.stringify({ name: "Leaving Member", password: "another long password" }),
     });
     expect(accepted.status).toBe(200);
-    const member: Org = {
+    const member: Session = {
       ...org,
       cookie: (accepted.headers.get("set-cookie") ?? "").split(";")[0] ?? "",
     };
     const { user } = (await accepted.json()) as SessionAnswer;
     const key = await newKey(a, member, true, false);
-    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
-      call(a, org, "DELETE", `${org.orgPath}/members/${user.id}`),
+    const { ms } = await windowOn(b, key.secret, 200, 401, () =>
+      sessionJson(org, "DELETE", `/members/${user.id}`, undefined, a.url),
     );
     report("member removed: B accepted their personal key for", ms);
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
@@ -262,20 +180,20 @@ describe("two API instances on one PostgreSQL", () => {
     for (let warm = 0; warm < 5; warm += 1) expect(await verify(b, key.secret)).toBe(200);
     const backend = await listenerBackend(b);
     expect(backend).not.toBeNull();
-    await admin.query("SELECT pg_terminate_backend($1)", [backend]);
+    await cluster.admin.query("SELECT pg_terminate_backend($1)", [backend]);
     await until("B to notice", async () => /key-change listener lost/.test(b.output()));
 
     // A's notice is sent while nobody on B listens: B cannot acknowledge, so A answers only
     // after the bound, by when B (its heartbeat unheard) trusts no entry read before the change.
     let tookMs = 0;
-    const { ms } = await windowAfter(
+    const { ms } = await windowOn(
       b,
       key.secret,
       200,
       401,
       async () => {
         const started = performance.now();
-        await call(a, org, "PATCH", key.path, { enabled: false });
+        await sessionJson(org, "PATCH", key.path, { enabled: false }, a.url);
         tookMs = performance.now() - started;
       },
       3,
@@ -287,19 +205,19 @@ describe("two API instances on one PostgreSQL", () => {
     await until("B's new listener", () => listenerBackend(b));
 
     const again = await newKey(a, org);
-    const { ms: afterReconnect } = await windowAfter(b, again.secret, 200, 401, () =>
-      call(a, org, "PATCH", again.path, { enabled: false }),
+    const { ms: afterReconnect } = await windowOn(b, again.secret, 200, 401, () =>
+      sessionJson(org, "PATCH", again.path, { enabled: false }, a.url),
     );
     report("after B reconnected: B accepted the disabled key for", afterReconnect);
     expect(afterReconnect).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
 
   it("ignores a malformed notice and keeps listening", async () => {
-    await admin.query("SELECT pg_notify($1, $2)", [KEY_CHANGES_CHANNEL, "not a notice"]);
+    await cluster.admin.query("SELECT pg_notify($1, $2)", [KEY_CHANGES_CHANNEL, "not a notice"]);
     await until("B to log it", async () => /malformed key-change notice/.test(b.output()));
     const key = await newKey(a, org);
-    const { ms } = await windowAfter(b, key.secret, 200, 401, () =>
-      call(a, org, "PATCH", key.path, { enabled: false }),
+    const { ms } = await windowOn(b, key.secret, 200, 401, () =>
+      sessionJson(org, "PATCH", key.path, { enabled: false }, a.url),
     );
     expect(ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS);
   });
@@ -349,7 +267,7 @@ describe("two API instances on one PostgreSQL", () => {
     expect(await b.stop()).toBe(0);
 
     const c = await instance();
-    const res = await fetch(`${c.url}${key.path}`, { headers: { cookie: org.cookie } });
+    const res = await sessionCall(org, "GET", key.path, undefined, c.url);
     expect(res.status).toBe(200);
     const { lastUsedAt } = (await res.json()) as { lastUsedAt: string | null };
     expect(Date.parse(lastUsedAt ?? "")).toBeGreaterThanOrEqual(newest);
@@ -358,14 +276,14 @@ describe("two API instances on one PostgreSQL", () => {
 
   it("sends notices on its channel with the key id and hash, never the secret", async () => {
     const c = started.at(-1) as ServerProcess;
-    const listener = new pg.Client(pgClientConfig(database.url));
+    const listener = new pg.Client(pgClientConfig(cluster.database.url));
     await listener.connect();
     const payloads: string[] = [];
     listener.on("notification", (m) => payloads.push(m.payload ?? ""));
     await listener.query(`LISTEN ${KEY_CHANGES_CHANNEL}`);
     try {
       const key = await newKey(c, org);
-      await call(c, org, "PATCH", key.path, { enabled: false });
+      await sessionJson(org, "PATCH", key.path, { enabled: false }, c.url);
       await until("two notices", async () => payloads.length >= 2);
       for (const payload of payloads) {
         expect(payload).not.toContain(key.secret);

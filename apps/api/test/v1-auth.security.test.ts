@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateKeySecret } from "@keyward/shared/node";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expectError } from "./hardening/support.js";
-import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+import { burst, machine, newKey, useV1, withOrgRateLimit } from "./v1-fixtures.js";
 
-let v1: V1;
-
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 describe("401: the key is missing, malformed, unknown, disabled or expired", () => {
   it("missing_key without a key, on every route", async () => {
@@ -172,14 +165,10 @@ describe("a change through the session API applies to the very next request", ()
 
 describe("429: rate limit per key", () => {
   it("refuses beyond the org's requests per second, with Retry-After", async () => {
-    await v1.h.deps.db.org.update({
-      where: { id: v1.admin.orgId },
-      data: { rateLimitPerSecond: 5 },
-    });
-    try {
+    await withOrgRateLimit(v1, 5, async () => {
       const key = await newKey(v1);
       const client = machine(v1.h, key.secret);
-      const answers = await Promise.all(Array.from({ length: 12 }, () => client.get("/v1/key")));
+      const answers = await burst(client, 12);
       const statuses = answers.map((res) => res.status);
       expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(5);
       const limited = answers.filter((res) => res.status === 429);
@@ -193,12 +182,7 @@ describe("429: rate limit per key", () => {
       await machine(v1.h, other.secret).get("/v1/key").expect(200);
       await sleep(1_100);
       await client.get("/v1/key").expect(200);
-    } finally {
-      await v1.h.deps.db.org.update({
-        where: { id: v1.admin.orgId },
-        data: { rateLimitPerSecond: 1000 },
-      });
-    }
+    });
   });
 });
 

@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  countOf,
-  machine,
-  newKey,
-  setupV1,
-  storedEvents,
-  type TestKey,
-  teardownV1,
-  type V1,
-} from "./v1-fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { countOf, machine, newKey, storedEvents, type TestKey, useV1 } from "./v1-fixtures.js";
 
-let v1: V1;
+const v1 = useV1();
 let key: TestKey;
-
 beforeAll(async () => {
-  v1 = await setupV1();
   key = await newKey(v1, { read: true, write: true });
-});
-afterAll(async () => {
-  await teardownV1(v1);
 });
 
 const send = (body: unknown) => machine(v1.h, key.secret).post("/v1/events", body);

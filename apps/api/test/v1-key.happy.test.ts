@@ -1,17 +1,10 @@
 import { hash } from "node:crypto";
 import { type KeyAnswer, NO_RESTRICTIONS } from "@keyward/shared";
 import { generateKeySecret, hashKeySecret } from "@keyward/shared/node";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { machine, newKey, setupV1, teardownV1, type V1 } from "./v1-fixtures.js";
+import { describe, expect, it, vi } from "vitest";
+import { machine, newKey, useV1 } from "./v1-fixtures.js";
 
-let v1: V1;
-
-beforeAll(async () => {
-  v1 = await setupV1();
-});
-afterAll(async () => {
-  await teardownV1(v1);
-});
+const v1 = useV1();
 
 describe("GET /v1/key", () => {
   it("answers what the key is and may do", async () => {

@@ -1,12 +1,10 @@
 import type { MetricsAnswer } from "@keyward/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { machine, newKey, setupV1, type TestKey, teardownV1, type V1 } from "./v1-fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { machine, newKey, type TestKey, useV1 } from "./v1-fixtures.js";
 
-let v1: V1;
+const v1 = useV1();
 let key: TestKey;
-
 beforeAll(async () => {
-  v1 = await setupV1();
   key = await newKey(v1, { read: true, write: true });
   await machine(v1.h, key.secret)
     .post("/v1/events", [
@@ -18,9 +16,6 @@ beforeAll(async () => {
       { eventName: "other", eventTimestamp: "2026-03-01T10:15:10Z" },
     ])
     .expect(200);
-});
-afterAll(async () => {
-  await teardownV1(v1);
 });
 
 async function metrics(query: Record<string, string>, secret = key.secret): Promise<MetricsAnswer> {

@@ -10,10 +10,10 @@ import {
   type Page,
 } from "@keyward/shared";
 import supertest from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Team } from "./harness.js";
 import { createKey, setPolicy } from "./keys-fixtures.js";
-import { machine, newKey, setupV1, storedEvents, teardownV1, type V1 } from "./v1-fixtures.js";
+import { machine, newKey, storedEvents, useV1, type V1 } from "./v1-fixtures.js";
 
 const write = { read: false, write: true };
 
@@ -34,11 +34,7 @@ const counted = (partial: Partial<OutcomeCounts>): OutcomeCounts => ({
 });
 
 describe("client address, TRUST_PROXY off", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1();
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1();
 
   it("matches the socket's address (IPv4-mapped as IPv4) and ignores X-Forwarded-For", async () => {
     const local = await restricted(v1, { allowedIps: ["127.0.0.1"] });
@@ -68,11 +64,7 @@ describe("client address, TRUST_PROXY off", () => {
 });
 
 describe("client address, TRUST_PROXY on", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1({ TRUST_PROXY: "true" });
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1({ TRUST_PROXY: "true" });
 
   const from = (secret: string, address: string) =>
     machine(v1.h, secret).get("/v1/key").set("X-Forwarded-For", address);
@@ -113,11 +105,7 @@ describe("client address, TRUST_PROXY on", () => {
 });
 
 describe("browser origins and CORS", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1();
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1();
 
   it("answers preflights for any origin, without a key", async () => {
     for (const [path, method] of [
@@ -206,11 +194,7 @@ describe("browser origins and CORS", () => {
 });
 
 describe("event names", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1();
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1();
 
   it("accepts exact names and prefixes, refuses the whole batch at the first other name", async () => {
     const key = await restricted(v1, { allowedEventNames: ["page_view", "checkout_*"] });
@@ -253,11 +237,7 @@ describe("event names", () => {
 });
 
 describe("the key's own rate", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1();
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1();
 
   it("limits the key below its org's limit, leaving the org's other keys alone", async () => {
     const slow = await restricted(v1, { rateLimitPerSecond: 3 });
@@ -304,11 +284,7 @@ describe("the key's own rate", () => {
 });
 
 describe("setting restrictions", () => {
-  let v1: V1;
-  beforeAll(async () => {
-    v1 = await setupV1();
-  });
-  afterAll(() => teardownV1(v1));
+  const v1 = useV1();
 
   const badCreate = async (restrictions: unknown) => {
     const res = await v1.admin.client
@@ -403,13 +379,11 @@ describe("setting restrictions", () => {
 });
 
 describe("who may set restrictions", () => {
-  let v1: V1;
+  const v1 = useV1();
   let team: Team;
   beforeAll(async () => {
-    v1 = await setupV1();
     team = await v1.h.team();
   });
-  afterAll(() => teardownV1(v1));
 
   it("whoever may edit the key, no one else", async () => {
     const orgKey = await createKey(team.admin.client, team.keysPath, { orgWide: true });

@@ -11,26 +11,16 @@ import { API_KEY_HEADER } from "@keyward/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../src/env.js";
 import { createHttpServer } from "../src/http/http-server.js";
-import {
-  countOf,
-  machine,
-  newKey,
-  setupV1,
-  storedEvents,
-  type TestKey,
-  teardownV1,
-  type V1,
-} from "./v1-fixtures.js";
+import { countOf, machine, newKey, storedEvents, type TestKey, useV1 } from "./v1-fixtures.js";
 
 const REQUEST_TIMEOUT_MS = readEnv({ REQUEST_TIMEOUT_MS: "2000" }).REQUEST_TIMEOUT_MS;
 
-let v1: V1;
+const v1 = useV1();
 let server: Server;
 let port: number;
 let reader: TestKey;
 
 beforeAll(async () => {
-  v1 = await setupV1();
   reader = await newKey(v1, { read: true, write: false });
   server = createHttpServer(v1.h.app, REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -39,7 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
-  await teardownV1(v1);
 });
 
 interface RawAnswer {
@@ -112,48 +101,48 @@ describe("POST /v1/events checks the key again once the body has arrived", () =>
     expect(await countOf(v1.h, reader.secret, "unchanged")).toBe(1_000);
   });
 
-  it("refuses a batch whose key was disabled meanwhile (401 disabled_key), storing nothing", async () => {
-    const answer = await changeMidBody("while-disabled", (key) =>
-      v1.admin.client.patch(keyPath(key), { enabled: false }).expect(200),
-    );
-    expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "disabled_key" } });
-    expect(await storedEvents(v1, "while-disabled")).toHaveLength(0);
-    expect(await countOf(v1.h, reader.secret, "while-disabled")).toBe(0);
-  });
-
-  it("refuses a batch whose key was deleted meanwhile (401 invalid_key), storing nothing", async () => {
-    const answer = await changeMidBody("while-deleted", (key) =>
-      v1.admin.client.delete(keyPath(key)).expect(204),
-    );
-    expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "invalid_key" } });
-    expect(await storedEvents(v1, "while-deleted")).toHaveLength(0);
-    expect(await countOf(v1.h, reader.secret, "while-deleted")).toBe(0);
-  });
-
-  it("refuses a batch whose key was rolled with no grace meanwhile (401 expired_key), storing nothing", async () => {
-    const answer = await changeMidBody("while-rolled", (key) =>
-      v1.admin.client.post(`${keyPath(key)}/roll`, { graceSeconds: 0 }).expect(201),
-    );
-    expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "expired_key" } });
-    expect(await storedEvents(v1, "while-rolled")).toHaveLength(0);
-    expect(await countOf(v1.h, reader.secret, "while-rolled")).toBe(0);
-  });
-
-  it("refuses a batch whose key lost write meanwhile (403 insufficient_permission), storing nothing", async () => {
-    const answer = await changeMidBody("while-narrowed", (key) =>
-      v1.admin.client
-        .patch(keyPath(key), { permissions: { read: true, write: false } })
-        .expect(200),
-    );
-    expect(answer.status).toBe(403);
-    expect(JSON.parse(answer.body)).toMatchObject({
-      error: { code: "insufficient_permission" },
-    });
-    expect(await storedEvents(v1, "while-narrowed")).toHaveLength(0);
-  });
+  it.each<[string, number, string, string, (key: TestKey) => Promise<unknown>]>([
+    [
+      "was disabled",
+      401,
+      "disabled_key",
+      "while-disabled",
+      (key) => v1.admin.client.patch(keyPath(key), { enabled: false }).expect(200),
+    ],
+    [
+      "was deleted",
+      401,
+      "invalid_key",
+      "while-deleted",
+      (key) => v1.admin.client.delete(keyPath(key)).expect(204),
+    ],
+    [
+      "was rolled with no grace",
+      401,
+      "expired_key",
+      "while-rolled",
+      (key) => v1.admin.client.post(`${keyPath(key)}/roll`, { graceSeconds: 0 }).expect(201),
+    ],
+    [
+      "lost write",
+      403,
+      "insufficient_permission",
+      "while-narrowed",
+      (key) =>
+        v1.admin.client
+          .patch(keyPath(key), { permissions: { read: true, write: false } })
+          .expect(200),
+    ],
+  ])(
+    "refuses a batch whose key %s meanwhile (%i %s), storing nothing",
+    async (_what, status, code, eventName, change) => {
+      const answer = await changeMidBody(eventName, change);
+      expect(answer.status).toBe(status);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code } });
+      expect(await storedEvents(v1, eventName)).toHaveLength(0);
+      expect(await countOf(v1.h, reader.secret, eventName)).toBe(0);
+    },
+  );
 });
 
 describe("a request's body has a bounded time to arrive", () => {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
+import type { KeyWithSecretAnswer } from "@keyward/shared";
 import {
   type APIRequestContext,
   type Browser,
@@ -83,6 +84,25 @@ export interface Session {
   page: Page;
   account: Account;
   keys: KeysPage;
+}
+
+export interface KeyBody {
+  name: string;
+  orgWide?: boolean;
+  permissions?: { read: boolean; write: boolean };
+}
+
+/**
+ * A key made through the session API by `session`'s user, in their org: personal and Write-only
+ * unless `body` says otherwise. Answers the key and its secret.
+ */
+export function createKeyByApi(session: Session, body: KeyBody): Promise<KeyWithSecretAnswer> {
+  const { request } = session.context;
+  return apiJson<KeyWithSecretAnswer>(request, "POST", `/api/orgs/${session.account.orgId}/keys`, {
+    orgWide: false,
+    permissions: { read: false, write: true },
+    ...body,
+  });
 }
 
 interface Fixtures {

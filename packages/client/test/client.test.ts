@@ -5,6 +5,7 @@ import {
   createKeyward,
   type KeywardError,
   type KeywardEvent,
+  type KeywardOptions,
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
 } from "../src/index.js";
@@ -45,6 +46,18 @@ function recordingFetch(sent: Sent[]): typeof fetch {
   };
 }
 
+/** A client of the test server (with the write key unless given) that records into `sent`. */
+function recordingClient(options: KeywardOptions = {}) {
+  const sent: Sent[] = [];
+  const client = createKeyward({
+    apiKey: writeKey,
+    baseUrl: server.url,
+    fetch: recordingFetch(sent),
+    ...options,
+  });
+  return { client, sent };
+}
+
 let nameCounter = 0;
 const uniqueName = (label: string) => `${label}-${Date.now()}-${++nameCounter}`;
 
@@ -65,12 +78,7 @@ function eventsOfTotalBytes(count: number, bytes: number, eventName: string): Ke
 
 describe("events.send batching", () => {
   it("sends 10,000 events in one batch and the 10,001st in the next", async () => {
-    const sent: Sent[] = [];
-    const client = createKeyward({
-      apiKey: writeKey,
-      baseUrl: server.url,
-      fetch: recordingFetch(sent),
-    });
+    const { client, sent } = recordingClient();
     const eventName = uniqueName("count-boundary");
     await client.events.send(Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => ({ eventName })));
     expect(sent.map((s) => [s.status, s.events])).toEqual([
@@ -81,12 +89,7 @@ describe("events.send batching", () => {
   });
 
   it("fills a batch to exactly 1 MB, which the API accepts, and cuts before one byte more", async () => {
-    const sent: Sent[] = [];
-    const client = createKeyward({
-      apiKey: writeKey,
-      baseUrl: server.url,
-      fetch: recordingFetch(sent),
-    });
+    const { client, sent } = recordingClient();
     const exact = eventsOfTotalBytes(100, MAX_BATCH_BYTES, uniqueName("exact-mb"));
     await client.events.send(exact);
     expect(sent.map((s) => [s.status, s.bytes, s.events])).toEqual([[200, MAX_BATCH_BYTES, 100]]);
@@ -103,13 +106,7 @@ describe("events.send batching", () => {
   });
 
   it("flushes what is buffered after the interval, one request for several sends", async () => {
-    const sent: Sent[] = [];
-    const client = createKeyward({
-      apiKey: writeKey,
-      baseUrl: server.url,
-      flushIntervalMs: 300,
-      fetch: recordingFetch(sent),
-    });
+    const { client, sent } = recordingClient({ flushIntervalMs: 300 });
     const eventName = uniqueName("interval");
     const started = Date.now();
     const first = client.events.send({ eventName });
@@ -121,12 +118,7 @@ describe("events.send batching", () => {
   });
 
   it("refuses an event larger than a batch without sending it", async () => {
-    const sent: Sent[] = [];
-    const client = createKeyward({
-      apiKey: writeKey,
-      baseUrl: server.url,
-      fetch: recordingFetch(sent),
-    });
+    const { client, sent } = recordingClient();
     const huge = { eventName: "huge", pad: "x".repeat(MAX_BATCH_BYTES) };
     await expect(client.events.send(huge)).rejects.toMatchObject({
       name: "KeywardError",
@@ -141,8 +133,7 @@ describe("events.send batching", () => {
 describe("retries", () => {
   it("retries a 429 after its Retry-After, then succeeds", async () => {
     const key = await server.createKey({ read: false, write: true });
-    const sent: Sent[] = [];
-    const client = createKeyward({ apiKey: key, baseUrl: server.url, fetch: recordingFetch(sent) });
+    const { client, sent } = recordingClient({ apiKey: key });
     await server.setRateLimit(1);
     try {
       const eventName = uniqueName("limited");
@@ -214,12 +205,7 @@ describe("retries", () => {
   ] as const)(
     "does not retry %s, and rejects with its code",
     async (_label, key, events, status, code) => {
-      const sent: Sent[] = [];
-      const client = createKeyward({
-        apiKey: key(),
-        baseUrl: server.url,
-        fetch: recordingFetch(sent),
-      });
+      const { client, sent } = recordingClient({ apiKey: key() });
       const error = (await client.events
         .send([...events])
         .catch((e: unknown) => e)) as KeywardError;

@@ -2,17 +2,13 @@
 import { createDb } from "@keyward/db";
 import { API_KEY_HEADER } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
-import type { ServerProcess } from "../support/server-process.js";
-import { createKey, signUp, useFaultDatabase } from "./support.js";
+import { useFaultDatabase } from "./support.js";
 
 const fault = useFaultDatabase();
-let server: ServerProcess | undefined;
 
 describe("key usage after kill -9", () => {
   it("keeps every count older than a second (plus slack for the write itself)", async () => {
-    server = await fault.start();
-    const session = await signUp(server.url, "usage-crash");
-    const key = await createKey(session);
+    const { server, key } = await fault.startWithKey("usage-crash");
     const sent: number[] = [];
     const answeredAt: number[] = [];
     const until = Date.now() + 3_000;

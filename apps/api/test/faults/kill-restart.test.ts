@@ -1,24 +1,15 @@
 // Fault: `kill -9` of the server mid-ingest, then a restart. Every event answered 200 is there,
 // and every batch is all or nothing (its events and its roll-ups), on SQLite and PostgreSQL.
 import { describe, expect, it } from "vitest";
-import type { ServerProcess } from "../support/server-process.js";
-import {
-  countedEvents,
-  createKey,
-  ingest,
-  signUp,
-  storedCounts,
-  useFaultDatabase,
-} from "./support.js";
+import { countedEvents, ingest, storedCounts, useFaultDatabase } from "./support.js";
 
 const fault = useFaultDatabase();
-let server: ServerProcess | undefined;
 
 describe("kill -9 mid-ingest", () => {
   it("keeps every acknowledged batch, whole, and no batch in part", async () => {
-    server = await fault.start();
-    const session = await signUp(server.url, "kill");
-    const { secret } = await createKey(session);
+    const first = await fault.startWithKey("kill");
+    let server = first.server;
+    const { secret } = first.key;
     const batchSize = 200;
     const killAfter = 40;
     // Each batch has its own event name, so each can be counted on its own afterwards.

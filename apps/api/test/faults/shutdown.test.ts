@@ -3,18 +3,9 @@
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import type { ServerProcess } from "../support/server-process.js";
-import {
-  countedEvents,
-  createKey,
-  sessionCall,
-  signUp,
-  sleep,
-  useFaultDatabase,
-} from "./support.js";
+import { countedEvents, sessionCall, sleep, useFaultDatabase } from "./support.js";
 
 const fault = useFaultDatabase();
-let server: ServerProcess | undefined;
 
 /** Whether a TCP connection to the server's port is refused. */
 function refused(url: string): Promise<boolean> {
@@ -69,9 +60,9 @@ function halfSentIngest(url: string, secret: string, body: string, keepAlive: bo
 
 describe("graceful shutdown on SIGTERM", () => {
   it("finishes requests in flight, refuses new connections, flushes lastUsedAt, exits 0", async () => {
-    server = await fault.start();
-    const session = await signUp(server.url, "shutdown");
-    const key = await createKey(session);
+    const first = await fault.startWithKey("shutdown");
+    let server = first.server;
+    const { session, key } = first;
     // A use the server notes in memory only (lastUsedAt is written every 30 s or at shutdown).
     const used = await fetch(`${server.url}/v1/key`, { headers: { "x-api-token": key.secret } });
     expect(used.status).toBe(200);

@@ -70,6 +70,12 @@ export function useFaultDatabase() {
       started.push(server);
       return server;
     },
+    /** A server (`start()`), a new user signed up on it (`label` names them) and their org key. */
+    async startWithKey(label: string) {
+      const server = await this.start();
+      const session = await signUp(server.url, label);
+      return { server, session, key: await createKey(session) };
+    },
   };
 }
 
@@ -79,7 +85,8 @@ export interface Session {
   orgId: string;
 }
 
-const sessionHeaders = (cookie: string) => ({
+/** The headers of a session-API call with this session cookie ("" for none). */
+export const sessionHeaders = (cookie: string) => ({
   "content-type": "application/json",
   [CSRF_HEADER]: CSRF_HEADER_VALUE,
   cookie,

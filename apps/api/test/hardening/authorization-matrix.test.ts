@@ -28,6 +28,7 @@ import {
   sees,
   typeChangeStatus,
 } from "../support/expected-rules.js";
+import { orgKey } from "../v1-fixtures.js";
 import { type Answer, expectError, fingerprint, listRoutes } from "./support.js";
 
 type Outside = "otherOrgAdmin" | "removedMember" | "anonymous" | "expiredSession" | "loggedOut";
@@ -571,20 +572,9 @@ beforeAll(async () => {
   const loggedOut = await h.client(member);
   await loggedOut.send("POST", "/api/auth/logout").expect(204);
 
-  const otherKey = await outsider.client
-    .post(`/api/orgs/${outsider.orgId}/keys`, {
-      name: "outsider key",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
-
-  const teamInvite = await admin.client
-    .post(`/api/orgs/${admin.orgId}/invites`, { email: uniqueEmail("standing"), role: "admin" })
-    .expect(201);
-  const otherOrgInvite = await outsider.client
-    .post(`/api/orgs/${outsider.orgId}/invites`, { email: uniqueEmail("theirs"), role: "admin" })
-    .expect(201);
+  const otherKey = await orgKey(outsider, { name: "outsider key" });
+  const teamInvite = await h.invite(admin, uniqueEmail("standing"), "admin");
+  const otherOrgInvite = await h.invite(outsider, uniqueEmail("theirs"), "admin");
 
   w = {
     h,
@@ -592,9 +582,9 @@ beforeAll(async () => {
     outsider,
     orgId: admin.orgId,
     otherOrgId: outsider.orgId,
-    otherOrgKeyId: otherKey.body.key.id,
-    teamInviteId: teamInvite.body.id,
-    otherOrgInviteId: otherOrgInvite.body.id,
+    otherOrgKeyId: otherKey.id,
+    teamInviteId: teamInvite.id,
+    otherOrgInviteId: otherOrgInvite.id,
     users: {
       admin: admin.user,
       member,

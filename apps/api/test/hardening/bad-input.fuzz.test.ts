@@ -26,7 +26,7 @@ import {
 } from "@keyward/shared";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setupV1, storedEvents, teardownV1, type V1 } from "../v1-fixtures.js";
+import { newKey, storedEvents, useV1 } from "../v1-fixtures.js";
 import { expectUnchanged, fingerprint, type Table } from "./support.js";
 
 // ---- generators -------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ function queryFor(names: string[]): fc.Arbitrary<string> {
 
 // ---- the app under test -----------------------------------------------------------------------
 
-let v1: V1;
+const v1 = useV1();
 let server: Server;
 let base: string;
 let adminToken: string;
@@ -374,26 +374,13 @@ const BODY_ROUTES: BodyRoute[] = [
 ];
 
 beforeAll(async () => {
-  v1 = await setupV1();
   const member = await v1.h.member(v1.admin, { name: "Fuzz Member" });
   memberId = member.user.id;
   adminToken = (await v1.h.client(v1.admin.user)).token ?? "";
-  const key = await v1.admin.client
-    .post(v1.keysPath, {
-      name: "fuzz target",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
-  keyId = key.body.key.id;
-  writeKey = key.body.secret;
-  const invite = await v1.admin.client
-    .post(`/api/orgs/${v1.admin.orgId}/invites`, {
-      email: "fuzz-invitee@example.com",
-      role: "member",
-    })
-    .expect(201);
-  inviteToken = invite.body.token;
+  const key = await newKey(v1, { read: true, write: true }, { name: "fuzz target" });
+  keyId = key.id;
+  writeKey = key.secret;
+  inviteToken = (await v1.h.invite(v1.admin, "fuzz-invitee@example.com", "member")).token;
   // Thousands of requests at trace level would spend the time budget on logging; errors still log.
   v1.h.deps.logger.level = "warn";
   server = v1.h.app.listen(0, "127.0.0.1");
@@ -407,7 +394,6 @@ afterAll(async () => {
     .join(", ");
   console.log(`[hardening] bad input: ${tried.toLocaleString("en-US")} inputs tried (${parts})`);
   await new Promise((resolve) => server?.close(resolve));
-  await teardownV1(v1);
 });
 
 function count(name: string, n = 1): void {

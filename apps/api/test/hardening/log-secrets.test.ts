@@ -1,15 +1,15 @@
 // Secrets out of the log: the request log is an allow-list of fields. Every way a client may put a
 // key or an invite token in a request (header names, case, percent-encoding, query, Referer,
 // cookie, upper-cased paths, unmatched paths) is sent, then the captured log is searched for each.
-import { Writable } from "node:stream";
 import { API_KEY_HEADER, CSRF_HEADER, CSRF_HEADER_VALUE } from "@keyward/shared";
 import express from "express";
 import supertest from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { errorHandler } from "../../src/http/error-handler.js";
 import { requestLog } from "../../src/http/request-log.js";
 import { createLogger } from "../../src/logger.js";
-import { setupV1, teardownV1, type V1 } from "../v1-fixtures.js";
+import { lineSink } from "../harness.js";
+import { newKey, useV1 } from "../v1-fixtures.js";
 
 /** Every field a request log line may carry, besides pino's own. */
 const ALLOWED = new Set([
@@ -55,29 +55,14 @@ function spellings(secret: string): string[] {
   ];
 }
 
-let v1: V1;
+const v1 = useV1();
 let secret: string;
 let keyId: string;
 let inviteToken: string;
 
 beforeAll(async () => {
-  v1 = await setupV1();
-  const created = await v1.admin.client
-    .post(v1.keysPath, { name: "logged", orgWide: true, permissions: { read: true, write: true } })
-    .expect(201);
-  secret = created.body.secret;
-  keyId = created.body.key.id;
-  const invite = await v1.admin.client
-    .post(`/api/orgs/${v1.admin.orgId}/invites`, {
-      email: "log-invitee@example.com",
-      role: "member",
-    })
-    .expect(201);
-  inviteToken = invite.body.token;
-});
-
-afterAll(async () => {
-  await teardownV1(v1);
+  ({ secret, id: keyId } = await newKey(v1, { read: true, write: true }, { name: "logged" }));
+  inviteToken = (await v1.h.invite(v1.admin, "log-invitee@example.com", "member")).token;
 });
 
 describe("the request log", () => {
@@ -191,13 +176,7 @@ describe("the request log", () => {
 
 describe("the error handler's log line", () => {
   it("keeps an unexpected error's type, code and frames, never its message or properties", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = createLogger("info", sink);
     const app = express();
     app.use(requestLog(logger));

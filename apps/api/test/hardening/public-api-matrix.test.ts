@@ -7,15 +7,7 @@ import { generateKeySecret } from "@keyward/shared/node";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignedIn } from "../harness.js";
-import {
-  countOf,
-  newKey,
-  setupV1,
-  storedEvents,
-  type TestKey,
-  teardownV1,
-  type V1,
-} from "../v1-fixtures.js";
+import { countOf, newKey, storedEvents, type TestKey, useV1 } from "../v1-fixtures.js";
 import { expectError } from "./support.js";
 
 type Route = "POST /v1/events" | "GET /v1/metrics" | "GET /v1/key";
@@ -107,14 +99,13 @@ const CASES = ROUTES.flatMap((route) =>
   ),
 );
 
-let v1: V1;
+const v1 = useV1();
 let other: SignedIn;
 const secrets = {} as Record<Credential, string | undefined>;
 const keys = {} as Partial<Record<Credential, TestKey>>;
 let otherKey: TestKey;
 
 beforeAll(async () => {
-  v1 = await setupV1();
   other = await v1.h.signup({ name: "Otto Outsider", orgName: "Other Org" });
   const rw = { read: true, write: true };
   keys["read-write"] = await newKey(v1, rw);
@@ -167,7 +158,6 @@ afterAll(async () => {
   console.log(
     `[hardening] public-API authorization: ${CASES.length + 4} cases (${CASES.length} route × credential × header, 4 cross-org data checks)`,
   );
-  await teardownV1(v1);
 });
 
 function request(route: Route, credential: Credential, carrier: Carrier): supertest.Test {

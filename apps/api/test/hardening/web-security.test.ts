@@ -1,54 +1,36 @@
 // Category 4 (API level): CSRF, session cookie flags, security headers, login brute force, user
 // enumeration by message and by timing, and secrets absent from every log line at trace level.
-import { Writable } from "node:stream";
 import { createDb } from "@keyward/db";
 import { createTestDatabase } from "@keyward/db/testing";
 import { API_KEY_HEADER, CSRF_HEADER, CSRF_HEADER_VALUE } from "@keyward/shared";
 import bcrypt from "bcrypt";
 import type { Express } from "express";
 import supertest from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { Deps } from "../../src/deps.js";
 import { readEnv } from "../../src/env.js";
 import { KeyChangeBus } from "../../src/key-verification/key-change-bus.js";
 import { createLogger } from "../../src/logger.js";
 import { BCRYPT_COST } from "../../src/services/accounts.js";
-import {
-  Client,
-  createHarness,
-  type Harness,
-  PASSWORD,
-  type SignedIn,
-  uniqueEmail,
-} from "../harness.js";
+import { Client, lineSink, PASSWORD, uniqueEmail, useHarness } from "../harness.js";
+import { orgKey } from "../v1-fixtures.js";
 import { expectError, expectUnchanged, fingerprint, listRoutes } from "./support.js";
 
-let h: Harness;
-let admin: SignedIn;
-
-beforeAll(async () => {
-  h = await createHarness();
-  admin = await h.signup({ name: "Ada Admin", orgName: "Web Org" });
-});
-afterAll(async () => {
-  await h?.publicApi.close();
-  await h?.close();
-});
+const t = useHarness(
+  async (h) => ({ admin: await h.signup({ name: "Ada Admin", orgName: "Web Org" }) }),
+  {
+    teardown: ({ h }) => h.publicApi.close(),
+  },
+);
 
 /** Fills a route template with real ids of the admin's org. */
 async function concretePath(template: string): Promise<string> {
-  const key = await admin.client
-    .post(`/api/orgs/${admin.orgId}/keys`, {
-      name: "csrf target",
-      orgWide: true,
-      permissions: { read: true, write: true },
-    })
-    .expect(201);
+  const key = await orgKey(t.admin, { name: "csrf target" });
   return template
-    .replace(":orgId", admin.orgId)
-    .replace(":keyId", key.body.key.id)
-    .replace(":userId", admin.user.id)
+    .replace(":orgId", t.admin.orgId)
+    .replace(":keyId", key.id)
+    .replace(":userId", t.admin.user.id)
     .replace(":token", "some-token");
 }
 
@@ -75,10 +57,10 @@ const BODIES: Record<string, unknown> = {
 
 describe("CSRF", () => {
   const stateChanging = () =>
-    listRoutes(h.app).filter((r) => r.includes(" /api/") && !r.startsWith("GET "));
+    listRoutes(t.h.app).filter((r) => r.includes(" /api/") && !r.startsWith("GET "));
 
   it("refuses every state-changing session call without X-Requested-With, or with a foreign Origin", async () => {
-    const token = (await h.client(admin.user)).token;
+    const token = (await t.h.client(t.admin.user)).token;
     const routes = stateChanging();
     expect(routes.length).toBeGreaterThanOrEqual(10);
     let cases = 0;
@@ -112,8 +94,8 @@ describe("CSRF", () => {
         ],
       ];
       for (const [label, headers, contentType] of variants) {
-        const before = await fingerprint(h);
-        let req = supertest(h.app)
+        const before = await fingerprint(t.h);
+        let req = supertest(t.h.app)
           [method.toLowerCase() as "post" | "patch" | "delete"](path)
           .set("Cookie", `kw_session=${token}`);
         for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
@@ -126,7 +108,7 @@ describe("CSRF", () => {
               : JSON.stringify(body);
         const res = await (payload === undefined ? req : req.send(payload));
         expectError(res, 403, "forbidden", `${route} (${label})`);
-        await expectUnchanged(h, before, `${route} (${label})`);
+        await expectUnchanged(t.h, before, `${route} (${label})`);
         cases += 1;
       }
     }
@@ -136,19 +118,19 @@ describe("CSRF", () => {
   });
 
   it("accepts the same-origin call, and answers no CORS grant to another origin", async () => {
-    const res = await admin.client
-      .patch(`/api/orgs/${admin.orgId}`, { name: "Web Org" })
+    const res = await t.admin.client
+      .patch(`/api/orgs/${t.admin.orgId}`, { name: "Web Org" })
       .set("Origin", "http://127.0.0.1")
       .set("Host", "127.0.0.1");
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const preflight = await supertest(h.app)
-      .options(`/api/orgs/${admin.orgId}`)
+    const preflight = await supertest(t.h.app)
+      .options(`/api/orgs/${t.admin.orgId}`)
       .set("Origin", "https://evil.example")
       .set("Access-Control-Request-Method", "PATCH")
       .set("Access-Control-Request-Headers", "x-requested-with,content-type");
     expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
     expect(preflight.headers["access-control-allow-credentials"]).toBeUndefined();
-    const read = await admin.client.get("/api/me").set("Origin", "https://evil.example");
+    const read = await t.admin.client.get("/api/me").set("Origin", "https://evil.example");
     expect(read.headers["access-control-allow-origin"]).toBeUndefined();
   });
 });
@@ -186,9 +168,9 @@ async function appWith(
 
 describe("session cookie", () => {
   it("is HttpOnly, SameSite=Lax, Path=/, not Secure on plain http; cleared the same way on logout", async () => {
-    const client = new Client(h.app);
+    const client = new Client(t.h.app);
     const res = await client
-      .post("/api/auth/login", { email: admin.user.email, password: admin.password })
+      .post("/api/auth/login", { email: t.admin.user.email, password: t.admin.password })
       .expect(200);
     const cookie = cookieOf(res);
     expect(cookie).toMatch(/;\s*HttpOnly/i);
@@ -199,14 +181,14 @@ describe("session cookie", () => {
     const token = /^kw_session=([^;]+)/.exec(cookie)?.[1] ?? "";
     expect(token.length).toBeGreaterThanOrEqual(32);
     // The database keeps a hash of the token, never the token.
-    const sessions = await h.deps.db.session.findMany();
+    const sessions = await t.h.deps.db.session.findMany();
     expect(JSON.stringify(sessions)).not.toContain(token);
 
     const out = await client.post("/api/auth/logout").expect(204);
     const cleared = cookieOf(out);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/i);
     expect(cleared).toMatch(/;\s*HttpOnly/i);
-    await new Client(h.app, token).send("GET", "/api/me").expect(401);
+    await new Client(t.h.app, token).send("GET", "/api/me").expect(401);
   });
 
   it("is Secure, and HSTS is sent, behind a TLS proxy (TRUST_PROXY=true)", async () => {
@@ -245,7 +227,7 @@ describe("security headers", () => {
   it.each(PATHS)(
     "%s carries CSP with frame-ancestors 'none', nosniff and friends",
     async (path) => {
-      const res = await supertest(h.app).get(path);
+      const res = await supertest(t.h.app).get(path);
       expect(res.status).toBeLessThan(500);
       const csp = String(res.headers["content-security-policy"]);
       const directives = Object.fromEntries(
@@ -270,7 +252,7 @@ describe("security headers", () => {
   );
 
   it("/docs runs under the CSP: no inline script, no script from another origin", async () => {
-    const res = await supertest(h.app).get("/docs").expect(200);
+    const res = await supertest(t.h.app).get("/docs").expect(200);
     const scripts = [...res.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     for (const [, attrs, inline] of scripts) {
       if (/type=["']application\/(ld\+)?json["']/i.test(attrs ?? "")) continue;
@@ -281,14 +263,14 @@ describe("security headers", () => {
   });
 
   it("answers that carry a secret or session data are not stored by caches", async () => {
-    const created = await admin.client
-      .post(`/api/orgs/${admin.orgId}/keys`, {
+    const created = await t.admin.client
+      .post(`/api/orgs/${t.admin.orgId}/keys`, {
         name: "cache probe",
         orgWide: true,
         permissions: { read: true, write: false },
       })
       .expect(201);
-    const me = await admin.client.get("/api/me").expect(200);
+    const me = await t.admin.client.get("/api/me").expect(200);
     for (const res of [created, me]) {
       expect(String(res.headers["cache-control"])).toMatch(/no-store/);
     }
@@ -297,8 +279,8 @@ describe("security headers", () => {
 
 describe("login brute force and user enumeration", () => {
   it("after 10 failures for an email (any case), the right password gets 429 with Retry-After", async () => {
-    const victim = (await h.member(admin, { name: "Victim" })).user;
-    const anon = h.anonymous();
+    const victim = (await t.h.member(t.admin, { name: "Victim" })).user;
+    const anon = t.h.anonymous();
     for (let i = 0; i < 10; i++) {
       const email = i % 2 === 0 ? victim.email : victim.email.toUpperCase();
       const res = await anon.post("/api/auth/login", { email, password: `wrong password ${i}` });
@@ -312,13 +294,13 @@ describe("login brute force and user enumeration", () => {
   });
 
   it("an unknown email and a wrong password get the same status and body", async () => {
-    const anon = h.anonymous();
+    const anon = t.h.anonymous();
     const unknown = await anon.post("/api/auth/login", {
       email: uniqueEmail("ghost"),
       password: "some password 1",
     });
     const wrong = await anon.post("/api/auth/login", {
-      email: admin.user.email,
+      email: t.admin.user.email,
       password: "some password 1",
     });
     const strip = (body: { error: Record<string, unknown> }) => ({ ...body.error, requestId: "" });
@@ -330,8 +312,8 @@ describe("login brute force and user enumeration", () => {
 
   it("an unknown email and a wrong password take the same time (bcrypt on both paths)", async () => {
     const N = 8;
-    const known = (await h.member(admin, { name: "Timing Victim" })).user;
-    const anon = h.anonymous();
+    const known = (await t.h.member(t.admin, { name: "Timing Victim" })).user;
+    const anon = t.h.anonymous();
     const time = async (email: string) => {
       const start = performance.now();
       const res = await anon.post("/api/auth/login", { email, password: "not the password" });
@@ -375,13 +357,7 @@ function cookieOrNone(res: { headers: Record<string, unknown> }): string | undef
 
 describe("secrets in logs", () => {
   it("no password, key secret, session or invite token appears in any log line at trace level", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const { lines, sink } = lineSink();
     const database = await createTestDatabase();
     const { prisma, dialect, close } = createDb(database.url);
     const env = readEnv({ NODE_ENV: "test", LOG_LEVEL: "trace", DATABASE_URL: database.url });
@@ -420,16 +396,10 @@ describe("secrets in logs", () => {
         })
         .expect(400);
       note("bad-signup-password");
-      const created = await owner
-        .post(`/api/orgs/${orgId}/keys`, {
-          name: "log key",
-          orgWide: true,
-          permissions: { read: true, write: true },
-        })
-        .expect(201);
-      note(created.body.secret);
+      const created = await orgKey({ client: owner, orgId }, { name: "log key" });
+      note(created.secret);
       const rolled = await owner
-        .post(`/api/orgs/${orgId}/keys/${created.body.key.id}/roll`, { graceSeconds: 60 })
+        .post(`/api/orgs/${orgId}/keys/${created.id}/roll`, { graceSeconds: 60 })
         .expect(201);
       note(rolled.body.secret);
       const invite = await owner
@@ -442,7 +412,7 @@ describe("secrets in logs", () => {
         .expect(200);
       note(/^kw_session=([^;]+)/.exec(cookieOf(joined))?.[1]);
       const m = supertest(app);
-      for (const secret of [created.body.secret, rolled.body.secret] as string[]) {
+      for (const secret of [created.secret, rolled.body.secret] as string[]) {
         await m.get("/v1/key").set(API_KEY_HEADER, secret).expect(200);
         await m.get("/v1/key").set("Authorization", `Bearer ${secret}`).expect(200);
         await m

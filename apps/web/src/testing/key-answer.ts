@@ -25,6 +25,11 @@ export function keyAnswer(overrides: Partial<KeyAnswer> = {}): KeyAnswer {
   };
 }
 
+/** `keyAnswer`, created (and last updated) at `at`. */
+export function keyAnswerAt(at: string, overrides: Partial<KeyAnswer> = {}): KeyAnswer {
+  return keyAnswer({ createdAt: at, updatedAt: at, ...overrides });
+}
+
 const OLIVIA = { id: "usr_owner", name: "Olivia Owner" };
 
 /** Olivia's personal Read key "Grafana". */

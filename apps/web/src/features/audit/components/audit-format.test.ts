@@ -1,6 +1,7 @@
 import type { AuditEventAnswer } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "@/lib/format";
+import { auditEvent } from "@/testing/audit-event";
 import {
   actionLabel,
   deletedKeyIds,
@@ -11,19 +12,7 @@ import {
 
 const ctx = { userName: (id: string) => ({ usr_ada: "Ada Admin" })[id] };
 
-function event(overrides: Partial<AuditEventAnswer>): AuditEventAnswer {
-  return {
-    id: "aud_1",
-    at: "2026-06-01T12:00:00.000Z",
-    actor: { id: "usr_ada", name: "Ada Admin" },
-    action: "key.updated",
-    keyId: "key_1",
-    changes: {},
-    subject: null,
-    key: { name: "Ingest", start: "kw_InGeS" },
-    ...overrides,
-  };
-}
+const event = auditEvent;
 
 const texts = (e: AuditEventAnswer) => describeChanges(e, ctx).map((l) => `${l.label}: ${l.text}`);
 

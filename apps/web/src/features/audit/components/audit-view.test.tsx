@@ -4,23 +4,13 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { auditEvent } from "@/testing/audit-event";
 import { AuditView } from "./audit-view";
 
 const ORG = "org_1";
 
-function event(id: string, overrides: Partial<AuditEventAnswer> = {}): AuditEventAnswer {
-  return {
-    id,
-    at: "2026-06-01T12:00:00.000Z",
-    actor: { id: "usr_ada", name: "Ada Admin" },
-    action: "key.updated",
-    keyId: "key_1",
-    changes: {},
-    subject: null,
-    key: { name: "Ingest", start: "kw_InGeS" },
-    ...overrides,
-  };
-}
+const event = (id: string, overrides: Partial<AuditEventAnswer> = {}) =>
+  auditEvent({ id, ...overrides });
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {

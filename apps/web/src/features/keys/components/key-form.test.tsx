@@ -1,10 +1,10 @@
 import type { KeyAnswer } from "@keyward/shared";
-import { render, screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api-client";
 import { ORG_WIDE_CREATE_REFUSED as ORG_WIDE_RESTRICTED_REASON } from "@/lib/capability-reasons";
 import { personalKeyAnswer } from "@/testing/key-answer";
+import { renderForm } from "@/testing/render-form";
 import { localDate } from "../utils/key-expiry";
 import { orgWideAccess } from "./key-access";
 import { KeyForm } from "./key-form";
@@ -15,20 +15,19 @@ const restricted = { allowed: false, reason: ORG_WIDE_RESTRICTED_REASON } as con
 const key = personalKeyAnswer;
 
 function renderCreate(props: Partial<Parameters<typeof KeyForm>[0]> = {}) {
-  const onSubmit = vi.fn();
-  const onCancel = vi.fn();
-  render(
-    <KeyForm
-      mode="create"
-      orgWideAccess={allowed}
-      isPending={false}
-      serverError={null}
-      onCancel={onCancel}
-      onSubmit={onSubmit}
-      {...(props as object)}
-    />,
-  );
-  return { onSubmit, onCancel, user: userEvent.setup() };
+  return renderForm(KeyForm, { mode: "create", orgWideAccess: allowed, ...(props as object) });
+}
+
+/** Clicks Create key; the body sent expires in `days` days (within a tenth of a day). */
+async function expectCreatedExpiringIn(
+  { onSubmit, user }: ReturnType<typeof renderCreate>,
+  days: number,
+) {
+  await user.click(screen.getByRole("button", { name: "Create key" }));
+  const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
+  const sentDays = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
+  expect(sentDays).toBeGreaterThan(days - 0.1);
+  expect(sentDays).toBeLessThanOrEqual(days);
 }
 
 describe("KeyForm, create mode", () => {
@@ -76,14 +75,10 @@ describe("KeyForm, create mode", () => {
   });
 
   it("sends an expiry in the future when one is chosen", async () => {
-    const { onSubmit, user } = renderCreate();
-    await user.type(screen.getByLabelText("Name"), "Short-lived");
-    await user.selectOptions(screen.getByLabelText("Expiration"), "7");
-    await user.click(screen.getByRole("button", { name: "Create key" }));
-    const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
-    const days = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(6.9);
-    expect(days).toBeLessThanOrEqual(7);
+    const form = renderCreate();
+    await form.user.type(screen.getByLabelText("Name"), "Short-lived");
+    await form.user.selectOptions(screen.getByLabelText("Expiration"), "7");
+    await expectCreatedExpiringIn(form, 7);
   });
 
   it("disables Org-Wide with the reason when the caller may not create org-wide keys", async () => {
@@ -125,21 +120,12 @@ describe("KeyForm, edit mode", () => {
     keyData: KeyAnswer,
     extra: { readOnlyReason?: string; access?: typeof allowed | typeof restricted } = {},
   ) {
-    const onSubmit = vi.fn();
-    const onCancel = vi.fn();
-    render(
-      <KeyForm
-        mode="edit"
-        keyData={keyData}
-        readOnlyReason={extra.readOnlyReason}
-        orgWideAccess={extra.access ?? allowed}
-        isPending={false}
-        serverError={null}
-        onCancel={onCancel}
-        onSubmit={onSubmit}
-      />,
-    );
-    return { onSubmit, onCancel, user: userEvent.setup() };
+    return renderForm(KeyForm, {
+      mode: "edit",
+      keyData,
+      readOnlyReason: extra.readOnlyReason,
+      orgWideAccess: extra.access ?? allowed,
+    });
   }
 
   it("sends only the fields that changed, and nothing until something did", async () => {
@@ -212,17 +198,13 @@ describe("KeyForm, the org's maximum key lifetime", () => {
   });
 
   it("under a 30-day limit offers no Never and nothing longer, and defaults to the limit", async () => {
-    const { onSubmit, user } = renderCreate({ maxLifetimeDays: 30 });
+    const form = renderCreate({ maxLifetimeDays: 30 });
     expect(optionLabels()).toEqual(["In 7 days", "In 30 days", "On a date…"]);
     expect(screen.getByLabelText("Expiration")).toHaveAccessibleDescription(
       "Your organization requires keys to expire within 30 days.",
     );
-    await user.type(screen.getByLabelText("Name"), "Limited");
-    await user.click(screen.getByRole("button", { name: "Create key" }));
-    const body = onSubmit.mock.calls[0]?.[0] as { expiresAt: string };
-    const days = (Date.parse(body.expiresAt) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(29.9);
-    expect(days).toBeLessThanOrEqual(30);
+    await form.user.type(screen.getByLabelText("Name"), "Limited");
+    await expectCreatedExpiringIn(form, 30);
   });
 
   it("bounds the date picker by the limit and refuses a later date typed in", async () => {
@@ -254,18 +236,12 @@ describe("KeyForm, the org's maximum key lifetime", () => {
   });
 
   it("in edit mode keeps the key's expiry by default and offers no Never under a limit", () => {
-    render(
-      <KeyForm
-        mode="edit"
-        keyData={key({ expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() })}
-        orgWideAccess={allowed}
-        maxLifetimeDays={30}
-        isPending={false}
-        serverError={null}
-        onCancel={vi.fn()}
-        onSubmit={vi.fn()}
-      />,
-    );
+    renderForm(KeyForm, {
+      mode: "edit",
+      keyData: key({ expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() }),
+      orgWideAccess: allowed,
+      maxLifetimeDays: 30,
+    });
     expect(optionLabels()).toEqual([
       expect.stringMatching(/^No change \(expires /),
       "7 days from now",

@@ -1,26 +1,13 @@
 import { type KeyAnswer, NO_RESTRICTIONS } from "@keyward/shared";
-import { render, screen } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { renderForm } from "@/testing/render-form";
 import { restrictionsBody, restrictionValues } from "../utils/key-restrictions";
 import { KeyForm } from "./key-form";
 
 const allowed = { allowed: true } as const;
 
-function renderCreate() {
-  const onSubmit = vi.fn();
-  render(
-    <KeyForm
-      mode="create"
-      orgWideAccess={allowed}
-      isPending={false}
-      serverError={null}
-      onCancel={vi.fn()}
-      onSubmit={onSubmit}
-    />,
-  );
-  return { onSubmit, user: userEvent.setup() };
-}
+const renderCreate = () => renderForm(KeyForm, { mode: "create", orgWideAccess: allowed });
 
 describe("the key dialog's Restrictions section", () => {
   it("suggests restrictions for a Write-only org-wide key and sends them", async () => {

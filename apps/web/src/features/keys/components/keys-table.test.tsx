@@ -2,18 +2,13 @@ import type { KeyAnswer } from "@keyward/shared";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { keyAnswer } from "@/testing/key-answer";
+import { keyAnswerAt } from "@/testing/key-answer";
 import { KeysTable } from "./keys-table";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 const HOUR = 3_600_000;
 
-const key = (overrides: Partial<KeyAnswer>) =>
-  keyAnswer({
-    createdAt: "2026-05-01T00:00:00.000Z",
-    updatedAt: "2026-05-01T00:00:00.000Z",
-    ...overrides,
-  });
+const key = (overrides: Partial<KeyAnswer>) => keyAnswerAt("2026-05-01T00:00:00.000Z", overrides);
 
 function renderTable(keys: KeyAnswer[]) {
   const onRoll = vi.fn();

@@ -1,31 +1,19 @@
 import { DAY_MS } from "@keyward/shared";
-import { render, screen } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api-client";
 import { keyAnswer } from "@/testing/key-answer";
+import { renderForm } from "@/testing/render-form";
 import { customGraceSeconds, oldKeyExpiry, RollKeyForm } from "./roll-key-form";
 
 const key = keyAnswer;
 
-function renderForm(keyData = key(), serverError: unknown = null) {
-  const onSubmit = vi.fn();
-  const onCancel = vi.fn();
-  render(
-    <RollKeyForm
-      keyData={keyData}
-      isPending={false}
-      serverError={serverError}
-      onCancel={onCancel}
-      onSubmit={onSubmit}
-    />,
-  );
-  return { onSubmit, onCancel, user: userEvent.setup() };
-}
+const renderRoll = (keyData = key(), serverError: unknown = null) =>
+  renderForm(RollKeyForm, { keyData, serverError });
 
 describe("RollKeyForm", () => {
   it("offers now, 1 hour, 24 hours, 7 days and custom; 24 hours is the default", async () => {
-    const { onSubmit, user } = renderForm();
+    const { onSubmit, user } = renderRoll();
     const group = screen.getByRole("group", { name: "When should the old key stop working?" });
     expect(group).toBeVisible();
     for (const label of ["Now", "In 1 hour", "In 24 hours", "In 7 days", "Custom"]) {
@@ -37,7 +25,7 @@ describe("RollKeyForm", () => {
   });
 
   it("sends the chosen preset in seconds", async () => {
-    const { onSubmit, user } = renderForm();
+    const { onSubmit, user } = renderRoll();
     await user.click(screen.getByRole("radio", { name: /^Now/ }));
     expect(screen.getByText("The old key stops working as soon as you roll.")).toBeVisible();
     await user.click(screen.getByRole("button", { name: "Roll key" }));
@@ -49,7 +37,7 @@ describe("RollKeyForm", () => {
   });
 
   it("takes a custom number and unit, and refuses more than 7 days", async () => {
-    const { onSubmit, user } = renderForm();
+    const { onSubmit, user } = renderRoll();
     await user.click(screen.getByRole("radio", { name: /^Custom/ }));
     const amount = screen.getByLabelText("Grace period");
     await user.clear(amount);
@@ -70,13 +58,13 @@ describe("RollKeyForm", () => {
 
   it("says the old key keeps an earlier expiry of its own", async () => {
     const soon = new Date(Date.now() + 2 * 3_600_000).toISOString();
-    renderForm(key({ expiresAt: soon }));
+    renderRoll(key({ expiresAt: soon }));
     expect(screen.getByText(/already expires sooner/)).toBeVisible();
     expect(screen.getByText(/The new key takes over this key’s expiry/)).toBeVisible();
   });
 
   it("will not roll an expired key (the new one would be expired too)", async () => {
-    const { onSubmit, user } = renderForm(
+    const { onSubmit, user } = renderRoll(
       key({ expiresAt: new Date(Date.now() - 1000).toISOString() }),
     );
     expect(screen.getByText("This key has expired")).toBeVisible();
@@ -87,7 +75,7 @@ describe("RollKeyForm", () => {
   });
 
   it("shows the server's error", () => {
-    renderForm(key(), new ApiError({ status: 403, code: "forbidden", message: "you may not" }));
+    renderRoll(key(), new ApiError({ status: 403, code: "forbidden", message: "you may not" }));
     expect(screen.getByRole("alert")).toHaveTextContent("You may not");
   });
 });

@@ -1,19 +1,14 @@
 import type { KeyAnswer, KeyUsageSummary } from "@keyward/shared";
 import { emptyOutcomeCounts } from "@keyward/shared";
 import { describe, expect, it } from "vitest";
-import { keyAnswer } from "@/testing/key-answer";
+import { keyAnswerAt } from "@/testing/key-answer";
 import { graceTraffic, inGracePeriod } from "./rotation-assistant";
 import { unusedFor30Days } from "./usage-cell";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 const DAY = 86_400_000;
 
-const key = (overrides: Partial<KeyAnswer>) =>
-  keyAnswer({
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    ...overrides,
-  });
+const key = (overrides: Partial<KeyAnswer>) => keyAnswerAt("2026-01-01T00:00:00.000Z", overrides);
 
 const summary = (last15Minutes: number, lastHour: number): KeyUsageSummary => ({
   keyId: "key_1",
