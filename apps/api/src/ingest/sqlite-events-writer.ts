@@ -106,9 +106,11 @@ port.on("message", (message: WriterMessage) => {
     });
     return;
   }
-  writer.submit(message).then(
-    () => answerCommitted(message.id),
-    (error: unknown) => answerFailed(message.id, error),
-  );
+  for (const job of message) {
+    writer.submit(job).then(
+      () => answerCommitted(job.id),
+      (error: unknown) => answerFailed(job.id, error),
+    );
+  }
 });
 post({ ready: true });

@@ -69,5 +69,5 @@ export type WriterReply =
   | { committed: number[] }
   | { failed: number[]; message: string; code?: string };
 
-/** What the main thread sends: a job, or "close" (finish what was sent, then exit). */
-export type WriterMessage = WriteJob | "close";
+/** What the main thread sends: the jobs of one turn of its event loop, or "close" (finish what was sent, then exit). */
+export type WriterMessage = WriteJob[] | "close";

@@ -83,6 +83,8 @@ export class SqliteIngestStore implements IngestStore {
   private started: Promise<Writer> | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextJob = 1;
+  /** Jobs of this turn of the event loop, posted together by `flush` (one message, not one each). */
+  private outbox: WriteJob[] = [];
 
   constructor(private readonly prisma: Db) {}
 
@@ -116,8 +118,16 @@ export class SqliteIngestStore implements IngestStore {
       properties: properties.join(FIELD_SEPARATOR),
     };
     if (this.waiters.size === 1) worker.ref();
-    worker.postMessage(job satisfies WriterMessage);
+    this.outbox.push(job);
+    if (this.outbox.length === 1) setImmediate(() => this.flush(worker));
     return committed;
+  }
+
+  private flush(worker: Worker): void {
+    if (this.outbox.length === 0) return;
+    const jobs = this.outbox;
+    this.outbox = [];
+    worker.postMessage(jobs satisfies WriterMessage);
   }
 
   async metricPointsJson(range: MetricsRange): Promise<string> {
@@ -154,6 +164,7 @@ export class SqliteIngestStore implements IngestStore {
     this.started = undefined;
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.ref();
+    this.flush(worker);
     worker.postMessage("close" satisfies WriterMessage);
     await exited;
     reader.close();
