@@ -76,45 +76,62 @@ export interface RollupIncrement {
   count: number;
 }
 
-/** The roll-up increments of some batches, summed per row and sorted (a stable lock order). */
-export function rollupIncrements(batches: readonly IngestBatch[]): RollupIncrement[] {
-  // Per (org, name, minute) first: a batch's events mostly share a name and a minute.
-  const perMinute = new Map<string, Map<string, Map<number, number>>>();
-  for (const batch of batches) {
-    let names = perMinute.get(batch.orgId);
+/**
+ * Sums roll-up increments per (org, name, minute) as events are added, then per hour and day.
+ * `rows()` are sorted: a stable lock order.
+ */
+export class RollupCounter {
+  private readonly perMinute = new Map<string, Map<string, Map<number, number>>>();
+  private lastOrgId = "";
+  private lastNames: Map<string, Map<number, number>> | undefined;
+
+  add(orgId: string, eventName: string, at: number, count = 1): void {
+    let names = orgId === this.lastOrgId ? this.lastNames : this.perMinute.get(orgId);
     if (!names) {
       names = new Map();
-      perMinute.set(batch.orgId, names);
+      this.perMinute.set(orgId, names);
     }
-    for (const event of batch.events) {
-      let minutes = names.get(event.name);
-      if (!minutes) {
-        minutes = new Map();
-        names.set(event.name, minutes);
-      }
-      const minute = bucketStart(event.at, "minute");
-      minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
+    this.lastOrgId = orgId;
+    this.lastNames = names;
+    let minutes = names.get(eventName);
+    if (!minutes) {
+      minutes = new Map();
+      names.set(eventName, minutes);
     }
+    const minute = bucketStart(at, "minute");
+    minutes.set(minute, (minutes.get(minute) ?? 0) + count);
   }
-  const rows: RollupIncrement[] = [];
-  for (const [orgId, names] of perMinute) {
-    for (const [eventName, minutes] of names) {
-      const hours = new Map<number, number>();
-      const days = new Map<number, number>();
-      for (const [minute, count] of minutes) {
-        rows.push({ orgId, eventName, interval: "minute", bucketStart: minute, count });
-        const hour = bucketStart(minute, "hour");
-        hours.set(hour, (hours.get(hour) ?? 0) + count);
-        const day = bucketStart(minute, "day");
-        days.set(day, (days.get(day) ?? 0) + count);
+
+  rows(): RollupIncrement[] {
+    const rows: RollupIncrement[] = [];
+    for (const [orgId, names] of this.perMinute) {
+      for (const [eventName, minutes] of names) {
+        const hours = new Map<number, number>();
+        const days = new Map<number, number>();
+        for (const [minute, count] of minutes) {
+          rows.push({ orgId, eventName, interval: "minute", bucketStart: minute, count });
+          const hour = bucketStart(minute, "hour");
+          hours.set(hour, (hours.get(hour) ?? 0) + count);
+          const day = bucketStart(minute, "day");
+          days.set(day, (days.get(day) ?? 0) + count);
+        }
+        for (const [hour, count] of hours)
+          rows.push({ orgId, eventName, interval: "hour", bucketStart: hour, count });
+        for (const [day, count] of days)
+          rows.push({ orgId, eventName, interval: "day", bucketStart: day, count });
       }
-      for (const [hour, count] of hours)
-        rows.push({ orgId, eventName, interval: "hour", bucketStart: hour, count });
-      for (const [day, count] of days)
-        rows.push({ orgId, eventName, interval: "day", bucketStart: day, count });
     }
+    return rows.sort(compareRollups);
   }
-  return rows.sort(compareRollups);
+}
+
+/** The roll-up increments of some batches, summed per row and sorted (a stable lock order). */
+export function rollupIncrements(batches: readonly IngestBatch[]): RollupIncrement[] {
+  const counter = new RollupCounter();
+  for (const batch of batches) {
+    for (const event of batch.events) counter.add(batch.orgId, event.name, event.at);
+  }
+  return counter.rows();
 }
 
 function compareRollups(a: RollupIncrement, b: RollupIncrement): number {

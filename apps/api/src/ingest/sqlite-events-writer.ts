@@ -5,13 +5,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { databaseUnavailableReason } from "../http/database-errors.js";
 import { GroupCommit } from "./group-commit.js";
-import { type IngestBatch, nextEventId, rollupIncrements } from "./ingest-store.js";
 import {
-  eventsJson,
-  FIELD_SEPARATOR,
-  INSERT_BATCH,
-  sqliteDateTime,
-  UPSERT_ROLLUP,
+  prepareWrite,
   type WriteJob,
   type WriterData,
   type WriterMessage,
@@ -30,43 +25,7 @@ db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 // Checkpoint less often: the hot B-tree pages are copied once per checkpoint, not once per 4 MB.
 db.pragma("wal_autocheckpoint = 10000");
-const insertBatch = db.prepare(INSERT_BATCH);
-const upsertRollup = db.prepare(UPSERT_ROLLUP);
-
-/** A job's batch, with its columns split, and its events as the database stores them. */
-function batchOf(job: WriteJob): { batch: IngestBatch; eventsJson: string } {
-  const names = job.names.split(FIELD_SEPARATOR);
-  const properties = job.properties.split(FIELD_SEPARATOR);
-  const ids = new Array<string>(job.count);
-  const ats = new Array<string | null>(job.count);
-  const events = new Array<IngestBatch["events"][number]>(job.count);
-  for (let i = 0; i < job.count; i++) {
-    ids[i] = nextEventId(job.receivedAt);
-    const at = job.ats?.[i] ?? job.receivedAt;
-    ats[i] = at === job.receivedAt ? null : sqliteDateTime(at);
-    events[i] = { name: names[i] ?? "", at, properties: "" };
-  }
-  const batch = { orgId: job.orgId, keyId: job.keyId, receivedAt: job.receivedAt, events };
-  return { batch, eventsJson: eventsJson(ids, names, ats, properties) };
-}
-
-const write = db.transaction((jobs: WriteJob[]) => {
-  const batches: IngestBatch[] = [];
-  for (const job of jobs) {
-    const { batch, eventsJson } = batchOf(job);
-    insertBatch.run(job.orgId, job.keyId, sqliteDateTime(job.receivedAt), eventsJson);
-    batches.push(batch);
-  }
-  for (const row of rollupIncrements(batches)) {
-    upsertRollup.run(
-      row.orgId,
-      row.eventName,
-      row.interval,
-      sqliteDateTime(row.bucketStart),
-      row.count,
-    );
-  }
-});
+const write = prepareWrite(db);
 
 // The database itself cannot take writes (locked, read-only, full, I/O): every job would fail the
 // same way, so the group fails at once instead of each job waiting out the busy timeout again.

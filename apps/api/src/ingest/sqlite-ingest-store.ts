@@ -3,20 +3,14 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Db, eventsDatabaseFile, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
-import type {
-  IngestBatch,
-  IngestStore,
-  MetricsRange,
-  StoredEvent,
-  StoredEventRow,
-} from "./ingest-store.js";
+import type { IngestBatch, IngestStore, MetricsRange, StoredEventRow } from "./ingest-store.js";
 import {
-  FIELD_SEPARATOR,
   sqliteDateTime,
   type WriteJob,
   type WriterData,
   type WriterMessage,
   type WriterReply,
+  writeJob,
 } from "./sqlite-events.js";
 
 export { sqliteDateTime } from "./sqlite-events.js";
@@ -59,6 +53,13 @@ function writerModule(): { url: URL; argv?: string[] } {
   return { url: new URL("./ts-worker.cjs", import.meta.url), argv: [source] };
 }
 
+/**
+ * Jobs go to the writer in one message per turn of the event loop, or as soon as this many have
+ * gathered: a message per job cost more main-thread time than the job itself, while waiting for
+ * the turn to end left the writer idle (interleaved runs: 4 beat 1 and "end of turn only" by 4–10 %).
+ */
+const POST_AT_JOBS = 4;
+
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
@@ -83,43 +84,22 @@ export class SqliteIngestStore implements IngestStore {
   private started: Promise<Writer> | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextJob = 1;
-  /** Jobs of this turn of the event loop, posted together by `flush` (one message, not one each). */
+  /** Jobs not yet posted to the writer (see POST_AT_JOBS). */
   private outbox: WriteJob[] = [];
 
   constructor(private readonly prisma: Db) {}
 
   async append(batch: IngestBatch): Promise<void> {
     const { worker } = await this.start();
-    const count = batch.events.length;
-    const names = new Array<string>(count);
-    const properties = new Array<string>(count);
-    let ats: number[] | null = null;
-    for (let i = 0; i < count; i++) {
-      const event = batch.events[i] as StoredEvent;
-      names[i] = event.name;
-      properties[i] = event.properties;
-      if (event.at !== batch.receivedAt) {
-        ats ??= new Array<number>(count).fill(batch.receivedAt);
-        ats[i] = event.at;
-      }
-    }
     const id = this.nextJob++;
     const committed = new Promise<void>((resolve, reject) =>
       this.waiters.set(id, { resolve, reject }),
     );
-    const job: WriteJob = {
-      id,
-      orgId: batch.orgId,
-      keyId: batch.keyId,
-      receivedAt: batch.receivedAt,
-      count,
-      names: names.join(FIELD_SEPARATOR),
-      ats,
-      properties: properties.join(FIELD_SEPARATOR),
-    };
+    const job = writeJob(id, batch);
     if (this.waiters.size === 1) worker.ref();
     this.outbox.push(job);
-    if (this.outbox.length === 1) setImmediate(() => this.flush(worker));
+    if (this.outbox.length >= POST_AT_JOBS) this.flush(worker);
+    else if (this.outbox.length === 1) setImmediate(() => this.flush(worker));
     return committed;
   }
 

@@ -124,9 +124,15 @@ export function ingestEvents(
     }
     assertEventsAllowed(key, events, outcomes);
     outcomes.count(key, "valid");
-    if (events.length > 0)
-      await store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
-    const body: IngestAnswer = { accepted: events.length };
+    const accepted = events.length;
+    if (accepted > 0) {
+      const stored = store.append({ orgId: key.orgId, keyId: key.id, receivedAt, events });
+      // Nothing of the body is needed while the commit is awaited: let it die young.
+      events = [];
+      req.body = undefined;
+      await stored;
+    }
+    const body: IngestAnswer = { accepted };
     answer(req, res, JSON.stringify(body));
   };
   return [parse, ingest];
