@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { ApiError } from "../http/api-error.js";
 import type { Logger } from "../logger.js";
 
@@ -117,8 +116,8 @@ function mayCredit(window: Window): boolean {
  * instance) and tries Redis again after `redisRetryMs`. A Redis failure never fails a request.
  */
 export class KeyRateLimiter {
-  /** In-memory limiters, one per distinct limit (orgs may raise theirs). */
-  private readonly local = new Map<number, RateLimiterMemory>();
+  /** Counts while not sharing (no Redis, or Redis down), by `limit:keyId`: a fixed window each. */
+  private readonly localWindows = new Map<string, { endsAt: number; count: number }>();
   /** Shared windows by `limit:keyId`. */
   private readonly windows = new Map<string, Window>();
   private readonly redis?: LeasingRedis;
@@ -127,7 +126,7 @@ export class KeyRateLimiter {
   private readonly instance = randomUUID();
   private readonly logger?: Logger;
   private readonly redisRetryMs: number;
-  private readonly sweeper?: NodeJS.Timeout;
+  private readonly sweeper: NodeJS.Timeout;
   /** While Redis is down, counts are in memory; set by connection errors and failed calls. */
   private outage = false;
   /** After a failed call on a connected client, Redis is skipped until then (ms since the epoch). */
@@ -156,9 +155,9 @@ export class KeyRateLimiter {
         this.logger?.info("redis answers again: rate limits are shared across instances");
       });
       this.redis = redis as LeasingRedis;
-      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-      this.sweeper.unref();
     }
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
   }
 
   /** Whether counts go to Redis right now (connected, and not skipped after a failure). */
@@ -166,25 +165,20 @@ export class KeyRateLimiter {
     return this.redis?.status === "ready" && Date.now() >= this.skipRedisUntil;
   }
 
-  /** Counts one request of the key; rejects with 429 `rate_limited` beyond the limit. */
-  consume(keyId: string, perSecond: number): Promise<void> {
-    if (this.sharing) {
-      const waitMs = this.take(keyId, perSecond, Date.now());
-      return waitMs === 0 ? Promise.resolve() : Promise.reject(rateLimited(perSecond, waitMs));
-    }
-    return this.localLimiter(perSecond)
-      .consume(keyId)
-      .then(
-        () => undefined,
-        (rejection: unknown) => {
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          throw rateLimited(perSecond, rejection.msBeforeNext);
-        },
-      );
+  /**
+   * Counts one request of the key; throws 429 `rate_limited` beyond the limit. Synchronous: the
+   * decision is always this instance's own (a cached key's request costs no promise).
+   */
+  consume(keyId: string, perSecond: number): void {
+    const now = Date.now();
+    const waitMs = this.sharing
+      ? this.take(keyId, perSecond, now)
+      : this.takeLocal(`${perSecond}:${keyId}`, perSecond, now);
+    if (waitMs > 0) throw rateLimited(perSecond, waitMs);
   }
 
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
+    clearInterval(this.sweeper);
     const redis = this.redis;
     if (!redis) return;
     await redis.quit().catch(() => redis.disconnect());
@@ -295,19 +289,21 @@ export class KeyRateLimiter {
     for (const [id, window] of this.windows) {
       if (window.endsAt < before && !window.leasing) this.windows.delete(id);
     }
+    for (const [id, window] of this.localWindows) {
+      if (window.endsAt < before) this.localWindows.delete(id);
+    }
   }
 
-  private localLimiter(points: number): RateLimiterMemory {
-    let limiter = this.local.get(points);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({
-        points,
-        duration: WINDOW_MS / 1000,
-        keyPrefix: `${this.keyPrefix}rl:${points}`,
-      });
-      this.local.set(points, limiter);
+  /** Admits one request in this instance's own window of the key (no Redis): 0, or the ms until it ends. */
+  private takeLocal(id: string, limit: number, now: number): number {
+    let window = this.localWindows.get(id);
+    if (!window || now >= window.endsAt) {
+      window = { endsAt: now + WINDOW_MS, count: 0 };
+      this.localWindows.set(id, window);
     }
-    return limiter;
+    if (window.count >= limit) return Math.max(1, window.endsAt - now);
+    window.count += 1;
+    return 0;
   }
 }
 
