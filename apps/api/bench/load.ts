@@ -182,18 +182,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-// One spec as an argument: one run. Without: one spec per line on stdin, one result line each (the
-// benchmark keeps one load process for all its runs instead of starting one per run).
-if (process.argv[2]) {
-  const result = await run(JSON.parse(process.argv[2]) as LoadSpec);
+// One spec per line on stdin, one result line each: the benchmarks keep one load process for all
+// their runs instead of starting one per run (bench/support.ts's runLoad).
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line.trim() === "") continue;
+  const result = await run(JSON.parse(line) as LoadSpec).catch((error: unknown) => ({
+    error: String(error),
+  }));
   process.stdout.write(`${JSON.stringify(result)}\n`);
-} else {
-  const lines = createInterface({ input: process.stdin });
-  for await (const line of lines) {
-    if (line.trim() === "") continue;
-    const result = await run(JSON.parse(line) as LoadSpec).catch((error: unknown) => ({
-      error: String(error),
-    }));
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  }
 }

@@ -9,12 +9,10 @@
 //       autocannon per port, summed); needs --postgres, and shares rate limits through Redis
 //   --redis=redis://host:port   the Redis of the rate limiter (default redis://127.0.0.1:6379
 //       with several instances)
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { createDb } from "@keyward/db";
 import { createPostgresTestDatabase } from "@keyward/db/testing";
 import {
@@ -25,22 +23,21 @@ import {
   type SessionAnswer,
 } from "@keyward/shared";
 import type { LoadResult, LoadSpec } from "./load.js";
+import {
+  apiDir,
+  args,
+  buildApi,
+  cpuMs,
+  fmt,
+  median,
+  option,
+  runLoad,
+  type Server,
+  startProcess,
+  stopLoadProcess,
+} from "./support.js";
 
-const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = path.resolve(apiDir, "../..");
-const args = process.argv.slice(2);
 const flags = new Set(args);
-/** `--name=value`, `--name value`, or `fallback` for a bare `--name`; undefined when absent. */
-function option(name: string, fallback = ""): string | undefined {
-  for (const [i, arg] of args.entries()) {
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-    if (arg === name) {
-      const next = args[i + 1];
-      return next !== undefined && !next.startsWith("--") ? next : fallback;
-    }
-  }
-  return undefined;
-}
 const quick = flags.has("--quick");
 const postgresServer = option("--postgres", "postgresql://127.0.0.1:5432/test");
 const instanceCount = Number(option("--instances") ?? 1);
@@ -78,51 +75,6 @@ const log = (message: string) => {
   );
 };
 
-function build(): void {
-  if (flags.has("--no-build")) return;
-  log("building @keyward/api and its dependencies");
-  const result = spawnSync(
-    "pnpm",
-    ["exec", "turbo", "run", "build", "--filter=@keyward/api", "--output-logs=errors-only"],
-    {
-      cwd: repoRoot,
-      stdio: "inherit",
-    },
-  );
-  if (result.status !== 0) throw new Error("the build failed");
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts a process that prints `running at http://…` once it listens. */
-function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, args, {
-    cwd: apiDir,
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        // The app's log lines keep coming: read and dropped, as a log collector would.
-        child.stdout?.off("data", onData);
-        child.stdout?.resume();
-        resolve({ child, url: match[1].replace("localhost", "127.0.0.1") });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) =>
-      reject(new Error(`${args.join(" ")} exited (${code}):\n${output}`)),
-    );
-  });
-}
-
 /**
  * The app as a user starts it (`NODE_ENV=production`, the default `LOG_LEVEL`), plus the bench
  * routes. `env` adds e.g. the bench-only `BENCH_SKIP_USAGE=true`.
@@ -148,19 +100,6 @@ function startCeiling(kind: "express" | "http"): Promise<Server> {
   });
 }
 
-const CLOCK_TICKS =
-  Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-
-/** CPU time (user + system, all threads) the server processes have used so far, in ms. */
-function serverCpuMs(pids = serverPids): number {
-  let total = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    total += ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
-  }
-  return total;
-}
-
 interface Measured extends LoadResult {
   /** Server CPU per 200 answer, µs: what the server spent, whoever limited the throughput. */
   cpuMicrosPerOk: number;
@@ -168,7 +107,7 @@ interface Measured extends LoadResult {
 
 /** One load run; server CPU is that of `pids` (the app's instances unless told). */
 async function load(spec: LoadSpec, pids = serverPids): Promise<Measured> {
-  const cpuBefore = serverCpuMs(pids);
+  const cpuBefore = cpuMs(pids);
   const result = await runLoad(spec);
   // The one thing even --quick asserts: each measure was answered (a broken route is no figure).
   if (result.ok === 0) {
@@ -176,43 +115,8 @@ async function load(spec: LoadSpec, pids = serverPids): Promise<Measured> {
       `${spec.method ?? "GET"} ${spec.path}: no 2xx answer (${JSON.stringify(result.statuses)})`,
     );
   }
-  const cpuMicrosPerOk = result.ok > 0 ? ((serverCpuMs(pids) - cpuBefore) * 1000) / result.ok : 0;
+  const cpuMicrosPerOk = result.ok > 0 ? ((cpuMs(pids) - cpuBefore) * 1000) / result.ok : 0;
   return { ...result, cpuMicrosPerOk };
-}
-
-/** The load generator: one process (bench/load.ts) for every run, fed one spec per line. */
-let loadProcess: { child: ChildProcess; waiting: ((line: string) => void)[] } | undefined;
-
-function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  if (!loadProcess) {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/load.ts"], {
-      cwd: apiDir,
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    const started = { child, waiting: [] as ((line: string) => void)[] };
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) =>
-      started.waiting.shift()?.(line),
-    );
-    child.once("exit", (code) => {
-      for (const waiter of started.waiting.splice(0))
-        waiter(JSON.stringify({ error: `load generator exited ${code}` }));
-      loadProcess = undefined;
-    });
-    loadProcess = started;
-  }
-  const current = loadProcess;
-  return new Promise((resolve, reject) => {
-    current.waiting.push((line) => {
-      const result = JSON.parse(line) as LoadResult & { error?: string };
-      if (result.error) reject(new Error(`load generator: ${result.error}`));
-      else resolve(result);
-    });
-    current.child.stdin?.write(`${JSON.stringify(spec)}\n`);
-  });
-}
-
-function stopLoadProcess(): void {
-  loadProcess?.child.stdin?.end();
 }
 
 function rawSqlite(
@@ -253,14 +157,6 @@ async function inParallel(count: number, concurrency: number, task: (i: number) 
       while (next < count) await task(next++);
     }),
   );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Several runs as one: summed throughput over summed time; the median run's latencies. */
@@ -327,8 +223,6 @@ function rssMb(pid: number, field: "VmHWM" | "VmRSS" = "VmHWM"): number {
   return kb / 1024;
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number) => `${fmt(n, 1)} ms`;
 
 const loadBefore = os.loadavg();
@@ -388,7 +282,7 @@ interface Target {
 }
 
 async function main(): Promise<void> {
-  build();
+  buildApi(log);
   const dir = mkdtempSync(path.join(os.tmpdir(), "keyward-bench-"));
   // PostgreSQL: migrated here, once, before any instance starts (the instances find nothing to do).
   const freshDatabase = (name: string) =>

@@ -6,11 +6,7 @@
 // figure the median of the rounds. Also prints the Redis commands the leases cost per request.
 //   pnpm --filter @keyward/api exec tsx bench/shared-rate-limit.ts [--no-build] [--rounds=3]
 //       [--seconds=5] [--postgres=postgresql://127.0.0.1:5432/test] [--redis=redis://127.0.0.1:6379]
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createDb } from "@keyward/db";
 import { createPostgresTestDatabase } from "@keyward/db/testing";
 import {
@@ -21,13 +17,18 @@ import {
   type SessionAnswer,
 } from "@keyward/shared";
 import { Redis } from "ioredis";
-import type { LoadResult, LoadSpec } from "./load.js";
+import {
+  buildApi,
+  cpuMs,
+  fmt,
+  median,
+  option,
+  runLoad,
+  type Server,
+  startProcess,
+  stopLoadProcess,
+} from "./support.js";
 
-const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = path.resolve(apiDir, "../..");
-const args = process.argv.slice(2);
-const option = (name: string) =>
-  args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
 const ROUNDS = Number(option("--rounds") ?? 3);
 const SECONDS = Number(option("--seconds") ?? 5);
 const POSTGRES = option("--postgres") ?? "postgresql://127.0.0.1:5432/test";
@@ -35,84 +36,23 @@ const REDIS = option("--redis") ?? "redis://127.0.0.1:6379";
 const CONNECTIONS = 10;
 
 const log = (message: string) => process.stderr.write(`[shared-rate-limit] ${message}\n`);
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const loadavg = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
+/** The production build, at LOG_LEVEL=warn (the figure is the ratio, not the logging). */
 function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ["dist/src/server.js"], {
-    cwd: apiDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  return startProcess(["dist/src/server.js"], {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    ...env,
   });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1].replace("localhost", "127.0.0.1") });
-    });
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
-  });
-}
-
-function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "bench/load.ts", JSON.stringify(spec)],
-    {
-      cwd: apiDir,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
-      resolve(JSON.parse(output.trim().split("\n").pop() ?? "{}") as LoadResult);
-    });
-  });
-}
-
-const CLOCK_TICKS =
-  Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-
-/** CPU time (user + system) the processes have used so far, ms. */
-function cpuMs(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    total += ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
-  }
-  return total;
 }
 
 async function leaseCalls(redis: Redis): Promise<number> {
@@ -124,15 +64,7 @@ async function leaseCalls(redis: Redis): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (!args.includes("--no-build")) {
-    log("building @keyward/api and its dependencies");
-    const build = spawnSync(
-      "pnpm",
-      ["exec", "turbo", "run", "build", "--filter=@keyward/api", "--output-logs=errors-only"],
-      { cwd: repoRoot, stdio: "inherit" },
-    );
-    if (build.status !== 0) throw new Error("the build failed");
-  }
+  buildApi(log);
   const loadBefore = loadavg();
   const database = await createPostgresTestDatabase(POSTGRES);
   const redis = new Redis(REDIS, { maxRetriesPerRequest: 1 });
@@ -251,6 +183,7 @@ async function main(): Promise<void> {
       `\nAuth ratio with Redis minus without: ${fmt(gap, 2)} (goal: within ±0.05 — ${Math.abs(gap) <= 0.05 ? "met" : "missed"}). Redis lease calls per /v1/key request with Redis: ${fmt(leases / Math.max(1, sharedRequests), 5)} (${fmt(leases)} over ${fmt(sharedRequests)} requests; counts every client of that Redis)`,
     );
   } finally {
+    stopLoadProcess();
     await Promise.all(
       servers.map((s) => {
         const exited = new Promise((resolve) => s.child.once("exit", resolve));
