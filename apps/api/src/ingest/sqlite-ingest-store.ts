@@ -223,5 +223,7 @@ export class SqliteIngestStore implements IngestStore {
   private failAll(error: Error): void {
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
+    // Their senders were just refused: a restarted writer must not store them after all.
+    this.outbox = [];
   }
 }
