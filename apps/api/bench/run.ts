@@ -92,8 +92,8 @@ function startServer(databaseUrl: string, env: Record<string, string> = {}): Pro
   });
 }
 
-/** A bare Express 5 app or a bare `node:http` server answering constant JSON (bench/ceilings.ts). */
-function startCeiling(kind: "express" | "http"): Promise<Server> {
+/** A bare Express 5 app (on its own or on the app's HTTP server) or a bare `node:http` server answering constant JSON (bench/ceilings.ts). */
+function startCeiling(kind: "express" | "express-classes" | "http"): Promise<Server> {
   return startProcess(["--import", "tsx", "bench/ceilings.ts", kind], {
     ...process.env,
     NODE_ENV: "production",
@@ -347,7 +347,9 @@ async function main(): Promise<void> {
     });
 
     // 1. The /v1 path against its ceilings, and the cost of usage counting (issue 12), with one
-    // instance: a bare Express 5 app and a bare node:http server answering constant JSON, and the
+    // instance: a bare Express 5 app, the same on the app's HTTP server (Express's prototypes set
+    // when node:http builds each request, not by Express) and a bare node:http server answering
+    // constant JSON, and the
     // same app with BENCH_SKIP_USAGE=true (no outcome counts, no lastUsedAt) on its own database,
     // against its twin with counting on a database seeded alike (the same keys, heap and process
     // age): the pair issue 12's cost bound is read from.
@@ -366,19 +368,25 @@ async function main(): Promise<void> {
       const uncountedDb = await freshDatabase("uncounted");
       const twinDb = await freshDatabase("counted-twin");
       dropLater.push(uncountedDb.drop, twinDb.drop);
-      const [http, bareExpress, uncounted, twin] = await Promise.all([
+      const [http, bareExpress, expressClasses, uncounted, twin] = await Promise.all([
         startCeiling("http"),
         startCeiling("express"),
+        startCeiling("express-classes"),
         startServer(uncountedDb.url, { BENCH_SKIP_USAGE: "true" }),
         startServer(twinDb.url),
       ]);
-      others.push(http, bareExpress, uncounted, twin);
+      others.push(http, bareExpress, expressClasses, uncounted, twin);
       const uncountedSeed = await seedOrg(uncounted.url, uncountedDb.url, AUTH_CONNECTIONS);
       const twinSeed = await seedOrg(twin.url, twinDb.url, AUTH_CONNECTIONS);
       const pid = (s: Server) => [s.child.pid ?? 0];
       targets.push(
         { name: "http", spec: authSpec([http.url], "/ceiling"), pids: pid(http) },
         { name: "express", spec: authSpec([bareExpress.url], "/ceiling"), pids: pid(bareExpress) },
+        {
+          name: "express-classes",
+          spec: authSpec([expressClasses.url], "/ceiling"),
+          pids: pid(expressClasses),
+        },
         {
           name: "uncounted",
           spec: authSpec([uncounted.url], "/v1/key", keyed(uncountedSeed.secrets)),
@@ -441,6 +449,11 @@ async function main(): Promise<void> {
     const conns = `${AUTH_CONNECTIONS} connections`;
     measured("http", `bare node:http, constant JSON, ${conns}`, "ceiling");
     measured("express", `bare Express 5 (the project's copy), constant JSON, ${conns}`, "ceiling");
+    measured(
+      "express-classes",
+      `the same Express app on the app's HTTP server (createHttpServer: request and response classes born with Express's prototypes), ${conns}`,
+      "ceiling",
+    );
     measured("healthz", `GET /healthz, ${conns}${spread}`);
     measured("key", `GET /v1/key, ${conns}, one key per connection${spread}`);
     measured(
@@ -457,6 +470,12 @@ async function main(): Promise<void> {
           `/v1/key ÷ bare Express, req/s (${rounds}; CPU per request ${fmt(ratio("key", "express", "cpu"), 2)})`,
           fmt(keyOverExpress, 2),
           ...goal(keyOverExpress, 0.85),
+        ],
+        [
+          `/v1/key ÷ Express on the app's HTTP server, req/s (${rounds}; CPU ${fmt(ratio("key", "express-classes", "cpu"), 2)})`,
+          fmt(ratio("key", "express-classes"), 2),
+          "",
+          "",
         ],
         [
           `/v1/key ÷ bare node:http, req/s (${rounds}; CPU ${fmt(ratio("key", "http", "cpu"), 2)})`,
