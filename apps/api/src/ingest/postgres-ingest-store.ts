@@ -1,5 +1,5 @@
 import type { Db } from "@keyward/db";
-import { databaseUnavailableReason } from "../http/database-errors.js";
+import { databaseUnavailableReason } from "../http/database-failures.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   type IngestBatch,

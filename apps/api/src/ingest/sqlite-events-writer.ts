@@ -3,7 +3,7 @@
 // transaction (group commit), answering each only after the commit that holds it.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { databaseUnavailableReason } from "../http/database-errors.js";
+import { databaseUnavailableReason } from "../http/database-failures.js";
 import { GroupCommit } from "./group-commit.js";
 import {
   prepareWrite,

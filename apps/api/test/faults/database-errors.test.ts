@@ -5,7 +5,7 @@ import { createDb, type Database } from "@keyward/db";
 import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUnavailableReason } from "../../src/http/database-errors.js";
+import { databaseUnavailableReason } from "../../src/http/database-failures.js";
 import { errorHandler } from "../../src/http/error-handler.js";
 import { createLogger } from "../../src/logger.js";
 import { type FaultDatabase, faultDatabase } from "./support.js";
