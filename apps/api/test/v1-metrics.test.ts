@@ -112,6 +112,14 @@ describe("GET /v1/metrics", () => {
       const elapsed = performance.now() - started;
       const expected = interval === "minute" ? minutes : interval === "hour" ? 31 * 24 : 31;
       expect(answer.points).toHaveLength(expected);
+      // Every bucket once, in order (the answer is sent in pieces of 1,000 points).
+      const size = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[interval] ?? 0;
+      const perBucket = size / 60_000;
+      const misplaced = answer.points.findIndex(
+        (point, i) =>
+          point.t !== new Date(start + i * size).toISOString() || point.count !== perBucket,
+      );
+      expect(misplaced).toBe(-1);
       console.log(
         `metrics: a month at ${interval} granularity (${expected} points) in ${elapsed.toFixed(1)} ms`,
       );

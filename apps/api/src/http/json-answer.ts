@@ -9,8 +9,13 @@ declare global {
   }
 }
 
-/** Sends a JSON text (already serialised) with `status`. */
-export type JsonAnswer = (req: Request, res: Response, json: string, status?: number) => void;
+/** Sends a JSON text (already serialised; or in pieces, sent one by one) with `status`. */
+export type JsonAnswer = (
+  req: Request,
+  res: Response,
+  json: string | readonly string[],
+  status?: number,
+) => void;
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -27,7 +32,7 @@ export function jsonAnswer(security: readonly string[], vary?: string): JsonAnsw
       "content-type",
       JSON_TYPE,
       "content-length",
-      String(Buffer.byteLength(json)),
+      String(typeof json === "string" ? Buffer.byteLength(json) : byteLengthOf(json)),
       "x-request-id",
       req.requestId ?? "",
     ];
@@ -36,6 +41,17 @@ export function jsonAnswer(security: readonly string[], vary?: string): JsonAnsw
       if (req.corsOrigin !== undefined) head.push("access-control-allow-origin", req.corsOrigin);
     }
     res.writeHead(status, head);
-    res.end(json);
+    if (typeof json === "string") {
+      res.end(json);
+      return;
+    }
+    for (const piece of json) res.write(piece);
+    res.end();
   };
+}
+
+function byteLengthOf(pieces: readonly string[]): number {
+  let length = 0;
+  for (const piece of pieces) length += Buffer.byteLength(piece);
+  return length;
 }

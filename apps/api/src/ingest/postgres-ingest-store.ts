@@ -62,7 +62,7 @@ export class PostgresIngestStore implements IngestStore {
     return this.writer.submit(batch);
   }
 
-  async metricPointsJson(range: MetricsRange): Promise<string> {
+  async metricPointsJson(range: MetricsRange): Promise<string[]> {
     const rows = await this.prisma.$queryRawUnsafe<{ points: string }[]>(
       SELECT_POINTS,
       range.orgId,
@@ -71,7 +71,7 @@ export class PostgresIngestStore implements IngestStore {
       iso(range.from),
       iso(range.to),
     );
-    return rows[0]?.points ?? "[]";
+    return [rows[0]?.points ?? "[]"];
   }
 
   async writeLastUsed(lastUsed: ReadonlyMap<string, number>): Promise<void> {

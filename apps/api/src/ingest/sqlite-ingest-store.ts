@@ -3,7 +3,13 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Db, eventsDatabaseFile, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
-import type { IngestBatch, IngestStore, MetricsRange, StoredEventRow } from "./ingest-store.js";
+import {
+  INTERVAL_MS,
+  type IngestBatch,
+  type IngestStore,
+  type MetricsRange,
+  type StoredEventRow,
+} from "./ingest-store.js";
 import {
   sqliteDateTime,
   type WriteJob,
@@ -16,13 +22,16 @@ import {
 export { sqliteDateTime } from "./sqlite-events.js";
 
 // The answer's points are built as JSON text by SQLite, in index order (no sort, no object per
-// row in JavaScript): a month of minutes is 44,640 points.
-const SELECT_POINTS = `SELECT '[' || coalesce(group_concat(point, ','), '') || ']' FROM (
+// row in JavaScript), a piece of at most POINTS_PER_PIECE buckets per query: a month of minutes
+// is 44,640 points.
+const SELECT_POINTS = `SELECT coalesce(group_concat(point, ','), '') FROM (
     SELECT '{"t":"' || substr("bucketStart", 1, 23) || 'Z","count":' || "count" || '}' AS point
     FROM "MetricRollup"
     WHERE "orgId" = ? AND "eventName" = ? AND "interval" = ? AND "bucketStart" >= ? AND "bucketStart" < ?
     ORDER BY "bucketStart"
   )`;
+/** ~45 KB of JSON: each piece a small string, not one 2 MB one per answer. */
+const POINTS_PER_PIECE = 1_000;
 
 const SELECT_EVENTS = `SELECT "eventName", "eventAt", "keyId", "properties" FROM "Event"
   WHERE "orgId" = ? AND (? IS NULL OR "eventName" = ?) ORDER BY "eventAt", "id"`;
@@ -110,17 +119,26 @@ export class SqliteIngestStore implements IngestStore {
     worker.postMessage(jobs satisfies WriterMessage);
   }
 
-  async metricPointsJson(range: MetricsRange): Promise<string> {
+  async metricPointsJson(range: MetricsRange): Promise<string[]> {
     const { points } = await this.start();
-    return points
-      .pluck()
-      .get(
-        range.orgId,
-        range.eventName,
-        range.interval,
-        sqliteDateTime(range.from),
-        sqliteDateTime(range.to),
-      ) as string;
+    const pieces = ["["];
+    const step = POINTS_PER_PIECE * INTERVAL_MS[range.interval];
+    for (let from = range.from; from < range.to; from += step) {
+      const piece = points
+        .pluck()
+        .get(
+          range.orgId,
+          range.eventName,
+          range.interval,
+          sqliteDateTime(from),
+          sqliteDateTime(Math.min(from + step, range.to)),
+        ) as string;
+      if (piece === "") continue;
+      if (pieces.length > 1) pieces.push(",");
+      pieces.push(piece);
+    }
+    pieces.push("]");
+    return pieces;
   }
 
   async writeLastUsed(lastUsed: ReadonlyMap<string, number>): Promise<void> {
