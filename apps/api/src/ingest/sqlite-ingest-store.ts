@@ -91,6 +91,12 @@ interface Writer {
  */
 export class SqliteIngestStore implements IngestStore {
   private started: Promise<Writer> | undefined;
+  /**
+   * The writer once it is open: appends use it without awaiting `started` (measured: awaiting the
+   * long-settled promise on every batch kept ~4 MB alive through each young collection, a third
+   * of what the request allocated, and tripled the GC threads' CPU; bench/RESULTS.md, session 6).
+   */
+  private open: Writer | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextJob = 1;
   /** Jobs not yet posted to the writer (see POST_AT_JOBS). */
@@ -99,7 +105,7 @@ export class SqliteIngestStore implements IngestStore {
   constructor(private readonly prisma: Db) {}
 
   async append(batch: IngestBatch): Promise<void> {
-    const { worker } = await this.start();
+    const { worker } = this.open ?? (await this.start());
     const id = this.nextJob++;
     const committed = new Promise<void>((resolve, reject) =>
       this.waiters.set(id, { resolve, reject }),
@@ -160,6 +166,7 @@ export class SqliteIngestStore implements IngestStore {
     if (!this.started) return;
     const { worker, reader } = await this.started;
     this.started = undefined;
+    this.open = undefined;
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.ref();
     this.flush(worker);
@@ -170,8 +177,14 @@ export class SqliteIngestStore implements IngestStore {
 
   private start(): Promise<Writer> {
     if (!this.started) {
-      const opening = this.open();
+      const opening = this.openWriter();
       this.started = opening;
+      opening.then(
+        (writer) => {
+          if (this.started === opening) this.open = writer;
+        },
+        () => {},
+      );
       // A writer that could not open (the file locked, unreadable, …) is retried by the next call.
       opening.catch(() => {
         if (this.started === opening) this.started = undefined;
@@ -180,7 +193,7 @@ export class SqliteIngestStore implements IngestStore {
     return this.started;
   }
 
-  private async open(): Promise<Writer> {
+  private async openWriter(): Promise<Writer> {
     const rows =
       await this.prisma.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list");
     const mainFile = rows.find((row) => row.name === "main")?.file;
@@ -206,6 +219,7 @@ export class SqliteIngestStore implements IngestStore {
     worker.on("exit", () => {
       this.failAll(new Error("the events writer stopped"));
       this.started = undefined;
+      this.open = undefined;
     });
     await ready;
     // Only unanswered writes keep the process alive, not an idle writer.
