@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..");
+const apiDir = path.join(repoRoot, "apps/api");
+const apiStartCommand: string = JSON.parse(readFileSync(path.join(apiDir, "package.json"), "utf8"))
+  .scripts.start;
 
 export const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${PORT}`;
@@ -70,9 +73,10 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // Built by the root test command (`pnpm build`); this only starts the production server.
-    command: "node apps/api/dist/src/server.js",
-    cwd: repoRoot,
+    // Built by the root test command (`pnpm build`); this only starts the production server, with
+    // the API package's own start command (its node flags with it).
+    command: apiStartCommand,
+    cwd: apiDir,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -274,7 +274,13 @@ function redact(url) {
 switch (command) {
   case "start": {
     installAndBuild();
-    must("node", ["apps/api/dist/src/server.js"], {
+    // The API package's own start command (its node flags with it), run without a package manager in between.
+    const apiDir = path.join(root, "apps/api");
+    const [node, ...args] = JSON.parse(
+      readFileSync(path.join(apiDir, "package.json"), "utf8"),
+    ).scripts.start.split(" ");
+    must(node === "node" ? process.execPath : node, args, {
+      cwd: apiDir,
       env: { NODE_ENV: "production", ...process.env },
     });
     break;

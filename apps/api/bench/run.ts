@@ -33,6 +33,7 @@ import {
   option,
   runLoad,
   type Server,
+  serverStartArgs,
   startProcess,
   stopLoadProcess,
 } from "./support.js";
@@ -76,11 +77,11 @@ const log = (message: string) => {
 };
 
 /**
- * The app as a user starts it (`NODE_ENV=production`, the default `LOG_LEVEL`), plus the bench
- * routes. `env` adds e.g. the bench-only `BENCH_SKIP_USAGE=true`.
+ * The app as a user starts it (the package's start command, `NODE_ENV=production`, the default
+ * `LOG_LEVEL`), plus the bench routes. `env` adds e.g. the bench-only `BENCH_SKIP_USAGE=true`.
  */
 function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
-  return startProcess([...serverNodeFlags, "dist/src/server.js"], {
+  return startProcess([...serverNodeFlags, ...serverStartArgs], {
     ...process.env,
     LOG_LEVEL: undefined,
     DATABASE_URL: databaseUrl,
@@ -708,7 +709,7 @@ async function main(): Promise<void> {
     ? `PostgreSQL (a fresh database on ${postgresServer})`
     : "SQLite (WAL)";
   console.log(
-    `Server: ${instanceCount} × node ${[...serverNodeFlags, "dist/src/server.js"].join(" ")}, NODE_ENV=production, LOG_LEVEL unset (info), ${store}${redisUrl ? ", rate limits in Redis" : ""}; load: autocannon in a separate process${instanceCount > 1 ? ", one per instance (connections split evenly), summed" : ""}; server CPU is the instances' own, not PostgreSQL's or Redis's\n`,
+    `Server: ${instanceCount} × node ${[...serverNodeFlags, ...serverStartArgs].join(" ")}, NODE_ENV=production, LOG_LEVEL unset (info), ${store}${redisUrl ? ", rate limits in Redis" : ""}; load: autocannon in a separate process${instanceCount > 1 ? ", one per instance (connections split evenly), summed" : ""}; server CPU is the instances' own, not PostgreSQL's or Redis's\n`,
   );
   console.log("| measure | result | goal | |");
   console.log("|---|---|---|---|");

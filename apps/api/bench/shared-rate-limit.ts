@@ -25,6 +25,7 @@ import {
   option,
   runLoad,
   type Server,
+  serverStartArgs,
   startProcess,
   stopLoadProcess,
 } from "./support.js";
@@ -44,7 +45,7 @@ const loadavg = () =>
 
 /** The production build, at LOG_LEVEL=warn (the figure is the ratio, not the logging). */
 function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
-  return startProcess(["dist/src/server.js"], {
+  return startProcess(serverStartArgs, {
     ...process.env,
     DATABASE_URL: databaseUrl,
     PORT: "0",

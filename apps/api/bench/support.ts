@@ -11,6 +11,20 @@ export const apiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export const repoRoot = path.resolve(apiDir, "../..");
 export const args = process.argv.slice(2);
 
+/**
+ * The server as a user starts it: the package's `start` script (`npm start` runs it, with its
+ * node flags), as arguments of node in apps/api.
+ */
+export const serverStartArgs: string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(path.join(apiDir, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const [node, ...rest] = scripts.start.split(" ");
+  if (node !== "node")
+    throw new Error(`apps/api's start script does not run node: ${scripts.start}`);
+  return rest;
+})();
+
 /** `--name=value`, `--name value`, or `fallback` for a bare `--name`; undefined when absent. */
 export function option(name: string, fallback = ""): string | undefined {
   for (const [i, arg] of args.entries()) {
