@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       `Machine: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, Node ${process.version}, load average before ${loadBefore}, after ${loadavg()}`,
     );
     console.log(
-      `Servers: 4 × node dist/src/server.js (NODE_ENV=production, LOG_LEVEL=warn) on one fresh PostgreSQL database, 2 with REDIS_URL, 2 without; ${CONNECTIONS} connections per run split over a setup's 2 instances; autocannon in its own process; ${ROUNDS} interleaved rounds of ${SECONDS} s per route\n`,
+      `Servers: 4 × node ${serverStartArgs.join(" ")} (NODE_ENV=production, LOG_LEVEL=warn) on one fresh PostgreSQL database, 2 with REDIS_URL, 2 without; ${CONNECTIONS} connections per run split over a setup's 2 instances; autocannon in its own process; ${ROUNDS} interleaved rounds of ${SECONDS} s per route\n`,
     );
     console.log(
       "| setup | GET /healthz req/s | GET /v1/key req/s | server CPU per /v1/key request | auth ratio per round | median |",
