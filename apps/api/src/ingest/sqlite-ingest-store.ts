@@ -130,15 +130,13 @@ export class SqliteIngestStore implements IngestStore {
     const pieces = ["["];
     const step = POINTS_PER_PIECE * INTERVAL_MS[range.interval];
     for (let from = range.from; from < range.to; from += step) {
-      const piece = points
-        .pluck()
-        .get(
-          range.orgId,
-          range.eventName,
-          range.interval,
-          sqliteDateTime(from),
-          sqliteDateTime(Math.min(from + step, range.to)),
-        ) as string;
+      const piece = points.get(
+        range.orgId,
+        range.eventName,
+        range.interval,
+        sqliteDateTime(from),
+        sqliteDateTime(Math.min(from + step, range.to)),
+      ) as string;
       if (piece === "") continue;
       if (pieces.length > 1) pieces.push(",");
       pieces.push(piece);
@@ -183,12 +181,11 @@ export class SqliteIngestStore implements IngestStore {
         (writer) => {
           if (this.started === opening) this.open = writer;
         },
-        () => {},
+        // A writer that could not open (the file locked, unreadable, …) is retried by the next call.
+        () => {
+          if (this.started === opening) this.started = undefined;
+        },
       );
-      // A writer that could not open (the file locked, unreadable, …) is retried by the next call.
-      opening.catch(() => {
-        if (this.started === opening) this.started = undefined;
-      });
     }
     return this.started;
   }
@@ -232,7 +229,7 @@ export class SqliteIngestStore implements IngestStore {
     return {
       worker,
       reader,
-      points: reader.prepare(SELECT_POINTS),
+      points: reader.prepare(SELECT_POINTS).pluck(),
       events: reader.prepare(SELECT_EVENTS),
     };
   }
