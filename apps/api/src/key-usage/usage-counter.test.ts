@@ -89,7 +89,23 @@ describe("UsageCounter", () => {
     await counter.flush();
     expect(sumOf(written, "minute")).toBe(2);
     expect(touched.get(key.id)).toBe(at);
+  });
+
+  it("still answers a use for a minute after it is committed (a read that loaded its row before)", async () => {
+    vi.useFakeTimers({ now: at, toFake: ["Date"] });
+    const { writer, touched } = recordingWriter();
+    const counter = new UsageCounter(writer, logger, options);
+    counter.markUsed(key.id, at);
+    await counter.flush();
+    expect(touched.get(key.id)).toBe(at);
+    expect(counter.lastUsedAt(key.id)).toBe(at);
+
+    vi.setSystemTime(at + 61_000);
+    counter.markUsed("key_b", at + 61_000);
+    await counter.flush();
     expect(counter.lastUsedAt(key.id)).toBeUndefined();
+    expect(counter.lastUsedAt("key_b")).toBe(at + 61_000);
+    await counter.close();
   });
 
   it("backs off after a failed write instead of asking a locked database every second", async () => {

@@ -65,6 +65,12 @@ interface Tally {
   counts: number[];
 }
 
+/**
+ * How long a committed use is still answered from memory: a read that loaded its row before the
+ * commit and asks after it must not lose the use (it would show `lastUsedAt` older, or null).
+ */
+const COMMITTED_KEPT_MS = 60_000;
+
 const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 
@@ -89,6 +95,8 @@ export class UsageCounter implements PendingKeyUse {
   private used = new Map<string, number>();
   /** The uses being written right now, still answered by `lastUsedAt` until committed. */
   private writing = new Map<string, number>();
+  /** The uses committed in the last COMMITTED_KEPT_MS, and when they were committed. */
+  private committed = new Map<string, { at: number; committedAt: number }>();
   private flushing: Promise<void> | undefined;
   private readonly unattributedCounts: UnattributedCounts = {
     missing_key: 0,
@@ -144,10 +152,10 @@ export class UsageCounter implements PendingKeyUse {
   }
 
   lastUsedAt(keyId: string): number | undefined {
-    const pending = this.used.get(keyId);
-    const writing = this.writing.get(keyId);
-    if (pending === undefined) return writing;
-    return writing === undefined || pending > writing ? pending : writing;
+    return latestOf(
+      latestOf(this.used.get(keyId), this.writing.get(keyId)),
+      this.committed.get(keyId)?.at,
+    );
   }
 
   /** Writes everything counted so far; concurrent calls wait for the same write, then write again. */
@@ -183,6 +191,17 @@ export class UsageCounter implements PendingKeyUse {
     }
   }
 
+  private remember(used: ReadonlyMap<string, number>): void {
+    const now = Date.now();
+    for (const [keyId, entry] of this.committed) {
+      if (now - entry.committedAt > COMMITTED_KEPT_MS) this.committed.delete(keyId);
+    }
+    for (const [keyId, at] of used) {
+      const kept = this.committed.get(keyId);
+      if (!kept || at >= kept.at) this.committed.set(keyId, { at, committedAt: now });
+    }
+  }
+
   private async write(tallies: Tally[], used: Map<string, number>): Promise<void> {
     const [counted] = await Promise.allSettled([
       tallies.length > 0 ? this.writer.addUsage(increments(tallies)) : undefined,
@@ -192,6 +211,7 @@ export class UsageCounter implements PendingKeyUse {
       counted?.status === "rejected"
         ? [{ status: "rejected" as const, reason: counted.reason }]
         : await Promise.allSettled([used.size > 0 ? this.writer.touchKeys(used) : undefined]);
+    if (touched?.status === "fulfilled") this.remember(used);
     if (counted?.status === "rejected" || touched?.status === "rejected") {
       this.failures += 1;
       this.retryAt = Date.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
@@ -215,6 +235,11 @@ export class UsageCounter implements PendingKeyUse {
       );
     }
   }
+}
+
+function latestOf(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a > b ? a : b;
 }
 
 /** Minute rows and their hour rows, summed per row and sorted (a stable lock order). */
