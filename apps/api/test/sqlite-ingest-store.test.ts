@@ -1,11 +1,13 @@
 // The SQLite ingest store on a real, migrated SQLite file with its real writer thread: appends
 // after the writer is open take the writer directly, and a writer that stops is replaced by the
-// next append (the batch in flight is refused, the next one stored).
+// next append (the batch in flight is refused, the next one stored); the checkpointer beside the
+// writer copies what it commits into the database file.
 
+import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
-import { createDb, type Database } from "@keyward/db";
+import { createDb, type Database, eventsDatabaseFile } from "@keyward/db";
 import { createSqliteTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SqliteIngestStore } from "../src/ingest/sqlite-ingest-store.js";
 
 let database: TestDatabase;
@@ -54,5 +56,24 @@ describe("SqliteIngestStore", () => {
     expect(openWriter()).toBeDefined();
     expect(openWriter()).not.toBe(first);
     expect((await store.storedEvents("org_store_test", "after")).length).toBe(1);
+  });
+
+  it("has the committed events copied into the database file without the writer checkpointing", async () => {
+    const file = eventsDatabaseFile(database.url.slice("file:".length));
+    const sizeBefore = statSync(file).size;
+    const big = { ...batch("bulk"), events: [] as ReturnType<typeof batch>["events"] };
+    for (let i = 0; i < 2_000; i++) {
+      big.events.push({
+        name: "bulk",
+        at: big.receivedAt,
+        properties: `{"n":${i},"pad":"${"x".repeat(200)}"}`,
+      });
+    }
+    await store.append(big);
+    // ~0.5 MB: far below the writer's own WAL limit, so only the checkpointer grows the file.
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(sizeBefore + 400_000), {
+      timeout: 5_000,
+      interval: 50,
+    });
   });
 });

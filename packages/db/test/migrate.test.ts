@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, migrateDatabase } from "../src/index.js";
 import { eventsMigrationsDir, migrationsDir } from "../src/paths.js";
@@ -78,5 +80,49 @@ describe.each(providers)("migrateDatabase on %s", (provider) => {
     expect(results.flatMap((result) => result.applied).sort()).toEqual(
       [...migrationNames, ...eventsNames].sort(),
     );
+  });
+});
+
+describe("the events migrations", () => {
+  it("keep every stored event when its id stops being stored", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-events-"));
+    const db = new Database(join(dir, "events.db"));
+    try {
+      const script = (name: string) =>
+        readFileSync(join(eventsMigrationsDir(), name, "migration.sql"), "utf8");
+      db.exec(script("20261201143000_events"));
+      db.prepare(
+        `INSERT INTO "EventBatch" ("orgId", "keyId", "receivedAt", "events") VALUES (?, ?, ?, ?)`,
+      ).run(
+        "org_a",
+        "key_a",
+        "2026-12-01T10:00:00.000+00:00",
+        JSON.stringify([
+          ["evt_old1", "signup", null, { plan: "pro" }],
+          ["evt_old2", "page_view", "2026-12-01T09:59:00.000+00:00", { path: "/a", n: [1, 2] }],
+        ]),
+      );
+      db.exec(script("20261202010000_event_ids_from_batch"));
+      const rows = db
+        .prepare(`SELECT "id", "eventName", "eventAt", "properties" FROM "Event" ORDER BY "id"`)
+        .all();
+      expect(rows).toEqual([
+        {
+          id: "evt_1_0",
+          eventName: "signup",
+          eventAt: "2026-12-01T10:00:00.000+00:00",
+          properties: '{"plan":"pro"}',
+        },
+        {
+          id: "evt_1_1",
+          eventName: "page_view",
+          eventAt: "2026-12-01T09:59:00.000+00:00",
+          properties: '{"path":"/a","n":[1,2]}',
+        },
+      ]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

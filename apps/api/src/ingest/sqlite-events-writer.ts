@@ -1,19 +1,28 @@
 // The SQLite events writer, run in a worker thread by SqliteIngestStore: it owns the events
 // database's only connection that writes, and commits the jobs that arrived meanwhile in one
 // transaction (group commit), answering each only after the commit that holds it.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, Worker, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { databaseUnavailableReason } from "../http/database-failures.js";
 import { GroupCommit } from "./group-commit.js";
 import {
+  type CheckpointerData,
   prepareWrite,
   type WriteJob,
   type WriterData,
   type WriterMessage,
   type WriterReply,
 } from "./sqlite-events.js";
+import { workerModule } from "./worker-module.js";
 
 const MAX_EVENTS_PER_COMMIT = 20_000;
+/** How often the checkpointer copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 100;
+/**
+ * The WAL's limit (pages, 80 MB): beyond it the writer checkpoints itself, as SQLite does by
+ * default, should the checkpointer fall behind or stop; it only has the rest to copy.
+ */
+const WAL_LIMIT_PAGES = 20_000;
 
 if (!parentPort) throw new Error("the events writer runs in a worker thread");
 const port = parentPort;
@@ -23,9 +32,18 @@ const { file, busyTimeoutMs } = workerData as WriterData;
 const db = new Database(file, { timeout: busyTimeoutMs, fileMustExist: true });
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-// Checkpoint less often: the hot B-tree pages are copied once per checkpoint, not once per 4 MB.
-db.pragma("wal_autocheckpoint = 10000");
+db.pragma(`wal_autocheckpoint = ${WAL_LIMIT_PAGES}`);
 const write = prepareWrite(db);
+
+const checkpointerModule = workerModule("sqlite-events-checkpointer");
+const checkpointer = new Worker(checkpointerModule.url, {
+  ...(checkpointerModule.argv ? { argv: checkpointerModule.argv } : {}),
+  resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  workerData: { file, everyMs: CHECKPOINT_EVERY_MS } satisfies CheckpointerData,
+});
+// Without it the writer checkpoints at WAL_LIMIT_PAGES itself: slower, never wrong.
+checkpointer.on("error", () => {});
+const checkpointerExited = new Promise((resolve) => checkpointer.once("exit", resolve));
 
 // The database itself cannot take writes (locked, read-only, full, I/O): every job would fail the
 // same way, so the group fails at once instead of each job waiting out the busy timeout again.
@@ -59,7 +77,9 @@ function answerFailed(id: number, error: unknown): void {
 
 port.on("message", (message: WriterMessage) => {
   if (message === "close") {
-    void writer.idle().then(() => {
+    void writer.idle().then(async () => {
+      checkpointer.postMessage("close");
+      await checkpointerExited;
       db.close();
       port.close();
     });

@@ -2,7 +2,7 @@
 // main thread (sqlite-ingest-store.ts) share: the statements and the messages between them.
 // The tables come from packages/db's migrations (prisma/migrations/sqlite-events).
 import type Database from "better-sqlite3";
-import { type IngestBatch, nextEventId, RollupCounter, type StoredEvent } from "./ingest-store.js";
+import { type IngestBatch, RollupCounter, type StoredEvent } from "./ingest-store.js";
 
 /** DateTime as Prisma's SQLite adapter writes it, so both read and compare the same text. */
 export function sqliteDateTime(ms: number): string {
@@ -23,6 +23,13 @@ export interface WriterData {
   /** The events database file, migrated. */
   file: string;
   busyTimeoutMs: number;
+}
+
+/** What the checkpointer is started with. */
+export interface CheckpointerData {
+  /** The events database file, in WAL mode. */
+  file: string;
+  everyMs: number;
 }
 
 /** Joins the texts of a job's fields: neither event names nor JSON text hold a raw NUL. */
@@ -84,9 +91,10 @@ export type WriterReply =
 export type WriterMessage = WriteJob[] | "close";
 
 /**
- * The `events` column of a job's batch row: a JSON array of `[id, eventName, eventAt or null for
- * receivedAt, properties]`, built by concatenation (the properties are JSON already, ids and ISO
- * times need no escaping); each event is added to `rollups` on the way.
+ * The `events` column of a job's batch row: a JSON array of `[eventName, eventAt or null for
+ * receivedAt, properties]` (the view "Event" derives each event's id from its batch and place),
+ * built by concatenation (the properties are JSON already, ISO times need no escaping); each event
+ * is added to `rollups` on the way.
  */
 function batchEventsJson(job: WriteJob, rollups: RollupCounter): string {
   const names = job.names.split(FIELD_SEPARATOR);
@@ -103,7 +111,7 @@ function batchEventsJson(job: WriteJob, rollups: RollupCounter): string {
     const at = job.ats?.[i] ?? job.receivedAt;
     rollups.add(job.orgId, name, at);
     const eventAt = at === job.receivedAt ? "null" : `"${sqliteDateTime(at)}"`;
-    parts[i] = `["${nextEventId(job.receivedAt)}",${quotedName},${eventAt},${properties[i]}]`;
+    parts[i] = `[${quotedName},${eventAt},${properties[i]}]`;
   }
   return `[${parts.join(",")}]`;
 }

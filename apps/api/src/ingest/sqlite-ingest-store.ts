@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type Db, eventsDatabaseFile, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
@@ -18,6 +16,7 @@ import {
   type WriterReply,
   writeJob,
 } from "./sqlite-events.js";
+import { workerModule } from "./worker-module.js";
 
 export { sqliteDateTime } from "./sqlite-events.js";
 
@@ -49,17 +48,6 @@ export class EventsWriteError extends Error {
   ) {
     super(`storing events failed: ${message}`);
   }
-}
-
-/**
- * The writer's module: the compiled JavaScript beside this file when built (`npm start`), else
- * the TypeScript source (`tsx watch` in development, vitest in tests) through ts-worker.cjs.
- */
-function writerModule(): { url: URL; argv?: string[] } {
-  const compiled = new URL("./sqlite-events-writer.js", import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { url: compiled };
-  const source = fileURLToPath(new URL("./sqlite-events-writer.ts", import.meta.url));
-  return { url: new URL("./ts-worker.cjs", import.meta.url), argv: [source] };
 }
 
 /**
@@ -197,7 +185,7 @@ export class SqliteIngestStore implements IngestStore {
     if (!mainFile) throw new Error("the SQLite database has no file; events need one beside it");
     const file = eventsDatabaseFile(mainFile);
 
-    const { url, argv } = writerModule();
+    const { url, argv } = workerModule("sqlite-events-writer");
     const worker = new Worker(url, {
       ...(argv ? { argv } : {}),
       // It holds only the jobs in flight: a small heap keeps the server's memory down.

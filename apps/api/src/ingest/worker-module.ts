@@ -1,0 +1,13 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * A worker thread's module in this folder: the compiled JavaScript when built (`npm start`), else
+ * the TypeScript source (`tsx watch` in development, vitest in tests) through ts-worker.cjs.
+ */
+export function workerModule(name: string): { url: URL; argv?: string[] } {
+  const compiled = new URL(`./${name}.js`, import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return { url: compiled };
+  const source = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  return { url: new URL("./ts-worker.cjs", import.meta.url), argv: [source] };
+}
