@@ -106,6 +106,13 @@ export class RollupCounter {
     minutes.set(minute, (minutes.get(minute) ?? 0) + count);
   }
 
+  /** One org's counts per event name and minute: `[eventName, minute start (ms), count]`. */
+  *minutesOf(orgId: string): Generator<[string, number, number]> {
+    for (const [eventName, minutes] of this.perMinute.get(orgId) ?? []) {
+      for (const [minute, count] of minutes) yield [eventName, minute, count];
+    }
+  }
+
   rows(): RollupIncrement[] {
     const rows: RollupIncrement[] = [];
     for (const [orgId, names] of this.perMinute) {

@@ -32,12 +32,10 @@ export interface CheckpointerData {
   everyMs: number;
 }
 
-/** Joins the texts of a job's fields: neither event names nor JSON text hold a raw NUL. */
-export const FIELD_SEPARATOR = "\u0000";
-
 /**
- * One batch, by column, each column one string: a few strings are far cheaper to post (structured
- * clone) than an object, or even a string, per event.
+ * One batch as the writer takes it: its row's `events` text built on the main thread, and its
+ * roll-up counts per (event name, minute). A few strings and short arrays are far cheaper to post
+ * (structured clone) than an object, or even a string, per event.
  */
 export interface WriteJob {
   id: number;
@@ -46,38 +44,57 @@ export interface WriteJob {
   /** ms */
   receivedAt: number;
   count: number;
-  /** The events' names, joined by FIELD_SEPARATOR. */
-  names: string;
-  /** Each event's time, ms; null when every event's is `receivedAt`. */
-  ats: number[] | null;
-  /** Each event's properties (JSON), joined by FIELD_SEPARATOR. */
-  properties: string;
+  /** The `events` column of the batch's row (see `batchEventsJson`). */
+  events: string;
+  /** The batch's roll-up counts: `tallyCounts[i]` events named `tallyNames[i]` in the minute starting at `tallyMinutes[i]` (ms). */
+  tallyNames: string[];
+  tallyMinutes: number[];
+  tallyCounts: number[];
 }
 
-/** A batch as a job for the writer: its columns joined. */
-export function writeJob(id: number, batch: IngestBatch): WriteJob {
-  const count = batch.events.length;
-  const names = new Array<string>(count);
-  const properties = new Array<string>(count);
-  let ats: number[] | null = null;
-  for (let i = 0; i < count; i++) {
+/**
+ * The `events` column of a batch's row: a JSON array of `[eventName, eventAt or null for
+ * receivedAt, properties]` (the view "Event" derives each event's id from its batch and place),
+ * built by concatenation (the properties are JSON already, ISO times need no escaping).
+ */
+function batchEventsJson(batch: IngestBatch): string {
+  const quoted = new Map<string, string>();
+  const parts = new Array<string>(batch.events.length);
+  for (let i = 0; i < batch.events.length; i++) {
     const event = batch.events[i] as StoredEvent;
-    names[i] = event.name;
-    properties[i] = event.properties;
-    if (event.at !== batch.receivedAt) {
-      ats ??= new Array<number>(count).fill(batch.receivedAt);
-      ats[i] = event.at;
+    let quotedName = quoted.get(event.name);
+    if (quotedName === undefined) {
+      quotedName = JSON.stringify(event.name);
+      quoted.set(event.name, quotedName);
     }
+    const eventAt = event.at === batch.receivedAt ? "null" : `"${sqliteDateTime(event.at)}"`;
+    parts[i] = `[${quotedName},${eventAt},${event.properties}]`;
+  }
+  return `[${parts.join(",")}]`;
+}
+
+/** A batch as a job for the writer: its row's text and its roll-up counts. */
+export function writeJob(id: number, batch: IngestBatch): WriteJob {
+  const tallies = new RollupCounter();
+  for (const event of batch.events) tallies.add(batch.orgId, event.name, event.at);
+  const tallyNames: string[] = [];
+  const tallyMinutes: number[] = [];
+  const tallyCounts: number[] = [];
+  for (const [name, minute, count] of tallies.minutesOf(batch.orgId)) {
+    tallyNames.push(name);
+    tallyMinutes.push(minute);
+    tallyCounts.push(count);
   }
   return {
     id,
     orgId: batch.orgId,
     keyId: batch.keyId,
     receivedAt: batch.receivedAt,
-    count,
-    names: names.join(FIELD_SEPARATOR),
-    ats,
-    properties: properties.join(FIELD_SEPARATOR),
+    count: batch.events.length,
+    events: batchEventsJson(batch),
+    tallyNames,
+    tallyMinutes,
+    tallyCounts,
   };
 }
 
@@ -91,32 +108,6 @@ export type WriterReply =
 export type WriterMessage = WriteJob[] | "close";
 
 /**
- * The `events` column of a job's batch row: a JSON array of `[eventName, eventAt or null for
- * receivedAt, properties]` (the view "Event" derives each event's id from its batch and place),
- * built by concatenation (the properties are JSON already, ISO times need no escaping); each event
- * is added to `rollups` on the way.
- */
-function batchEventsJson(job: WriteJob, rollups: RollupCounter): string {
-  const names = job.names.split(FIELD_SEPARATOR);
-  const properties = job.properties.split(FIELD_SEPARATOR);
-  const quoted = new Map<string, string>();
-  const parts = new Array<string>(job.count);
-  for (let i = 0; i < job.count; i++) {
-    const name = names[i] ?? "";
-    let quotedName = quoted.get(name);
-    if (quotedName === undefined) {
-      quotedName = JSON.stringify(name);
-      quoted.set(name, quotedName);
-    }
-    const at = job.ats?.[i] ?? job.receivedAt;
-    rollups.add(job.orgId, name, at);
-    const eventAt = at === job.receivedAt ? "null" : `"${sqliteDateTime(at)}"`;
-    parts[i] = `[${quotedName},${eventAt},${properties[i]}]`;
-  }
-  return `[${parts.join(",")}]`;
-}
-
-/**
  * The writer's transaction on an events database: each job one `EventBatch` row, then the summed
  * roll-up increments. Shared by the events writer and the benchmark's raw reference.
  */
@@ -126,8 +117,15 @@ export function prepareWrite(db: Database.Database): (jobs: WriteJob[]) => void 
   return db.transaction((jobs: WriteJob[]) => {
     const rollups = new RollupCounter();
     for (const job of jobs) {
-      const events = batchEventsJson(job, rollups);
-      insertBatch.run(job.orgId, job.keyId, sqliteDateTime(job.receivedAt), events);
+      for (let i = 0; i < job.tallyNames.length; i++) {
+        rollups.add(
+          job.orgId,
+          job.tallyNames[i] as string,
+          job.tallyMinutes[i] as number,
+          job.tallyCounts[i],
+        );
+      }
+      insertBatch.run(job.orgId, job.keyId, sqliteDateTime(job.receivedAt), job.events);
     }
     for (const row of rollups.rows()) {
       upsertRollup.run(
