@@ -23,9 +23,10 @@ const LIMIT = 5;
 const BURST = 16;
 /**
  * Over the limit a fresh key's burst may get with Redis: each instance admits a fresh key's first
- * requests on credit until Redis answers its first lease (no request waits on Redis), so when an
- * answer through an instance comes back before that lease's, one or two more can pass in the key's
- * first window. Still far from the 2 × LIMIT of instances counting alone.
+ * requests on credit until Redis answers its first lease (no request waits on Redis), up to its
+ * share of the limit between the instances it has seen, so when an answer through an instance
+ * comes back before that lease's, one or two more can pass in the key's first window. Still far
+ * from the 2 × LIMIT of instances counting alone.
  */
 const CREDIT_SLACK = 2;
 
@@ -351,6 +352,31 @@ describe("no request waits on Redis", () => {
       for (const answer of answers) expect([200, 429]).toContain(answer.status);
       // None waited for Redis: far under its 500 ms timeout (a few ms on an idle machine).
       expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(250);
+    });
+  });
+
+  it("splits a fresh key's credit between the instances it has seen share other keys", async () => {
+    await throughLink(async (link, [a, b]) => {
+      // Each instance hears from Redis that two instances lease this key's window.
+      const seen = await newKey(v1);
+      const window = `${PREFIX}rl:${LIMIT}:${seen.id}`;
+      for (const granted of [2, 4]) {
+        for (const instance of [a, b]) {
+          expect((await instance.get("/v1/key", seen.secret)).status).toBe(200);
+        }
+        for (let i = 0; Number(await redis.hget(window, "granted")) < granted; i += 1) {
+          if (i === 100) throw new Error("the leases never landed in Redis");
+          await sleep(10);
+        }
+      }
+      await sleep(50);
+
+      // No lease comes back now: a fresh key is admitted on credit alone, half the limit each.
+      link.hang();
+      const { answers, accepted } = await alternate(a, b);
+      expect(answers.slice(0, 2).map((answer) => answer.status)).toEqual([200, 200]);
+      expect(accepted).toBeGreaterThanOrEqual(LIMIT);
+      expect(accepted).toBeLessThanOrEqual(LIMIT + 1);
     });
   });
 });

@@ -85,20 +85,24 @@ interface Window {
   generation: number;
 }
 
+/** How long a count of sharing instances is trusted for keys that have not said their own. */
+const INSTANCES_KEPT_MS = 60_000;
+
 /** Tokens asked for per lease: about 1/20 of the limit, so ~20 leases per window per hot key. */
 const leaseSize = (limit: number) => Math.max(1, Math.ceil(limit / 20));
 
 /**
  * Whether a request that finds no token may be admitted on credit. Before Redis has answered for
  * this window, on this instance's share of the whole window (the limit split between the instances
- * that shared the key lately): together they admit no more than the limit. After, at most what the
+ * that shared the key lately, or any key: a fresh key's first requests can reach every instance
+ * before the first lease comes back): together they admit no more than the limit. After, at most what the
  * lease on its way asks for (its tokens pay for them), and only while this instance's share of what
  * was left when Redis last answered is more than a lease: near the end, the tokens decide alone.
  */
-function mayCredit(window: Window): boolean {
+function mayCredit(window: Window, instancesSeen: number): boolean {
   if (window.exhausted) return false;
   const sharers = Math.max(window.instances, window.previousInstances);
-  if (!window.heard) return window.credit < window.limit / sharers;
+  if (!window.heard) return window.credit < window.limit / Math.max(sharers, instancesSeen);
   const size = leaseSize(window.limit);
   const allowance = Math.min(size, Math.floor((window.limit - window.granted) / sharers) - size);
   return window.credit - window.reporting < allowance;
@@ -129,6 +133,8 @@ export class KeyRateLimiter {
   private readonly sweeper: NodeJS.Timeout;
   /** While Redis is down, counts are in memory; set by connection errors and failed calls. */
   private outage = false;
+  /** The most instances Redis said shared any key within INSTANCES_KEPT_MS, and until when. */
+  private instancesSeen = { count: 1, until: 0 };
   /** After a failed call on a connected client, Redis is skipped until then (ms since the epoch). */
   private skipRedisUntil = 0;
 
@@ -219,7 +225,8 @@ export class KeyRateLimiter {
 
     let waitMs = 0;
     if (window.tokens > 0) window.tokens -= 1;
-    else if (mayCredit(window)) window.credit += 1;
+    else if (mayCredit(window, now < this.instancesSeen.until ? this.instancesSeen.count : 1))
+      window.credit += 1;
     else waitMs = Math.max(1, window.endsAt - now);
     if (this.wantsLease(window)) this.lease(window, keyId);
     return waitMs;
@@ -264,6 +271,7 @@ export class KeyRateLimiter {
             window.instances = instances;
             window.endsAt = Date.now() + ttlMs;
           }
+          this.sawInstances(instances);
           if (this.wantsLease(window) && this.sharing) this.lease(window, keyId);
         },
         (err: unknown) => {
@@ -273,6 +281,13 @@ export class KeyRateLimiter {
           this.redisFailed(err);
         },
       );
+  }
+
+  private sawInstances(instances: number): void {
+    const now = Date.now();
+    if (instances >= this.instancesSeen.count || now >= this.instancesSeen.until) {
+      this.instancesSeen = { count: instances, until: now + INSTANCES_KEPT_MS };
+    }
   }
 
   private redisFailed(err: unknown): void {
