@@ -136,10 +136,15 @@ interface WindowCount {
 /**
  * The answers counted by the Redis window they were sent and answered in, without the first and
  * last windows (cut by the start and end of the drive). A request in flight across a window's end
- * was decided in one of the two: counted apart, as straddling both.
+ * was decided in one of the two: counted apart, as straddling both. Between two windows (the old
+ * one expired, the next not yet in Redis), a request is admitted on credit and charged to the next
+ * window by the lease that creates it: it counts in that window.
  */
 function fullWindows(answers: Answer[], windowEnds: number[]): WindowCount[] {
-  const windowOf = (t: number) => windowEnds.findIndex((end) => t < end && t >= end - WINDOW_MS);
+  const windowOf = (t: number) =>
+    windowEnds.findIndex(
+      (end, i) => t < end && t >= Math.min(end - WINDOW_MS, windowEnds[i - 1] ?? end - WINDOW_MS),
+    );
   const windows = windowEnds.map(() => ({
     accepted: 0,
     straddling: 0,
