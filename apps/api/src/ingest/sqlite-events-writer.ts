@@ -1,7 +1,7 @@
 // The SQLite events writer, run in a worker thread by SqliteIngestStore: it owns the events
 // database's only connection that writes, and commits the jobs that arrived meanwhile in one
 // transaction (group commit), answering each only after the commit that holds it.
-import { parentPort, Worker, workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { databaseUnavailableReason } from "../http/database-failures.js";
 import { GroupCommit } from "./group-commit.js";
@@ -13,7 +13,7 @@ import {
   type WriterMessage,
   type WriterReply,
 } from "./sqlite-events.js";
-import { workerModule } from "./worker-module.js";
+import { startWorker } from "./worker-module.js";
 
 const MAX_EVENTS_PER_COMMIT = 20_000;
 /** How often the checkpointer copies the WAL into the database file. */
@@ -35,9 +35,7 @@ db.pragma("synchronous = NORMAL");
 db.pragma(`wal_autocheckpoint = ${WAL_LIMIT_PAGES}`);
 const write = prepareWrite(db);
 
-const checkpointerModule = workerModule("sqlite-events-checkpointer");
-const checkpointer = new Worker(checkpointerModule.url, {
-  ...(checkpointerModule.argv ? { argv: checkpointerModule.argv } : {}),
+const checkpointer = startWorker("sqlite-events-checkpointer", {
   resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
   workerData: { file, everyMs: CHECKPOINT_EVERY_MS } satisfies CheckpointerData,
 });

@@ -46,7 +46,10 @@ export interface WriteJob {
   count: number;
   /** The `events` column of the batch's row (see `batchEventsJson`). */
   events: string;
-  /** The batch's roll-up counts: `tallyCounts[i]` events named `tallyNames[i]` in the minute starting at `tallyMinutes[i]` (ms). */
+  /**
+   * The batch's roll-up counts: `tallyCounts[i]` events named `tallyNames[i]` in the minute that
+   * starts at `tallyMinutes[i]` (ms).
+   */
   tallyNames: string[];
   tallyMinutes: number[];
   tallyCounts: number[];
@@ -122,7 +125,7 @@ export function prepareWrite(db: Database.Database): (jobs: WriteJob[]) => void 
           job.orgId,
           job.tallyNames[i] as string,
           job.tallyMinutes[i] as number,
-          job.tallyCounts[i],
+          job.tallyCounts[i] as number,
         );
       }
       insertBatch.run(job.orgId, job.keyId, sqliteDateTime(job.receivedAt), job.events);

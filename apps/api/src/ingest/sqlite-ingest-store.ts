@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type Db, eventsDatabaseFile, SQLITE_BUSY_TIMEOUT_MS } from "@keyward/db";
 import Database from "better-sqlite3";
 import {
@@ -16,7 +16,7 @@ import {
   type WriterReply,
   writeJob,
 } from "./sqlite-events.js";
-import { workerModule } from "./worker-module.js";
+import { startWorker } from "./worker-module.js";
 
 export { sqliteDateTime } from "./sqlite-events.js";
 
@@ -185,9 +185,7 @@ export class SqliteIngestStore implements IngestStore {
     if (!mainFile) throw new Error("the SQLite database has no file; events need one beside it");
     const file = eventsDatabaseFile(mainFile);
 
-    const { url, argv } = workerModule("sqlite-events-writer");
-    const worker = new Worker(url, {
-      ...(argv ? { argv } : {}),
+    const worker = startWorker("sqlite-events-writer", {
       // It holds only the jobs in flight: a small heap keeps the server's memory down.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
       workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS } satisfies WriterData,

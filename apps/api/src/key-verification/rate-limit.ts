@@ -95,9 +95,10 @@ const leaseSize = (limit: number) => Math.max(1, Math.ceil(limit / 20));
  * Whether a request that finds no token may be admitted on credit. Before Redis has answered for
  * this window, on this instance's share of the whole window (the limit split between the instances
  * that shared the key lately, or any key: a fresh key's first requests can reach every instance
- * before the first lease comes back): together they admit no more than the limit. After, at most what the
- * lease on its way asks for (its tokens pay for them), and only while this instance's share of what
- * was left when Redis last answered is more than a lease: near the end, the tokens decide alone.
+ * before the first lease comes back): together they admit no more than the limit. After, at most
+ * what the lease on its way asks for (its tokens pay for them), and only while this instance's
+ * share of what was left when Redis last answered is more than a lease: near the end, the tokens
+ * decide alone.
  */
 function mayCredit(window: Window, instancesSeen: number): boolean {
   if (window.exhausted) return false;
@@ -225,8 +226,7 @@ export class KeyRateLimiter {
 
     let waitMs = 0;
     if (window.tokens > 0) window.tokens -= 1;
-    else if (mayCredit(window, now < this.instancesSeen.until ? this.instancesSeen.count : 1))
-      window.credit += 1;
+    else if (mayCredit(window, this.instancesSeenAt(now))) window.credit += 1;
     else waitMs = Math.max(1, window.endsAt - now);
     if (this.wantsLease(window)) this.lease(window, keyId);
     return waitMs;
@@ -283,9 +283,13 @@ export class KeyRateLimiter {
       );
   }
 
+  private instancesSeenAt(now: number): number {
+    return now < this.instancesSeen.until ? this.instancesSeen.count : 1;
+  }
+
   private sawInstances(instances: number): void {
     const now = Date.now();
-    if (instances >= this.instancesSeen.count || now >= this.instancesSeen.until) {
+    if (instances >= this.instancesSeenAt(now)) {
       this.instancesSeen = { count: instances, until: now + INSTANCES_KEPT_MS };
     }
   }
